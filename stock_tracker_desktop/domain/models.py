@@ -1,0 +1,101 @@
+"""Plain domain records shared by the clients, the sync engine, storage and the exporters.
+
+No Qt, no SQLAlchemy, no HTTP here: these are what a marketplace answer means once it has been
+normalised (DOMAIN.md section 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Marketplace(StrEnum):
+    WILDBERRIES = "wildberries"
+    OZON = "ozon"
+
+
+class WarehouseType(StrEnum):
+    """FBO: the marketplace's own warehouse. FBS: the seller's warehouse."""
+
+    FBO = "FBO"
+    FBS = "FBS"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSize:
+    """One sellable variant: a WB size (chrtID) or an Ozon SKU."""
+
+    size_id: str
+    name: str
+    barcodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product as the seller's cabinet shows it.
+
+    ``product_id`` is WB's nmID or Ozon's product_id, as text so both fit one column.
+    """
+
+    product_id: str
+    vendor_code: str
+    name: str
+    brand: str
+    subject: str
+    sizes: tuple[ProductSize, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    """Stock of one size of one product on one warehouse, as the marketplace reports it."""
+
+    product_id: str
+    size_id: str
+    warehouse: str
+    warehouse_type: WarehouseType
+    quantity: int
+    in_transit_to_customers: int = 0
+    in_transit_returns: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """Units ordered, identified so that the same line is never counted twice.
+
+    ``line_id`` is WB's srid (one unit) or Ozon's posting number plus SKU (``quantity`` units).
+    ``ordered_at`` is timezone-aware.
+    """
+
+    line_id: str
+    product_id: str
+    warehouse: str
+    warehouse_type: WarehouseType
+    ordered_at: datetime
+    quantity: int = 1
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SellerInfo:
+    """What a marketplace says about the account behind a credential."""
+
+    name: str
+    seller_id: str = ""
+    trade_mark: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionReport:
+    """The outcome of checking a tenant's credentials against the marketplace."""
+
+    seller: SellerInfo | None
+    granted: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    expires_at: datetime | None = None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.problems

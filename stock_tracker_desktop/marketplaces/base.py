@@ -1,0 +1,56 @@
+"""The one protocol both marketplace clients follow, so the sync engine never branches on them.
+
+Each listing is an async iterator of pages (lists), so that a sync streams rows into storage
+instead of holding a seller's whole catalogue in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from stock_tracker_desktop.domain.models import (
+    ConnectionReport,
+    Marketplace,
+    OrderLine,
+    Product,
+    StockRow,
+)
+from stock_tracker_desktop.domain.window import OrderWindow
+
+
+@dataclass(slots=True)
+class RequestStats:
+    """What a client spent, for the sync history."""
+
+    requests: int = 0
+    rate_limited: int = 0
+    retries: int = 0
+
+
+class ProgressCallback(Protocol):
+    def __call__(self, stage: str, pages: int, rows: int) -> None: ...
+
+
+class MarketplaceClient(Protocol):
+    marketplace: Marketplace
+    stats: RequestStats
+
+    async def check_connection(self) -> ConnectionReport:
+        """Which categories work, the seller's name and when the credential expires."""
+        ...
+
+    def products(self) -> AsyncIterator[list[Product]]:
+        """All products of the seller, page by page."""
+        ...
+
+    def stock(self, products: Sequence[Product]) -> AsyncIterator[list[StockRow]]:
+        """Stock per size and warehouse, FBO and FBS. ``products`` gives the size ids FBS needs."""
+        ...
+
+    def order_lines(self, window: OrderWindow) -> AsyncIterator[list[OrderLine]]:
+        """Order lines whose order date falls in ``window``, each line once, cancelled included."""
+        ...
+
+    async def aclose(self) -> None: ...
