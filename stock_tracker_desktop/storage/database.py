@@ -1,0 +1,110 @@
+"""Opening the encrypted SQLite database (SQLCipher) through SQLAlchemy.
+
+The key is a raw 256-bit key literal (``x'...'``), so opening skips SQLCipher's password KDF.
+It is handed to the driver in a connection factory, never put into a URL that could be logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from stock_tracker_desktop.security.files import ensure_private_dir, restrict
+
+DATABASE_FILE = "stock-tracker.db"
+_SIDE_FILES = ("-wal", "-shm")
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or used; the message says what to do."""
+
+
+class WrongDatabaseKey(DatabaseError):
+    """The file exists but does not open with this key (or is not a database at all)."""
+
+
+def database_path(home: Path) -> Path:
+    return home / DATABASE_FILE
+
+
+def connect_raw(path: Path, key: str) -> sqlcipher.Connection:
+    """A DB-API connection with the key applied and proven to work."""
+    conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=30)
+    # The driver's own implicit transactions skip DDL; SQLAlchemy emits BEGIN itself (see
+    # _on_begin), which makes migrations transactional.
+    conn.isolation_level = None
+    try:
+        # The key literal is hex built by the vault, never user text, so inlining it is safe;
+        # PRAGMA does not accept bound parameters.
+        conn.execute(f'PRAGMA key = "{key}"')
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError:
+        conn.close()
+        raise WrongDatabaseKey(
+            f"{path.name} does not open with this installation's key (or is not a Stock Tracker "
+            "database); check that the data directory and the vault belong together"
+        ) from None
+    return conn
+
+
+def _on_connect(dbapi_connection: sqlcipher.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    # NORMAL is crash-safe in WAL mode: a killed process never corrupts the file.
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def open_engine(path: Path, key: str) -> Engine:
+    """An engine over the encrypted file at ``path``; creates the file (mode 0600) if needed."""
+    ensure_private_dir(path.parent)
+    connect_raw(path, key).close()  # fail fast with a clear message on a wrong key
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: connect_raw(path, key),
+        module=sqlcipher,
+        pool_pre_ping=False,
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    with engine.connect():
+        pass
+    restrict_database_files(path)
+    return engine
+
+
+def restrict_database_files(path: Path) -> None:
+    for candidate in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+        if candidate.exists():
+            restrict(candidate)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back when it raises."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def integrity_check(engine: Engine) -> str:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+    return "; ".join(str(row[0]) for row in rows)

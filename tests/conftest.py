@@ -1,0 +1,61 @@
+"""Every test runs in its own data directory with its own keyring file: nothing a test does
+reaches the developer's real data or keyring."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail as fail_keyring
+
+from stock_tracker_desktop.services.context import AppContext
+from tests.support.file_keyring import ENV as TEST_KEYRING_ENV
+from tests.support.file_keyring import FileKeyring
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    monkeypatch.setenv("STOCK_TRACKER_HOME", str(home))
+    monkeypatch.setenv(TEST_KEYRING_ENV, str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.file_keyring.FileKeyring")
+    monkeypatch.delenv("STOCK_TRACKER_PASSPHRASE", raising=False)
+    for name in ("STOCK_TRACKER_WB_BASE_URL", "STOCK_TRACKER_OZON_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    yield home
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without a usable keyring (headless Linux): the vault needs a passphrase."""
+    keyring.set_keyring(fail_keyring.Keyring())
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+@pytest.fixture
+def ctx(isolated_home: Path) -> Iterator[AppContext]:
+    """An opened installation (vault in the test keyring, database migrated)."""
+    context = AppContext.open(lambda: None, isolated_home)
+    yield context
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_app_log_handlers() -> Iterator[None]:
+    """configure_logging() adds root handlers into a test's data directory; remove them after."""
+    yield
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_stock_tracker", False):
+            root.removeHandler(handler)
+            handler.close()
