@@ -72,7 +72,9 @@ def _b64url_json(segment: str) -> dict:
     try:
         decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (binascii.Error, ValueError, UnicodeError) as exc:
-        raise TokenFormatError("the token is not a JWT: a part of it is not base64url JSON") from exc
+        raise TokenFormatError(
+            "the token is not a JWT: a part of it is not base64url JSON"
+        ) from exc
     if not isinstance(decoded, dict):
         raise TokenFormatError("the token is not a JWT: its payload is not a JSON object")
     return decoded

@@ -1,0 +1,131 @@
+"""What every command shares: secrets from the environment or stdin, opening the installation,
+turning known failures into a clear message and an exit code (0 ok, 1 work failed, 2 usage or
+input error)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, NoReturn
+
+from stock_tracker_desktop.config import PASSPHRASE_ENV
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure with a message for the user and the exit code it deserves."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    raise CliError(message, code)
+
+
+@cache
+def vault_passphrase() -> str | None:
+    """The vault passphrase: STOCK_TRACKER_PASSPHRASE, or a prompt when a person is there."""
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("Vault passphrase: ") or None
+    return None
+
+
+def secret_from(env_name: str | None, what: str, *, required: bool = True) -> str:
+    """Read a secret from the environment variable ``env_name``, else from standard input.
+
+    Secrets never come from argv: argv is visible to every user of the machine (ps).
+    """
+    if env_name:
+        if not _ENV_NAME.match(env_name):
+            # Someone pasted the secret itself; do not echo it back.
+            fail(f"give the NAME of an environment variable that holds the {what}, not the {what}")
+        value = os.environ.get(env_name, "")
+        if not value.strip():
+            fail(f"the environment variable {env_name} is not set or empty; put the {what} in it")
+        return value.strip()
+    if sys.stdin is None or sys.stdin.closed:
+        if required:
+            fail(f"give the {what} through --*-env NAME or standard input")
+        return ""
+    if sys.stdin.isatty():
+        value = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
+    else:
+        value = sys.stdin.readline()
+    if required and not value.strip():
+        fail(f"no {what} was given on standard input; pipe it in or use the --*-env option")
+    return value.strip()
+
+
+@contextmanager
+def opened_context(*, migrate: bool = True) -> Iterator[Any]:
+    """The unlocked installation, closed afterwards; vault and database errors become CliErrors."""
+    from stock_tracker_desktop.logs import configure_logging
+    from stock_tracker_desktop.services.context import AppContext
+    from stock_tracker_desktop.storage.migrations import MigrationFailed
+
+    with translated_errors():
+        try:
+            ctx = AppContext.open(vault_passphrase, migrate=migrate)
+        except MigrationFailed as exc:
+            fail(str(exc), EXIT_FAILED)
+    configure_logging(ctx.home)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Known failures of the lower layers as messages, never as tracebacks."""
+    from stock_tracker_desktop.domain.tenant_rules import InvalidTenant
+    from stock_tracker_desktop.security.vault import KeystoreError
+    from stock_tracker_desktop.services.tenant_import import ImportFileError
+    from stock_tracker_desktop.services.tenants import TenantNotFound
+    from stock_tracker_desktop.storage.database import DatabaseError
+
+    try:
+        yield
+    except InvalidTenant as exc:
+        fail("\n".join(f"error: {p.field}: {p.message}" for p in exc.problems))
+    except (KeystoreError, DatabaseError, TenantNotFound, ImportFileError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), 1)
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line.rstrip())
+    for row in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+Handler = Callable[[Any], int]

@@ -1,0 +1,318 @@
+"""`stock-tracker tenants ...`: add, list, show, edit, archive, remove, import."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from stock_tracker_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    fail,
+    opened_context,
+    print_json,
+    print_table,
+    secret_from,
+    translated_errors,
+    warn,
+)
+from stock_tracker_desktop.domain.models import Marketplace
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    tenants = sub.add_parser("tenants", help="add, list and change the sellers (tenants)")
+    commands = tenants.add_subparsers(dest="tenants_command", required=True, metavar="COMMAND")
+
+    add = commands.add_parser("add", help="add a tenant (secrets from an env variable or stdin)")
+    add.add_argument("--name", required=True)
+    add.add_argument("--marketplace", required=True, choices=[m.value for m in Marketplace])
+    _secret_options(add)
+    add.add_argument("--notes", default="")
+    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    add.add_argument("--disabled", action="store_true", help="add without scheduling syncs")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=cmd_add)
+
+    listing = commands.add_parser("list", help="list tenants")
+    listing.add_argument("--all", action="store_true", help="include archived tenants")
+    listing.add_argument("--tag", help="only tenants with this tag")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    show = commands.add_parser("show", help="one tenant, with what its WB token says")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    edit = commands.add_parser("edit", help="change a tenant")
+    edit.add_argument("name")
+    edit.add_argument("--rename", metavar="NEW_NAME")
+    _secret_options(edit, editing=True)
+    edit.add_argument("--no-sandbox", dest="sandbox", action="store_false")
+    edit.add_argument("--notes")
+    edit.add_argument("--tag", action="append", help="replace the tags (repeatable)")
+    edit.add_argument("--clear-tags", action="store_true")
+    edit.add_argument("--enable", dest="enabled", action="store_true", default=None)
+    edit.add_argument("--disable", dest="enabled", action="store_false")
+    edit.add_argument("--json", action="store_true")
+    edit.set_defaults(handler=cmd_edit)
+
+    for verb, archived in (("archive", True), ("unarchive", False)):
+        parser = commands.add_parser(verb, help=f"{verb} a tenant (history is kept)")
+        parser.add_argument("name")
+        parser.set_defaults(handler=cmd_archive, archived=archived)
+
+    remove = commands.add_parser("remove", help="delete a tenant with its history and snapshots")
+    remove.add_argument("name")
+    remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    remove.set_defaults(handler=cmd_remove)
+
+    importer = commands.add_parser("import", help="add many tenants from a CSV file")
+    importer.add_argument("file", type=Path)
+    importer.add_argument(
+        "--secrets", type=Path, help="JSON file {name: {token|api_key: ...}}, mode 0600"
+    )
+    importer.add_argument("--json", action="store_true")
+    importer.set_defaults(handler=cmd_import)
+
+    legacy = commands.add_parser(
+        "import-legacy-env", help="add the tenant described by the predecessor's .env file"
+    )
+    legacy.add_argument("path", type=Path)
+    legacy.add_argument("--name", help="tenant name (default: the .env file's folder name)")
+    legacy.set_defaults(handler=cmd_import_legacy)
+
+
+def _secret_options(parser: argparse.ArgumentParser, *, editing: bool = False) -> None:
+    parser.add_argument("--token-env", metavar="VAR", help="WB token from this env variable")
+    parser.add_argument("--client-id", help="Ozon Client-Id (not secret)")
+    parser.add_argument("--api-key-env", metavar="VAR", help="Ozon API key from this env variable")
+    parser.add_argument(
+        "--service-account-file", type=Path, help="Google service-account JSON key (for sheets)"
+    )
+    parser.add_argument("--sandbox", action="store_true", default=None if editing else False)
+    if editing:
+        parser.add_argument(
+            "--token-stdin", action="store_true", help="read a new WB token from stdin"
+        )
+        parser.add_argument(
+            "--api-key-stdin", action="store_true", help="read a new Ozon API key from stdin"
+        )
+
+
+def _read_service_account(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot read the service-account file {path}: {exc.strerror}")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
+
+    marketplace = Marketplace(args.marketplace)
+    token = client_id = api_key = ""
+    if marketplace is Marketplace.WILDBERRIES:
+        if args.client_id or args.api_key_env:
+            fail("--client-id and --api-key-env are for Ozon tenants; WB needs --token-env")
+        token = secret_from(args.token_env, "WB token")
+    else:
+        if args.token_env:
+            fail("--token-env is for WB tenants; Ozon needs --client-id and --api-key-env")
+        if not args.client_id:
+            fail("an Ozon tenant needs --client-id")
+        client_id = args.client_id
+        api_key = secret_from(args.api_key_env, "Ozon API key")
+    draft = TenantDraft(
+        name=args.name,
+        marketplace=marketplace,
+        token=token,
+        client_id=client_id,
+        api_key=api_key,
+        sandbox=bool(args.sandbox),
+        notes=args.notes,
+        tags=tuple(args.tag),
+        service_account_json=_read_service_account(args.service_account_file),
+        enabled=not args.disabled,
+    )
+    with opened_context() as ctx, translated_errors():
+        saved = TenantService(ctx).add(draft)
+    for message in saved.warnings:
+        warn(message)
+    if args.json:
+        print_json(saved.tenant.as_json())
+    else:
+        print(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenants import TenantService
+
+    with opened_context() as ctx, translated_errors():
+        tenants = TenantService(ctx).list(include_archived=args.all)
+    if args.tag:
+        tenants = [t for t in tenants if args.tag in t.tags]
+    if args.json:
+        print_json([t.as_json() for t in tenants])
+        return EXIT_OK
+    if not tenants:
+        print("no tenants yet; add one with `stock-tracker tenants add`", file=sys.stderr)
+        return EXIT_OK
+    print_table(
+        ["NAME", "MARKETPLACE", "ACCOUNT", "TOKEN DAYS LEFT", "TAGS", "STATE"],
+        [
+            [
+                t.name,
+                t.marketplace.value + (" (sandbox)" if t.sandbox else ""),
+                t.account_id or t.seller_name,
+                t.token_days_left(),
+                ", ".join(t.tags),
+                "archived" if t.archived else ("enabled" if t.enabled else "disabled"),
+            ]
+            for t in tenants
+        ],
+    )
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenants import TenantService
+
+    with opened_context() as ctx, translated_errors():
+        service = TenantService(ctx)
+        tenant = service.get(args.name)
+        info = (
+            service.token_info(args.name) if tenant.marketplace is Marketplace.WILDBERRIES else None
+        )
+    data = tenant.as_json()
+    if info is not None:
+        data["token"] = {
+            "expires_at": info.expires_at.isoformat() if info.expires_at else None,
+            "days_left": info.days_left(),
+            "expired": info.expired(),
+            "categories": list(info.categories),
+            "missing": list(info.missing),
+            "read_only": info.read_only,
+            "sandbox": info.sandbox,
+            "seller_id": info.seller_id,
+        }
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    for label, key in (
+        ("Name", "name"),
+        ("Marketplace", "marketplace"),
+        ("Ozon Client-Id", "account_id"),
+        ("Seller", "seller_name"),
+        ("Tags", "tags"),
+        ("Notes", "notes"),
+        ("Service account", "service_account_email"),
+        ("Created", "created_at"),
+    ):
+        value = data.get(key)
+        if value:
+            print(f"{label + ':':17}{', '.join(value) if isinstance(value, list) else value}")
+    state = "archived" if tenant.archived else ("enabled" if tenant.enabled else "disabled")
+    print(f"{'State:':17}{state}{' (sandbox)' if tenant.sandbox else ''}")
+    if info is not None:
+        expiry = f"{info.expires_at:%Y-%m-%d}" if info.expires_at else "no expiry in the token"
+        left = info.days_left()
+        status = "EXPIRED" if info.expired() else f"{left} days left"
+        print(f"{'Token expires:':17}{expiry} ({status})")
+        print(f"{'Categories:':17}{', '.join(info.categories) or 'none'}")
+        missing = ", ".join(info.missing) or "none"
+        print(f"{'Missing:':17}{missing}")
+        if info.read_only:
+            print(f"{'Access:':17}read-only")
+    return EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenants import TenantChanges, TenantService
+
+    token = None
+    if args.token_env or args.token_stdin:
+        token = secret_from(args.token_env, "WB token")
+    api_key = None
+    if args.api_key_env or args.api_key_stdin:
+        api_key = secret_from(args.api_key_env, "Ozon API key")
+    tags = () if args.clear_tags else (tuple(args.tag) if args.tag else None)
+    service_account = (
+        _read_service_account(args.service_account_file) if args.service_account_file else None
+    )
+    changes = TenantChanges(
+        name=args.rename,
+        token=token,
+        client_id=args.client_id,
+        api_key=api_key,
+        sandbox=args.sandbox,
+        notes=args.notes,
+        tags=tags,
+        service_account_json=service_account,
+        enabled=args.enabled,
+    )
+    with opened_context() as ctx, translated_errors():
+        saved = TenantService(ctx).edit(args.name, changes)
+    for message in saved.warnings:
+        warn(message)
+    if args.json:
+        print_json(saved.tenant.as_json())
+    else:
+        print(f"saved {saved.tenant.name}")
+    return EXIT_OK
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenants import TenantService
+
+    with opened_context() as ctx, translated_errors():
+        tenant = TenantService(ctx).set_archived(args.name, args.archived)
+    print(f"{'archived' if tenant.archived else 'unarchived'} {tenant.name}")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenants import TenantService
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            fail("removing deletes the tenant's history too; confirm with --yes")
+        answer = input(f"Delete {args.name!r} with all its history? Type its name to confirm: ")
+        if answer.strip() != args.name:
+            fail("not confirmed; nothing was deleted", EXIT_FAILED)
+    with opened_context() as ctx, translated_errors():
+        TenantService(ctx).remove(args.name)
+    print(f"removed {args.name}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenant_import import import_csv
+
+    with opened_context() as ctx, translated_errors():
+        report = import_csv(ctx, args.file, args.secrets)
+    if args.json:
+        print_json(report.as_json())
+    else:
+        for name in report.added:
+            print(f"added {name}")
+        for line, message in report.failed:
+            print(f"{args.file.name}, line {line}: {message}", file=sys.stderr)
+        print(f"{len(report.added)} added, {len(report.failed)} failed", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_import_legacy(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenant_import import import_legacy_env
+
+    name = args.name or args.path.resolve().parent.name
+    with opened_context() as ctx, translated_errors():
+        saved = import_legacy_env(ctx, args.path, name)
+    for message in saved.warnings:
+        warn(message)
+    print(f"added {saved.tenant.name} from {args.path.name}")
+    return EXIT_OK

@@ -1,0 +1,95 @@
+"""`stock-tracker vault status|rotate|export-recovery FILE|import-recovery FILE`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from stock_tracker_desktop.cli.common import (
+    EXIT_OK,
+    fail,
+    opened_context,
+    print_json,
+    secret_from,
+    translated_errors,
+    vault_passphrase,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    vault = sub.add_parser("vault", help="the master key: where it lives, rotation, recovery")
+    commands = vault.add_subparsers(dest="vault_command", required=True, metavar="COMMAND")
+    status = commands.add_parser("status", help="which store holds the master key")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status)
+    commands.add_parser(
+        "rotate", help="new master key; re-key the database and re-encrypt every secret"
+    ).set_defaults(handler=cmd_rotate)
+    for verb, handler, text in (
+        ("export-recovery", cmd_export, "write the master key to a passphrase-protected file"),
+        ("import-recovery", cmd_import, "install the master key from a recovery file"),
+    ):
+        parser = commands.add_parser(verb, help=text)
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--passphrase-env", metavar="VAR", help="the recovery file's passphrase (else stdin)"
+        )
+        parser.set_defaults(handler=handler)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services import vault_service
+
+    with opened_context() as ctx:
+        status = vault_service.status(ctx)
+    if args.json:
+        print_json(
+            {
+                "store": status.store,
+                "description": status.description,
+                "keyring_backend": status.keyring_backend,
+                "keyring_usable": status.keyring_usable,
+                "install_id": status.install_id,
+                "data_dir": str(ctx.home),
+            }
+        )
+    else:
+        print(f"Master key: {status.description}")
+        usable = "usable" if status.keyring_usable else "not usable"
+        print(f"Keyring:    {status.keyring_backend} ({usable})")
+        print(f"Data dir:   {ctx.home}")
+    return EXIT_OK
+
+
+def cmd_rotate(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services import vault_service
+
+    with opened_context() as ctx, translated_errors():
+        backup = vault_service.rotate(ctx)
+    print(f"rotated the master key; database re-keyed and secrets re-encrypted (backup: {backup})")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services import vault_service
+
+    passphrase = secret_from(args.passphrase_env, "recovery file passphrase")
+    if len(passphrase) < 8:
+        fail("the recovery passphrase must have at least 8 characters")
+    with opened_context() as ctx, translated_errors():
+        vault_service.export_recovery(ctx, args.file, passphrase)
+    print(f"wrote {args.file}; keep it and its passphrase apart, both are needed to recover")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.config import data_dir
+    from stock_tracker_desktop.security.vault import Vault
+
+    passphrase = secret_from(args.passphrase_env, "recovery file passphrase")
+    with translated_errors():
+        vault = Vault.import_recovery(data_dir(), args.file, passphrase, vault_passphrase)
+    with opened_context():
+        pass  # proves the database opens with the imported key
+    print(f"imported the master key into {vault.describe_store()}")
+    return EXIT_OK
