@@ -1,0 +1,45 @@
+"""Building the right client for a tenant's marketplace and credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.marketplaces.base import MarketplaceClient, ProgressCallback
+from stock_tracker_desktop.marketplaces.ozon import OzonClient
+from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
+from stock_tracker_desktop.marketplaces.wildberries import WildberriesClient
+
+CREDENTIAL_KEYS: dict[Marketplace, tuple[str, ...]] = {
+    Marketplace.WILDBERRIES: ("token",),
+    Marketplace.OZON: ("client_id", "api_key"),
+}
+
+
+def create_client(
+    marketplace: Marketplace,
+    credentials: Mapping[str, str],
+    *,
+    sandbox: bool = False,
+    time_factor: float | None = None,
+    progress: ProgressCallback | None = None,
+) -> MarketplaceClient:
+    """A client for ``marketplace``; ``time_factor`` None reads STOCK_TRACKER_TIME_FACTOR."""
+    needed = CREDENTIAL_KEYS[marketplace]
+    absent = [key for key in needed if not credentials.get(key, "").strip()]
+    if absent:
+        # Name the missing keys only: the mapping's values are secrets.
+        raise ValueError(f"{marketplace.value} credentials lack: {', '.join(absent)}")
+    factor = time_factor_from_env() if time_factor is None else time_factor
+    if marketplace is Marketplace.WILDBERRIES:
+        return WildberriesClient(
+            credentials["token"].strip(), sandbox=sandbox, time_factor=factor, progress=progress
+        )
+    if sandbox:
+        raise ValueError("Ozon has no sandbox for the Seller API")
+    return OzonClient(
+        credentials["client_id"].strip(),
+        credentials["api_key"].strip(),
+        time_factor=factor,
+        progress=progress,
+    )

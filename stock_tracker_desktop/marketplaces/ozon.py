@@ -1,0 +1,311 @@
+"""The Ozon client: products, stock (FBO + FBS), orders (postings) and a key check.
+
+Order postings name products by ``sku``/``offer_id``, while exports use Ozon's ``product_id``.
+The client remembers the mapping from the products it has seen (``products()`` or the list
+passed to ``stock()``, or ``product_ids`` given to the constructor); if ``order_lines()`` runs
+first, it reads the product list itself before the postings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from stock_tracker_desktop.config import OZON_BASE_URL_ENV, base_url_override
+from stock_tracker_desktop.domain.models import (
+    ConnectionReport,
+    Marketplace,
+    OrderLine,
+    Product,
+    ProductSize,
+    SellerInfo,
+    StockRow,
+    WarehouseType,
+)
+from stock_tracker_desktop.domain.window import OrderWindow
+from stock_tracker_desktop.marketplaces import ozon_api as api
+from stock_tracker_desktop.marketplaces.base import ProgressCallback, RequestStats
+from stock_tracker_desktop.marketplaces.endpoints import Endpoint
+from stock_tracker_desktop.marketplaces.errors import MarketplaceError
+from stock_tracker_desktop.marketplaces.ozon_models import (
+    FboStockList,
+    FbsStockList,
+    OzonSellerInfo,
+    Posting,
+    PostingPage,
+    ProductInfo,
+    ProductInfoList,
+    ProductList,
+    Roles,
+)
+from stock_tracker_desktop.marketplaces.pacing import credential_key
+from stock_tracker_desktop.marketplaces.parsing import chunks, parse, progress_or_silence
+from stock_tracker_desktop.marketplaces.retry import RetryPolicy
+from stock_tracker_desktop.marketplaces.transport import ApiTransport, Credential
+
+# Postings are listed by creation time, but counted by in_process_at: look a day further back
+# so that a posting created just before the window and processed inside it is not missed.
+POSTINGS_LOOKBACK = timedelta(days=1)
+_POSTING_LISTS = ((api.FBO_POSTINGS, WarehouseType.FBO), (api.FBS_POSTINGS, WarehouseType.FBS))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _ozon_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _product(info: ProductInfo) -> Product:
+    skus = dict.fromkeys(sku for sku in (info.sku, *(s.sku for s in info.sources)) if sku)
+    return Product(
+        product_id=str(info.id),
+        vendor_code=info.offer_id,
+        name=info.name,
+        # /v3/product/info/list carries neither brand nor category name; reading them costs
+        # two more methods per product, which a stock sync does not need.
+        brand="",
+        subject="",
+        sizes=tuple(ProductSize(size_id=str(sku), name="", barcodes=info.barcodes) for sku in skus),
+    )
+
+
+def _warehouse(posting: Posting, kind: WarehouseType) -> str:
+    if kind is WarehouseType.FBO:
+        return posting.analytics_data.warehouse_name if posting.analytics_data else ""
+    return posting.delivery_method.warehouse if posting.delivery_method else ""
+
+
+def _describe_auth(endpoint: Endpoint, status: int, detail: str) -> str:
+    said = f": {detail}" if detail else ""
+    return f"Ozon refused the Client-Id and API key (HTTP {status}){said}"
+
+
+class OzonClient:
+    """An Ozon seller account, reached with a Client-Id and an API key."""
+
+    marketplace = Marketplace.OZON
+
+    def __init__(
+        self,
+        client_id: str,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        time_factor: float = 1.0,
+        product_ids: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """``product_ids`` maps a SKU (or offer_id) to Ozon's product_id, if already known."""
+        self._progress = progress_or_silence(progress)
+        self._product_ids: dict[str, str] = dict(product_ids or {})
+        base_url = base_url or base_url_override(OZON_BASE_URL_ENV)
+        hosts = {api.SELLER_API: base_url.rstrip("/")} if base_url else dict(api.HOSTS)
+        self._transport = ApiTransport(
+            credential=Credential(
+                key=credential_key("ozon", client_id),
+                headers={"Client-Id": client_id, "Api-Key": api_key},
+                secrets=(api_key, client_id),
+            ),
+            hosts=hosts,
+            limits=api.LIMITS,
+            describe_auth=_describe_auth,
+            time_factor=time_factor,
+            http_client=http_client,
+            retry=retry,
+        )
+
+    def __repr__(self) -> str:
+        return "OzonClient()"
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._transport.stats
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+    def _remember(self, products: Sequence[Product]) -> None:
+        for product in products:
+            self._product_ids[product.vendor_code] = product.product_id
+            for size in product.sizes:
+                self._product_ids[size.size_id] = product.product_id
+
+    # --- products ------------------------------------------------------------------------------
+
+    async def products(self) -> AsyncIterator[list[Product]]:
+        last_id = ""
+        pages = rows = 0
+        while True:
+            body = {
+                "filter": {"visibility": "ALL"},
+                "last_id": last_id,
+                "limit": api.PRODUCT_LIST_PAGE,
+            }
+            data = await self._transport.call(api.PRODUCT_LIST, json_body=body)
+            listed = parse(ProductList, data, api.PRODUCT_LIST).result
+            ids = [str(item.product_id) for item in listed.items]
+            for chunk in chunks(ids, api.PRODUCT_INFO_CHUNK):
+                data = await self._transport.call(
+                    api.PRODUCT_INFO, json_body={"product_id": list(chunk)}
+                )
+                products = [
+                    _product(info) for info in parse(ProductInfoList, data, api.PRODUCT_INFO).items
+                ]
+                self._remember(products)
+                pages += 1
+                rows += len(products)
+                self._progress("products", pages, rows)
+                if products:
+                    yield products
+            if len(listed.items) < api.PRODUCT_LIST_PAGE or not listed.last_id:
+                return
+            last_id = listed.last_id
+
+    # --- stock ---------------------------------------------------------------------------------
+
+    async def stock(self, products: Sequence[Product]) -> AsyncIterator[list[StockRow]]:
+        self._remember(products)
+        skus = [size.size_id for product in products for size in product.sizes]
+        fbs = self._stock_pages(api.FBS_STOCK, "sku", api.FBS_STOCK_CHUNK, skus, self._fbs_rows)
+        async for page in fbs:
+            yield page
+        fbo = self._stock_pages(api.FBO_STOCK, "skus", api.FBO_STOCK_CHUNK, skus, self._fbo_rows)
+        async for page in fbo:
+            yield page
+
+    async def _stock_pages(
+        self,
+        endpoint: Endpoint,
+        field: str,
+        chunk_size: int,
+        skus: Sequence[str],
+        rows_of: Callable[[object], list[StockRow]],
+    ) -> AsyncIterator[list[StockRow]]:
+        rows = 0
+        for pages, chunk in enumerate(chunks(skus, chunk_size), start=1):
+            data = await self._transport.call(endpoint, json_body={field: list(chunk)})
+            page = rows_of(data)
+            rows += len(page)
+            self._progress(f"stock:{endpoint.path}", pages, rows)
+            if page:
+                yield page
+
+    @staticmethod
+    def _fbs_rows(data: object) -> list[StockRow]:
+        return [
+            StockRow(
+                product_id=str(row.product_id),
+                size_id=str(row.sku),
+                warehouse=row.warehouse_name,
+                warehouse_type=WarehouseType.FBS,
+                quantity=row.present - row.reserved,
+            )
+            for row in parse(FbsStockList, data, api.FBS_STOCK).result
+        ]
+
+    def _fbo_rows(self, data: object) -> list[StockRow]:
+        return [
+            StockRow(
+                product_id=self._product_ids.get(str(row.sku), ""),
+                size_id=str(row.sku),
+                warehouse=row.warehouse_name,
+                warehouse_type=WarehouseType.FBO,
+                quantity=row.available_stock_count,
+                in_transit_returns=row.return_from_customer_stock_count,
+            )
+            for row in parse(FboStockList, data, api.FBO_STOCK).items
+        ]
+
+    # --- orders --------------------------------------------------------------------------------
+
+    async def order_lines(self, window: OrderWindow) -> AsyncIterator[list[OrderLine]]:
+        if not self._product_ids:
+            async for _ in self.products():
+                pass  # fills the SKU -> product_id table
+        for endpoint, kind in _POSTING_LISTS:
+            async for page in self._postings(endpoint, kind, window):
+                yield page
+
+    async def _postings(
+        self, endpoint: Endpoint, kind: WarehouseType, window: OrderWindow
+    ) -> AsyncIterator[list[OrderLine]]:
+        base = {
+            "filter": {
+                "since": _ozon_time(window.start - POSTINGS_LOOKBACK),
+                "to": _ozon_time(window.end),
+            },
+            "limit": api.POSTINGS_PAGE,
+            "sort_dir": "ASC",
+            "with": {"analytics_data": kind is WarehouseType.FBO},
+        }
+        cursor = ""
+        pages = rows = 0
+        stage = f"orders:{kind.value.lower()}"
+        while True:
+            body = {**base, "cursor": cursor} if cursor else base
+            page = parse(
+                PostingPage, await self._transport.call(endpoint, json_body=body), endpoint
+            )
+            lines = [
+                line
+                for posting in page.postings
+                if window.contains(_utc(posting.in_process_at))
+                for line in self._lines(posting, kind)
+            ]
+            pages += 1
+            rows += len(lines)
+            self._progress(stage, pages, rows)
+            if lines:
+                yield lines
+            # A page may hold fewer postings than the limit while more follow: only has_next ends.
+            if not page.has_next:
+                return
+            if not page.cursor or page.cursor == cursor:
+                raise MarketplaceError("has_next without a new cursor", endpoint=endpoint.label)
+            cursor = page.cursor
+
+    def _lines(self, posting: Posting, kind: WarehouseType) -> list[OrderLine]:
+        warehouse = _warehouse(posting, kind)
+        ids = self._product_ids
+        return [
+            OrderLine(
+                line_id=f"{posting.posting_number}:{item.sku}",
+                product_id=ids.get(str(item.sku)) or ids.get(item.offer_id, ""),
+                warehouse=warehouse,
+                warehouse_type=kind,
+                ordered_at=_utc(posting.in_process_at),
+                quantity=item.quantity,
+                cancelled=posting.status == api.CANCELLED,
+            )
+            for item in posting.products
+        ]
+
+    # --- connection check ----------------------------------------------------------------------
+
+    async def check_connection(self) -> ConnectionReport:
+        """``/v1/roles`` proves the key works and says when it expires; the name comes from
+        ``/v1/seller/info`` when the key may read it."""
+        try:
+            roles = parse(Roles, await self._transport.call(api.ROLES, json_body={}), api.ROLES)
+        except MarketplaceError as exc:
+            return ConnectionReport(seller=None, problems=(str(exc),))
+        problems: list[str] = []
+        seller = None
+        try:
+            data = await self._transport.call(api.SELLER_INFO, json_body={})
+            company = parse(OzonSellerInfo, data, api.SELLER_INFO).company
+            seller = SellerInfo(name=company.name or company.legal_name, seller_id=company.inn)
+        except MarketplaceError as exc:
+            problems.append(str(exc))
+        return ConnectionReport(
+            seller=seller,
+            granted=tuple(role.name for role in roles.roles),
+            expires_at=_utc(roles.expires_at) if roles.expires_at else None,
+            problems=tuple(problems),
+        )

@@ -1,0 +1,38 @@
+"""Every Ozon Seller API path and limit the app relies on, in one place.
+
+All paths are in /work/shared/specs/ozon-seller.json (spec 2.1, English). Ozon retires versions
+often: moving to a new one is a change of one line here. The spec states a single limit for these
+methods, 50 requests per second per Client-Id.
+"""
+
+from __future__ import annotations
+
+from stock_tracker_desktop.marketplaces.endpoints import Endpoint
+from stock_tracker_desktop.marketplaces.pacing import RateLimit
+
+SELLER_API = "seller-api"
+HOSTS: dict[str, str] = {SELLER_API: "https://api-seller.ozon.ru"}
+GROUP = "client-id"
+
+
+def _post(path: str) -> Endpoint:
+    return Endpoint("POST", path, SELLER_API, GROUP)
+
+
+PRODUCT_LIST = _post("/v3/product/list")
+PRODUCT_INFO = _post("/v3/product/info/list")
+FBS_STOCK = _post("/v1/product/info/stocks-by-warehouse/fbs")
+FBO_STOCK = _post("/v1/analytics/stocks")
+FBO_POSTINGS = _post("/v3/posting/fbo/list")
+FBS_POSTINGS = _post("/v4/posting/fbs/list")
+ROLES = _post("/v1/roles")
+SELLER_INFO = _post("/v1/seller/info")
+
+PRODUCT_LIST_PAGE = 1000
+PRODUCT_INFO_CHUNK = 1000
+FBS_STOCK_CHUNK = 500  # the spec sets no maximum; stay well inside what the cabinet allows
+FBO_STOCK_CHUNK = 100
+POSTINGS_PAGE = 100
+CANCELLED = "cancelled"
+
+LIMITS: dict[str, RateLimit] = {GROUP: RateLimit(1.0, 50, burst=50, interval=0.02)}

@@ -1,0 +1,278 @@
+"""The HTTP layer both clients share: pacing, 429 handling, retries and error mapping.
+
+Clients describe *what* to call (an :class:`Endpoint` and its arguments); this module decides
+*when* to send it, how to survive the marketplace's bad moments, and how to turn an answer into
+data or into one of the errors in :mod:`errors`, worded for a person and free of secrets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from stock_tracker_desktop import __version__
+from stock_tracker_desktop.marketplaces.base import RequestStats
+from stock_tracker_desktop.marketplaces.endpoints import Endpoint
+from stock_tracker_desktop.marketplaces.errors import (
+    AuthError,
+    EndpointRetired,
+    MarketplaceError,
+    NetworkError,
+    RateLimitExhausted,
+    RequestRejected,
+    ServerError,
+)
+from stock_tracker_desktop.marketplaces.pacing import REGISTRY, RateLimit, TokenBucket
+from stock_tracker_desktop.marketplaces.retry import RetryPolicy
+
+USER_AGENT = f"StockTrackerDesktop/{__version__}"
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+RETRY_HEADERS = ("X-Ratelimit-Retry", "Retry-After")
+REMAINING_HEADER = "X-Ratelimit-Remaining"
+_PROBLEM_KEYS = ("detail", "title", "message", "errorText", "errors")
+
+# Given the endpoint, the status (401/403) and the marketplace's own words, say what is wrong.
+AuthDescriber = Callable[[Endpoint, int, str], str]
+
+
+def new_http_client(timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
+    """The one way the app opens HTTP connections: TLS verified, keep-alive, our User-Agent."""
+    return httpx.AsyncClient(
+        verify=True,
+        http1=True,
+        http2=False,
+        timeout=timeout,
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=False,
+    )
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def problem_text(body: bytes) -> str:
+    """The human part of an error answer (problem+json, Ozon's or WB's older shapes)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[:200].decode("utf-8", "replace").strip()
+    if isinstance(data, dict):
+        for key in _PROBLEM_KEYS:
+            value = data.get(key)
+            if isinstance(value, list):
+                value = "; ".join(str(item) for item in value)
+            if value:
+                return str(value)
+    return ""
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@dataclass(slots=True)
+class Credential:
+    """What the transport must know about a credential: headers to send and text to hide.
+
+    ``key`` is a hash naming the credential in the bucket registry; ``secrets`` are redacted from
+    every message. ``repr`` shows neither headers nor secrets.
+    """
+
+    key: str
+    headers: Mapping[str, str] = field(repr=False)
+    secrets: tuple[str, ...] = field(repr=False)
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt; carries the error to raise when attempts run out."""
+
+    def __init__(self, error: MarketplaceError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class ApiTransport:
+    """Sends requests for one credential of one marketplace."""
+
+    def __init__(
+        self,
+        *,
+        credential: Credential,
+        hosts: Mapping[str, str],
+        limits: Mapping[str, RateLimit],
+        describe_auth: AuthDescriber,
+        time_factor: float = 1.0,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        host_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """``host_headers`` names the virtual host per host key when ``hosts`` point elsewhere.
+
+        With a base URL override every host shares one address; the ``Host`` header still tells
+        a routing proxy or the simulator which marketplace host (and sandbox or not) is meant.
+        """
+        self.stats = RequestStats()
+        self._credential = credential
+        self._hosts = dict(hosts)
+        self._limits = dict(limits)
+        self._describe_auth = describe_auth
+        self._time_factor = time_factor
+        self._owns_client = http_client is None
+        self._client = http_client or new_http_client()
+        self._retry = (retry or RetryPolicy()).scaled(time_factor)
+        self._host_headers = dict(host_headers or {})
+
+    def __repr__(self) -> str:
+        return f"ApiTransport(credential={self._credential.key}, hosts={sorted(self._hosts)})"
+
+    def _headers(self, endpoint: Endpoint) -> dict[str, str]:
+        host = self._host_headers.get(endpoint.host)
+        headers = dict(self._credential.headers)
+        if host:
+            headers["Host"] = host
+        return headers
+
+    def bucket(self, endpoint: Endpoint) -> TokenBucket:
+        return REGISTRY.bucket(
+            self._credential.key, endpoint.group, self._limits[endpoint.group], self._time_factor
+        )
+
+    def url(self, endpoint: Endpoint, path_params: Mapping[str, object] | None = None) -> str:
+        path = endpoint.path.format(**path_params) if path_params else endpoint.path
+        return self._hosts[endpoint.host] + path
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def call(
+        self,
+        endpoint: Endpoint,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        json_body: object = None,
+    ) -> Any:
+        """Send one request, paced and retried; return the decoded JSON (None for 204)."""
+        bucket = self.bucket(endpoint)
+        url = self.url(endpoint, path_params)
+        started = time.monotonic()
+        failures = 0
+        rate_limited = 0
+        while True:
+            await bucket.acquire()
+            self.stats.requests += 1
+            try:
+                return await self._send(endpoint, bucket, url, params, json_body)
+            except _RateLimited:
+                self.stats.rate_limited += 1
+                rate_limited += 1
+                if rate_limited > self._retry.max_rate_limited:
+                    raise RateLimitExhausted(
+                        f"the marketplace kept refusing with 429 after {rate_limited} waits",
+                        endpoint=endpoint.label,
+                        status=429,
+                    ) from None
+            except _Retryable as failure:
+                failures += 1
+                delay = self._retry.backoff(failures)
+                spent = time.monotonic() - started
+                if failures >= self._retry.max_attempts or spent + delay > self._retry.max_total:
+                    failure.error.message += f" (gave up after {failures} attempts)"
+                    raise failure.error from None
+                self.stats.retries += 1
+                await asyncio.sleep(delay)
+
+    async def _send(
+        self,
+        endpoint: Endpoint,
+        bucket: TokenBucket,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        json_body: object,
+    ) -> Any:
+        label = endpoint.label
+        try:
+            response = await self._client.request(
+                endpoint.method, url, params=params, json=json_body, headers=self._headers(endpoint)
+            )
+        except httpx.TimeoutException:
+            raise _Retryable(
+                NetworkError("the marketplace did not answer in time", endpoint=label)
+            ) from None
+        except httpx.TransportError as exc:
+            # The class name says enough (ConnectError, RemoteProtocolError...) and cannot
+            # carry a header value, whatever a proxy or library version puts in the text.
+            reason = type(exc).__name__
+            raise _Retryable(
+                NetworkError(f"the connection failed ({reason})", endpoint=label)
+            ) from None
+        status = response.status_code
+        if status == 429:
+            wait = self._retry_after(response, bucket)
+            bucket.hold(wait)
+            raise _RateLimited
+        remaining = response.headers.get(REMAINING_HEADER)
+        if remaining is not None and remaining.strip().lstrip("-").isdigit():
+            bucket.sync_remaining(int(remaining))
+        if status >= 500:
+            raise _Retryable(
+                ServerError(
+                    f"the marketplace failed with HTTP {status}", endpoint=label, status=status
+                )
+            )
+        if status >= 400:
+            if endpoint.error_cost > 1:
+                bucket.penalize(endpoint.error_cost - 1)
+            raise self._client_error(endpoint, status, response.content)
+        if status == 204:
+            return None
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            raise _Retryable(
+                ServerError("the answer was cut off or is not JSON", endpoint=label, status=status)
+            ) from None
+
+    def _retry_after(self, response: httpx.Response, bucket: TokenBucket) -> float:
+        for header in RETRY_HEADERS:
+            seconds = _seconds(response.headers.get(header))
+            if seconds is not None:
+                return max(0.0, seconds)
+        # No advice given: one refill interval is what the bucket would earn next.
+        return bucket.limit.refill_interval
+
+    def _client_error(self, endpoint: Endpoint, status: int, body: bytes) -> MarketplaceError:
+        secrets = self._credential.secrets
+        detail = redact(problem_text(body), secrets)
+        label = endpoint.label
+        if status in (401, 403):
+            message = redact(self._describe_auth(endpoint, status, detail), secrets)
+            return AuthError(message, endpoint=label, status=status)
+        if status == 404:
+            return EndpointRetired(
+                "endpoint retired by the marketplace", endpoint=label, status=status
+            )
+        reason = f": {detail}" if detail else ""
+        return RequestRejected(
+            f"the marketplace refused the request (HTTP {status}){reason}",
+            endpoint=label,
+            status=status,
+        )
+
+
+class _RateLimited(Exception):
+    """A 429 was answered; the bucket already holds the wait."""

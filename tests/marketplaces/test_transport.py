@@ -1,0 +1,247 @@
+"""The shared transport against a real HTTP server: pacing, 429s, retries, error mapping."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+
+import httpx
+import pytest
+
+from stock_tracker_desktop import __version__
+from stock_tracker_desktop.marketplaces.endpoints import Endpoint
+from stock_tracker_desktop.marketplaces.errors import (
+    AuthError,
+    EndpointRetired,
+    NetworkError,
+    RequestRejected,
+    ServerError,
+)
+from stock_tracker_desktop.marketplaces.pacing import RateLimit, credential_key
+from stock_tracker_desktop.marketplaces.retry import RetryPolicy
+from stock_tracker_desktop.marketplaces.transport import ApiTransport, Credential, new_http_client
+from tests.marketplaces.fake_api import FakeApi, ServerBucket
+
+THING = Endpoint("POST", "/v1/thing/list", "api", "things")
+PENALISED = Endpoint("POST", "/api/v3/thing", "api", "things", error_cost=10)
+GENEROUS = RateLimit(1.0, 1000, burst=1000)
+FAST_RETRY = RetryPolicy(max_attempts=4, base_delay=0.02, max_delay=0.1, max_total=5.0)
+
+
+def make_transport(
+    url: str,
+    limit: RateLimit = GENEROUS,
+    *,
+    secret: str | None = None,
+    retry: RetryPolicy = FAST_RETRY,
+    http_client: httpx.AsyncClient | None = None,
+) -> ApiTransport:
+    secret = secret or f"secret-{uuid.uuid4()}"
+    return ApiTransport(
+        credential=Credential(
+            key=credential_key(secret), headers={"Api-Key": secret}, secrets=(secret,)
+        ),
+        hosts={"api": url},
+        limits={"things": limit},
+        describe_auth=lambda endpoint, status, detail: f"refused: {detail}",
+        retry=retry,
+        http_client=http_client,
+    )
+
+
+async def test_burst_then_one_request_per_interval(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.bucket = ServerBucket(burst=3, interval=0.1)
+    transport = make_transport(fake_url, RateLimit(0.3, 3, burst=3, interval=0.1))
+    started = time.monotonic()
+    for _ in range(7):
+        await transport.call(THING, json_body={})
+    elapsed = time.monotonic() - started
+    await transport.aclose()
+    times = [moment for moment, _, _ in fake_api.log]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert fake_api.statuses() == [200] * 7
+    assert all(gap < 0.05 for gap in gaps[:2])  # the burst goes at once
+    assert all(gap > 0.08 for gap in gaps[3:])  # then one per interval
+    assert 0.38 <= elapsed < 0.6  # 4 requests beyond the burst, 0.1 s each
+    assert transport.stats.requests == 7
+    assert transport.stats.rate_limited == 0
+
+
+async def test_time_factor_scales_the_limits(fake_api: FakeApi, fake_url: str) -> None:
+    secret = f"secret-{uuid.uuid4()}"
+    transport = ApiTransport(
+        credential=Credential(key=credential_key(secret), headers={}, secrets=(secret,)),
+        hosts={"api": fake_url},
+        limits={"things": RateLimit(60.0, 1, burst=1, interval=60.0)},
+        describe_auth=lambda endpoint, status, detail: detail,
+        time_factor=0.002,
+    )
+    started = time.monotonic()
+    for _ in range(3):
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert 0.22 <= time.monotonic() - started < 0.5  # 2 waits of 60 s x 0.002
+
+
+async def test_a_429_waits_exactly_the_retry_time_and_never_twice(
+    fake_api: FakeApi, fake_url: str
+) -> None:
+    # The marketplace is stricter than the client believes: the client meets 429s, waits as
+    # told and the request right after each wait goes through.
+    fake_api.bucket = ServerBucket(burst=1, interval=0.15)
+    transport = make_transport(fake_url, RateLimit(0.05, 5, burst=5, interval=0.01))
+    for _ in range(4):
+        assert await transport.call(THING, json_body={}) == {"ok": True}
+    await transport.aclose()
+    statuses = fake_api.statuses()
+    assert statuses.count(200) == 4
+    assert transport.stats.rate_limited == statuses.count(429) > 0
+    assert all(
+        not (first == 429 and second == 429) for first, second in itertools.pairwise(statuses)
+    )
+    for index, status in enumerate(statuses[:-1]):
+        if status == 429:
+            wait = fake_api.log[index + 1][0] - fake_api.log[index][0]
+            assert 0.1 <= wait < 0.3  # about the advertised retry, not a backoff guess
+
+
+async def test_remaining_header_resyncs_the_bucket(fake_api: FakeApi, fake_url: str) -> None:
+    # Another program already used the marketplace's burst: the first answer says 0 left,
+    # so the client waits a full interval instead of bursting into 429s.
+    fake_api.bucket = ServerBucket(burst=5, interval=0.1)
+    fake_api.bucket.tokens = 1
+    transport = make_transport(fake_url, RateLimit(0.5, 5, burst=5, interval=0.1))
+    for _ in range(3):
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert fake_api.statuses() == [200, 200, 200]
+
+
+async def test_clients_of_one_credential_share_a_bucket(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.bucket = ServerBucket(burst=2, interval=0.1)
+    limit = RateLimit(0.2, 2, burst=2, interval=0.1)
+    secret = f"shared-{uuid.uuid4()}"
+    first = make_transport(fake_url, limit, secret=secret)
+    second = make_transport(fake_url, limit, secret=secret)
+    assert first.bucket(THING) is second.bucket(THING)
+    for transport in (first, second, first, second):
+        await transport.call(THING, json_body={})
+    await first.aclose()
+    await second.aclose()
+    assert fake_api.statuses() == [200] * 4
+
+
+async def test_server_errors_are_retried_then_succeed(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.failures_left = 3
+    transport = make_transport(fake_url)
+    assert await transport.call(THING, json_body={}) == {"ok": True}
+    await transport.aclose()
+    assert fake_api.statuses() == [503, 503, 503, 200]
+    assert transport.stats.retries == 3
+    assert transport.stats.requests == 4
+
+
+async def test_endless_server_errors_end_in_a_clear_error(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.failures_left = 100
+    fake_api.failure_status = 500
+    transport = make_transport(fake_url)
+    with pytest.raises(ServerError) as caught:
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert len(fake_api.log) == FAST_RETRY.max_attempts
+    assert "HTTP 500" in str(caught.value)
+    assert "gave up after 4 attempts" in str(caught.value)
+    assert caught.value.endpoint == "POST /v1/thing/list"
+
+
+async def test_retries_stop_at_the_time_budget(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.failures_left = 100
+    budget = RetryPolicy(max_attempts=50, base_delay=0.1, max_delay=0.1, max_total=0.3)
+    transport = make_transport(fake_url, retry=budget)
+    started = time.monotonic()
+    with pytest.raises(ServerError):
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert time.monotonic() - started < 0.5
+    assert len(fake_api.log) < 10
+
+
+async def test_no_retry_on_401_and_the_secret_stays_out(fake_api: FakeApi, fake_url: str) -> None:
+    secret = f"secret-{uuid.uuid4()}"
+    fake_api.status = 401
+    fake_api.error_body = {"title": "unauthorized", "detail": f"token {secret} is invalid"}
+    transport = make_transport(fake_url, secret=secret)
+    with pytest.raises(AuthError) as caught:
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert len(fake_api.log) == 1
+    assert fake_api.log[0][2]["api-key"] == secret  # it was sent, and only in the header
+    assert secret not in str(caught.value)
+    assert secret not in repr(caught.value)
+    assert secret not in repr(transport)
+    assert "is invalid" in str(caught.value)
+
+
+async def test_404_means_endpoint_retired(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.status = 404
+    transport = make_transport(fake_url)
+    with pytest.raises(EndpointRetired) as caught:
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert str(caught.value) == "POST /v1/thing/list: endpoint retired by the marketplace"
+    assert len(fake_api.log) == 1
+
+
+async def test_other_4xx_is_rejected_without_retry_and_charged(
+    fake_api: FakeApi, fake_url: str
+) -> None:
+    fake_api.status = 400
+    fake_api.error_body = {"code": "400", "message": "chrtIds: too many"}
+    transport = make_transport(fake_url, RateLimit(1.0, 20, burst=20, interval=0.05))
+    with pytest.raises(RequestRejected) as caught:
+        await transport.call(PENALISED, json_body={})
+    await transport.aclose()
+    assert "chrtIds: too many" in str(caught.value)
+    assert len(fake_api.log) == 1
+    # A 4xx on such an endpoint costs 10 requests of the local bucket, not 1.
+    assert transport.bucket(PENALISED).tokens < 11
+
+
+async def test_truncated_body_is_retried(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.truncate_left = 2
+    fake_api.answer = {"items": [{"id": index} for index in range(50)]}
+    transport = make_transport(fake_url)
+    assert await transport.call(THING, json_body={}) == fake_api.answer
+    await transport.aclose()
+    assert transport.stats.retries == 2
+
+
+async def test_timeouts_are_bounded(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.delay = 1.0
+    client = new_http_client(httpx.Timeout(0.15, connect=1.0))
+    retry = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01, max_total=2.0)
+    transport = make_transport(fake_url, retry=retry, http_client=client)
+    started = time.monotonic()
+    with pytest.raises(NetworkError) as caught:
+        await transport.call(THING, json_body={})
+    await client.aclose()
+    assert time.monotonic() - started < 0.6
+    assert "did not answer in time" in str(caught.value)
+    assert transport.stats.retries == 1
+
+
+async def test_connection_refused_is_a_network_error() -> None:
+    transport = make_transport("http://127.0.0.1:9", retry=FAST_RETRY)
+    with pytest.raises(NetworkError) as caught:
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert "connection failed" in str(caught.value)
+    assert transport.stats.requests == FAST_RETRY.max_attempts
+
+
+async def test_user_agent_names_the_app(fake_api: FakeApi, fake_url: str) -> None:
+    transport = make_transport(fake_url)
+    await transport.call(THING, json_body={})
+    await transport.aclose()
+    assert fake_api.log[0][2]["user-agent"] == f"StockTrackerDesktop/{__version__}"
