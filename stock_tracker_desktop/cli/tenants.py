@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stock_tracker_desktop.cli.common import (
     EXIT_FAILED,
@@ -19,6 +20,9 @@ from stock_tracker_desktop.cli.common import (
 )
 from stock_tracker_desktop.domain.models import Marketplace
 
+if TYPE_CHECKING:
+    from stock_tracker_desktop.services.tenants import TenantService
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     tenants = sub.add_parser("tenants", help="add, list and change the sellers (tenants)")
@@ -31,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--notes", default="")
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     add.add_argument("--disabled", action="store_true", help="add without scheduling syncs")
+    add.add_argument(
+        "--check", action="store_true", help="also check the credentials with the marketplace"
+    )
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_add)
 
@@ -39,6 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("--tag", help="only tenants with this tag")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
+
+    check = commands.add_parser(
+        "check", help="check a tenant's credentials with the marketplace (categories, seller)"
+    )
+    check.add_argument("name")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=cmd_check)
 
     show = commands.add_parser("show", help="one tenant, with what its WB token says")
     show.add_argument("name")
@@ -139,14 +153,43 @@ def cmd_add(args: argparse.Namespace) -> int:
         enabled=not args.disabled,
     )
     with opened_context() as ctx, translated_errors():
-        saved = TenantService(ctx).add(draft)
-    for message in saved.warnings:
-        warn(message)
-    if args.json:
-        print_json(saved.tenant.as_json())
+        service = TenantService(ctx)
+        saved = service.add(draft)
+        for message in saved.warnings:
+            warn(message)
+        if not args.json:
+            print(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
+        code = _print_check(service, saved.tenant.name, as_json=False) if args.check else EXIT_OK
+        if args.json:
+            print_json(service.get(saved.tenant.name).as_json())
+    return code
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.tenants import TenantService
+
+    with opened_context() as ctx, translated_errors():
+        return _print_check(TenantService(ctx), args.name, as_json=args.json)
+
+
+def _print_check(service: TenantService, name: str, *, as_json: bool) -> int:
+    """Run the connection check; 0 when everything a sync needs works, else 1."""
+    import asyncio
+
+    from stock_tracker_desktop.services.connection import check_tenant, report_as_json
+
+    report = asyncio.run(check_tenant(service, name))
+    if as_json:
+        print_json(report_as_json(report))
     else:
-        print(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
-    return EXIT_OK
+        print(f"Seller:     {report.seller.name if report.seller else 'unknown'}")
+        print(f"Granted:    {', '.join(report.granted) or 'none'}")
+        print(f"Missing:    {', '.join(report.missing) or 'none'}")
+        if report.expires_at:
+            print(f"Expires:    {report.expires_at:%Y-%m-%d}")
+        for problem in report.problems:
+            print(f"problem: {problem}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_list(args: argparse.Namespace) -> int:

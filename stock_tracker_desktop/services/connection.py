@@ -1,0 +1,34 @@
+"""Checking a tenant's credentials against its marketplace (live, or the overridden base URL)."""
+
+from __future__ import annotations
+
+from stock_tracker_desktop.domain.models import ConnectionReport
+from stock_tracker_desktop.marketplaces.errors import MarketplaceError
+from stock_tracker_desktop.marketplaces.factory import create_client
+from stock_tracker_desktop.services.tenants import TenantService
+
+
+async def check_tenant(service: TenantService, name: str) -> ConnectionReport:
+    """Ask the marketplace which categories work and who the seller is; remember the name."""
+    tenant = service.get(name)
+    client = create_client(tenant.marketplace, service.credentials(name), sandbox=tenant.sandbox)
+    try:
+        report = await client.check_connection()
+    except MarketplaceError as exc:
+        return ConnectionReport(seller=None, problems=(str(exc),))
+    finally:
+        await client.aclose()
+    if report.seller is not None and report.seller.name:
+        service.record_seller_name(name, report.seller.name)
+    return report
+
+
+def report_as_json(report: ConnectionReport) -> dict[str, object]:
+    return {
+        "ok": report.ok,
+        "seller": report.seller.name if report.seller else None,
+        "granted": list(report.granted),
+        "missing": list(report.missing),
+        "expires_at": report.expires_at.isoformat() if report.expires_at else None,
+        "problems": list(report.problems),
+    }
