@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("error_endpoint", sa.String(length=200), nullable=False),
         sa.Column("error_message", sa.Text(), nullable=False),
         sa.Column("stages", sa.Text(), nullable=False),
+        sa.Column("owner_pid", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenants.id"],

@@ -24,6 +24,7 @@ from stock_tracker_desktop.storage.database import (
     open_engine,
 )
 from stock_tracker_desktop.storage.rekey import discard_staging
+from stock_tracker_desktop.storage.sync_runs import SyncRunRepository
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class AppContext:
             upgrade_backup = migrations.upgrade(
                 engine, db_path, vault.keys.database_key, backups_dir(home)
             )
+            # A run left "running" by a process that died (crash, kill -9) is interrupted.
+            SyncRunRepository(engine).mark_interrupted()
         return cls(
             home=home,
             vault=vault,

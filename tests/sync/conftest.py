@@ -1,0 +1,42 @@
+"""Fixtures for sync tests: an installation whose tenants are the simulator's sellers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
+from stock_tracker_desktop.simulator import RunningSimulator, SellerAccount
+
+TIME_FACTOR = 0.01
+
+
+@pytest.fixture
+def sim(
+    make_simulator: Callable[..., RunningSimulator], monkeypatch: pytest.MonkeyPatch
+) -> RunningSimulator:
+    running = make_simulator(seed=11, sellers=3, products=40, time_factor=TIME_FACTOR)
+    monkeypatch.setenv("STOCK_TRACKER_WB_BASE_URL", running.base_url)
+    monkeypatch.setenv("STOCK_TRACKER_OZON_BASE_URL", running.base_url)
+    monkeypatch.setenv("STOCK_TRACKER_TIME_FACTOR", str(TIME_FACTOR))
+    return running
+
+
+def add_wb(ctx: AppContext, seller: SellerAccount, name: str, token: str | None = None) -> None:
+    TenantService(ctx).add(
+        TenantDraft(name=name, marketplace=Marketplace.WILDBERRIES, token=token or seller.wb_token)
+    )
+
+
+def add_ozon(ctx: AppContext, seller: SellerAccount, name: str) -> None:
+    TenantService(ctx).add(
+        TenantDraft(
+            name=name,
+            marketplace=Marketplace.OZON,
+            client_id=seller.ozon_client_id,
+            api_key=seller.ozon_api_key,
+        )
+    )

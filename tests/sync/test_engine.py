@@ -1,0 +1,202 @@
+"""The sync engine against the simulator: exact figures, isolation of failures, history."""
+
+from __future__ import annotations
+
+import asyncio
+
+from stock_tracker_desktop.domain.figures import days_of_stock
+from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.domain.window import last_full_days
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.tenants import TenantService
+from stock_tracker_desktop.simulator import Fault, RunningSimulator
+from stock_tracker_desktop.storage import snapshots
+from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository, Trigger
+from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.sync.events import SyncEvent, SyncFinished, SyncProgress, SyncStarted
+from tests.sync.conftest import add_ozon, add_wb
+
+
+def _stored(ctx: AppContext, name: str) -> dict[tuple[str, str, str], snapshots.StockLevelRow]:
+    tenant = TenantService(ctx).get(name)
+    current = snapshots.current_snapshot(ctx.engine, tenant.id)
+    assert current is not None
+    return {
+        (row.product_id, row.warehouse, row.warehouse_type.value): row
+        for row in snapshots.stock_levels(ctx.engine, current.id)
+    }
+
+
+def _assert_matches_truth(
+    ctx: AppContext, sim: RunningSimulator, name: str, seller_index: int, marketplace: Marketplace
+) -> None:
+    window = last_full_days(7)
+    truth = sim.world.expected(sim.world.sellers[seller_index], marketplace, window)
+    stored = _stored(ctx, name)
+    for (product_id, warehouse, kind), (qty, to_customers, returns) in truth.stock.items():
+        row = stored[(product_id, warehouse, kind.value)]
+        assert (row.quantity, row.in_transit_to_customers, row.in_transit_returns) == (
+            qty,
+            to_customers,
+            returns,
+        ), (product_id, warehouse)
+    orders_by_place: dict[tuple[str, str], int] = {}
+    for (product_id, warehouse, _kind), row in stored.items():
+        orders_by_place[(product_id, warehouse)] = (
+            orders_by_place.get((product_id, warehouse), 0) + row.orders
+        )
+        assert row.days_of_stock == days_of_stock(row.quantity, row.orders, 7)
+    assert {k: v for k, v in orders_by_place.items() if v} == truth.orders
+    # a warehouse with orders and no stock still appears, with stock 0, flagged low
+    stockless = [
+        (product_id, warehouse)
+        for product_id, warehouse in truth.orders
+        if not any(k[:2] == (product_id, warehouse) for k in truth.stock)
+    ]
+    assert stockless, "the simulator should have a warehouse with orders and no stock"
+    for place in stockless:
+        rows = [r for k, r in stored.items() if k[:2] == place]
+        assert rows
+        assert all(r.quantity == 0 for r in rows)
+        assert all(r.low_stock for r in rows if r.orders)
+
+
+async def test_sync_stores_exactly_the_true_figures(ctx: AppContext, sim: RunningSimulator) -> None:
+    add_wb(ctx, sim.world.sellers[0], "WB One")
+    add_ozon(ctx, sim.world.sellers[1], "Ozon Two")
+    events: list[SyncEvent] = []
+    engine = SyncEngine(ctx)
+    engine.subscribe(events.append)
+    try:
+        results = await engine.sync(trigger=Trigger.CLI)
+    finally:
+        await engine.aclose()
+    assert [(r.tenant, r.status) for r in results] == [
+        ("Ozon Two", RunStatus.SUCCEEDED),
+        ("WB One", RunStatus.SUCCEEDED),
+    ]
+    _assert_matches_truth(ctx, sim, "WB One", 0, Marketplace.WILDBERRIES)
+    _assert_matches_truth(ctx, sim, "Ozon Two", 1, Marketplace.OZON)
+    assert {type(e) for e in events} == {SyncStarted, SyncProgress, SyncFinished}
+    stages = {e.stage.split(":")[0] for e in events if isinstance(e, SyncProgress)}
+    assert stages >= {"products", "stock", "orders"}
+    history = SyncRunRepository(ctx.engine).history()
+    assert len(history) == 2
+    for run in history:
+        assert run.status is RunStatus.SUCCEEDED
+        assert run.trigger is Trigger.CLI
+        assert run.products == 40
+        assert run.requests > 0
+        assert run.duration is not None
+        assert run.duration > 0
+        assert [s.stage for s in run.stages][:1] == ["products"]
+        assert "saving" in [s.stage for s in run.stages]
+
+
+async def test_failures_stay_with_their_tenant(ctx: AppContext, sim: RunningSimulator) -> None:
+    sellers = sim.world.sellers
+    add_wb(ctx, sellers[0], "Healthy")
+    add_wb(ctx, sellers[1], "Expired", token=sim.world.mint_wb_token(sellers[1], expired=True))
+    add_ozon(ctx, sellers[2], "Retired")
+    sim.world.faults.add(
+        Fault(kind="retired", path_prefix="/v1/analytics/stocks", seller_id=sellers[2].seller_id)
+    )
+    engine = SyncEngine(ctx)
+    try:
+        results = {r.tenant: r for r in await engine.sync()}
+    finally:
+        await engine.aclose()
+    assert results["Healthy"].status is RunStatus.SUCCEEDED
+    assert results["Expired"].status is RunStatus.FAILED
+    assert "token expired on" in results["Expired"].message
+    assert results["Retired"].status is RunStatus.FAILED
+    assert "endpoint retired by the marketplace" in results["Retired"].message
+    assert "/v1/analytics/stocks" in results["Retired"].message
+    runs = {r.tenant: r for r in SyncRunRepository(ctx.engine).history()}
+    assert runs["Expired"].error_stage == "products"
+    assert runs["Retired"].error_stage == "stock"
+    assert runs["Retired"].error_endpoint == "POST /v1/analytics/stocks"
+    service = TenantService(ctx)
+    assert snapshots.current_snapshot(ctx.engine, service.get("Expired").id) is None
+
+
+async def test_a_failed_run_keeps_the_previous_snapshot(
+    ctx: AppContext, sim: RunningSimulator
+) -> None:
+    add_wb(ctx, sim.world.sellers[0], "Acme")
+    engine = SyncEngine(ctx)
+    try:
+        first = (await engine.sync())[0]
+        before = _stored(ctx, "Acme")
+        sim.world.faults.add(
+            Fault(kind="server_error", path_prefix="/api/v1/supplier/orders", count=1000)
+        )
+        second = (await engine.sync())[0]
+    finally:
+        await engine.aclose()
+    assert first.status is RunStatus.SUCCEEDED
+    assert second.status is RunStatus.FAILED
+    assert "HTTP 50" in second.message
+    assert _stored(ctx, "Acme") == before
+
+
+async def test_cancel_stops_quickly_and_is_recorded(ctx: AppContext, sim: RunningSimulator) -> None:
+    add_wb(ctx, sim.world.sellers[0], "Slow")
+    sim.world.faults.add(
+        Fault(kind="slow", path_prefix="/api/v1/supplier/orders", count=100, delay=30)
+    )
+    engine = SyncEngine(ctx)
+    try:
+        tenant = TenantService(ctx).get("Slow")
+        task = engine.start(tenant, Trigger.MANUAL)
+        while not engine.running or engine.running[0].stage == "waiting":
+            await asyncio.sleep(0.02)
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        assert engine.cancel(tenant.id)
+        result = await task
+        took = loop.time() - asked
+    finally:
+        await engine.aclose()
+    assert result.status is RunStatus.CANCELLED
+    assert took < 1.0
+    run = SyncRunRepository(ctx.engine).history()[0]
+    assert run.status is RunStatus.CANCELLED
+    assert snapshots.current_snapshot(ctx.engine, tenant.id) is None
+
+
+async def test_the_same_tenant_never_runs_twice(ctx: AppContext, sim: RunningSimulator) -> None:
+    add_wb(ctx, sim.world.sellers[0], "Once")
+    tenant = TenantService(ctx).get("Once")
+    engine = SyncEngine(ctx)
+    other = SyncEngine(ctx)  # e.g. the scheduler daemon and a window on the same data dir
+    try:
+        first = engine.start(tenant, Trigger.MANUAL)
+        assert engine.start(tenant, Trigger.MANUAL) is first  # joined, not doubled
+        while not SyncRunRepository(ctx.engine).history():
+            await asyncio.sleep(0.01)
+        refused = await other.start(tenant, Trigger.SCHEDULE)
+        done = await first
+    finally:
+        await engine.aclose()
+        await other.aclose()
+    assert refused.status is None
+    assert "already running since" in refused.refused
+    assert done.status is RunStatus.SUCCEEDED
+    assert len(SyncRunRepository(ctx.engine).history()) == 1
+
+
+async def test_old_snapshots_are_pruned(ctx: AppContext, sim: RunningSimulator) -> None:
+    from stock_tracker_desktop.services.settings import SettingsService
+
+    SettingsService(ctx).update(keep_snapshots=2)
+    add_wb(ctx, sim.world.sellers[0], "Acme")
+    engine = SyncEngine(ctx)
+    try:
+        for _ in range(3):
+            assert (await engine.sync())[0].status is RunStatus.SUCCEEDED
+    finally:
+        await engine.aclose()
+    tenant = TenantService(ctx).get("Acme")
+    assert len(snapshots.snapshots_of(ctx.engine, tenant.id)) == 2
+    assert len(SyncRunRepository(ctx.engine).history()) == 3
