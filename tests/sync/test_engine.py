@@ -148,9 +148,10 @@ async def test_cancel_stops_quickly_and_is_recorded(ctx: AppContext, sim: Runnin
     engine = SyncEngine(ctx)
     try:
         tenant = TenantService(ctx).get("Slow")
+        fetching = asyncio.Event()
+        engine.subscribe(lambda e: fetching.set() if isinstance(e, SyncProgress) else None)
         task = engine.start(tenant, Trigger.MANUAL)
-        while not engine.running or engine.running[0].stage == "waiting":
-            await asyncio.sleep(0.02)
+        await fetching.wait()
         loop = asyncio.get_running_loop()
         asked = loop.time()
         assert engine.cancel(tenant.id)
@@ -171,10 +172,11 @@ async def test_the_same_tenant_never_runs_twice(ctx: AppContext, sim: RunningSim
     engine = SyncEngine(ctx)
     other = SyncEngine(ctx)  # e.g. the scheduler daemon and a window on the same data dir
     try:
+        started = asyncio.Event()
+        engine.subscribe(lambda e: started.set() if isinstance(e, SyncStarted) else None)
         first = engine.start(tenant, Trigger.MANUAL)
         assert engine.start(tenant, Trigger.MANUAL) is first  # joined, not doubled
-        while not SyncRunRepository(ctx.engine).history():
-            await asyncio.sleep(0.01)
+        await started.wait()
         refused = await other.start(tenant, Trigger.SCHEDULE)
         done = await first
     finally:
