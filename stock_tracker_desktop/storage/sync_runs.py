@@ -263,6 +263,19 @@ class SyncRunRepository:
             ).first()
             return _record(*row) if row else None
 
+    def consecutive_failures(self, tenant_id: uuid.UUID) -> tuple[int, datetime | None]:
+        """How many of the tenant's newest finished runs failed in a row, and when the last did."""
+        count = 0
+        last_failed: datetime | None = None
+        for run in self.history(tenant_id=tenant_id, limit=20):
+            if run.status is RunStatus.RUNNING:
+                continue
+            if run.status is not RunStatus.FAILED:
+                break
+            count += 1
+            last_failed = last_failed or run.finished_at or run.started_at
+        return count, last_failed
+
     def last_runs(self) -> dict[uuid.UUID, RunRecord]:
         """The newest run of every tenant (the tenants view's "last sync" column)."""
         newest = (

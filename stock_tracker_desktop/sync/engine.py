@@ -134,7 +134,8 @@ class SyncEngine:
     def is_running(self, tenant_id: uuid.UUID) -> bool:
         return tenant_id in self._running
 
-    async def _in_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def in_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a database call on the engine's database thread (never block the loop)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db, functools.partial(fn, *args, **kwargs))
 
@@ -142,7 +143,7 @@ class SyncEngine:
         self, names: Sequence[str] | None = None, trigger: Trigger = Trigger.MANUAL
     ) -> list[SyncResult]:
         """Sync the named tenants (default: every enabled, not archived one) and wait for all."""
-        tenants = await self._in_db(self._select, names)
+        tenants = await self.in_db(self._select, names)
         tasks = [self.start(tenant, trigger) for tenant in tenants]
         return list(await asyncio.gather(*tasks))
 
@@ -213,7 +214,7 @@ class SyncEngine:
         try:
             async with self._semaphore:
                 _, cancelled = await self._complete(
-                    self._in_db(self.runs.start, tenant.id, tenant.name, trigger, run_id)
+                    self.in_db(self.runs.start, tenant.id, tenant.name, trigger, run_id)
                 )
                 started = True
                 self._emit(SyncStarted(tenant.name, tenant.id, run_id, trigger))
@@ -237,7 +238,7 @@ class SyncEngine:
             log.exception("unexpected error while syncing %s", tenant.name)
             self._fail(outcome, "sync", exc)
         outcome.stages = tracker.stages
-        await self._complete(self._in_db(self.runs.finish, run_id, outcome))
+        await self._complete(self.in_db(self.runs.finish, run_id, outcome))
         self._emit(SyncFinished(tenant.name, tenant.id, run_id, outcome, new_low))
         return SyncResult(tenant.name, outcome.status, run_id, outcome)
 
@@ -245,8 +246,8 @@ class SyncEngine:
         self, tenant: TenantView, run_id: uuid.UUID, outcome: RunOutcome, tracker: _Tracker
     ) -> snapshots.SnapshotData:
         """Everything from the marketplace, aggregated; counts and API use go into ``outcome``."""
-        settings = self.settings.for_tenant(await self._in_db(self.settings.load), tenant.overrides)
-        credentials = await self._in_db(self.tenants.credentials, tenant.name)
+        settings = self.settings.for_tenant(await self.in_db(self.settings.load), tenant.overrides)
+        credentials = await self.in_db(self.tenants.credentials, tenant.name)
         client = self._client_factory(
             tenant.marketplace,
             credentials,
@@ -333,7 +334,7 @@ class SyncEngine:
     async def _save(self, data: snapshots.SnapshotData, tracker: _Tracker) -> int:
         """Write the snapshot and prune old ones; return how many products newly went low."""
         async with tracker.stage("saving", lambda: len(data.levels)):
-            return await self._in_db(self._write_and_prune, data)
+            return await self.in_db(self._write_and_prune, data)
 
     def _write_and_prune(self, data: snapshots.SnapshotData) -> int:
         engine = self.ctx.engine

@@ -1,0 +1,193 @@
+"""Scheduled syncs: one job per tenant on APScheduler 3's asyncio scheduler.
+
+- The global schedule (every N hours, or at times of day in the user's time zone) applies to
+  every enabled tenant; a tenant's overrides may replace it or switch it off.
+- Missed runs (the app was closed, the machine slept) are caught up once per tenant, not in a
+  burst: at start the next fire time is computed from the tenant's last run, and a time already
+  past means one run now; jobs coalesce, so a long sleep fires each job once.
+- A tenant whose last runs failed is retried with a growing back-off (30 min, 1 h, 2 h ... up
+  to a day) instead of at every scheduled time.
+
+``AsyncIOScheduler`` must be started from inside the running loop (qasync's in the window,
+asyncio's in the daemon): ``start()`` is therefore a method to call from a coroutine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import tzlocal
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from stock_tracker_desktop.domain.schedule import Schedule
+from stock_tracker_desktop.services.settings import SettingsService
+from stock_tracker_desktop.services.tenants import TenantView
+from stock_tracker_desktop.storage.sync_runs import RunStatus, Trigger
+from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.sync.events import SyncEvent, SyncFinished
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(minutes=30)
+BACKOFF_MAX = timedelta(days=1)
+CATCH_UP_STAGGER = timedelta(seconds=2)
+
+
+def build_trigger(schedule: Schedule) -> BaseTrigger | None:
+    """The APScheduler trigger of a schedule (None when it is off)."""
+    zone = ZoneInfo(schedule.timezone) if schedule.timezone else tzlocal.get_localzone()
+    if schedule.mode == "interval":
+        return IntervalTrigger(hours=schedule.interval_hours, timezone=zone)
+    if schedule.mode == "daily":
+        crons = [CronTrigger(hour=h, minute=m, timezone=zone) for h, m in schedule.hours_minutes]
+        return crons[0] if len(crons) == 1 else OrTrigger(crons)
+    return None
+
+
+def backoff_delay(consecutive_failures: int) -> timedelta:
+    if consecutive_failures <= 0:
+        return timedelta(0)
+    return min(BACKOFF_BASE * 2 ** (consecutive_failures - 1), BACKOFF_MAX)
+
+
+class SyncScheduler:
+    def __init__(self, engine: SyncEngine) -> None:
+        self.engine = engine
+        self._scheduler: AsyncIOScheduler | None = None
+        self._triggers: dict[uuid.UUID, BaseTrigger] = {}
+        self._unsubscribe = engine.subscribe(self._on_event)
+
+    # ----- life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start inside the running loop and plan every tenant's next run."""
+        self._scheduler = AsyncIOScheduler(
+            event_loop=asyncio.get_running_loop(),
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+            timezone=UTC,
+        )
+        self._scheduler.start()
+        await self.reload()
+
+    async def reload(self) -> None:
+        """Re-read settings and tenants (after an edit) and re-plan every job."""
+        assert self._scheduler is not None, "start() first"
+        settings = await self.engine.in_db(self.engine.settings.load)
+        tenants = await self.engine.in_db(self.engine.tenants.list)
+        last_runs = await self.engine.in_db(self.engine.runs.last_runs)
+        self._scheduler.remove_all_jobs()
+        self._triggers.clear()
+        now = datetime.now(UTC)
+        catch_up = 0
+        for tenant in tenants:
+            if not tenant.enabled:
+                continue
+            schedule = SettingsService.for_tenant(settings, tenant.overrides).schedule
+            trigger = build_trigger(schedule)
+            if trigger is None:
+                continue
+            self._triggers[tenant.id] = trigger
+            last = last_runs.get(tenant.id)
+            due = await self._first_run(tenant, trigger, last.started_at if last else None, now)
+            if due <= now:
+                due = now + CATCH_UP_STAGGER * catch_up  # one catch-up each, not a burst
+                catch_up += 1
+            self._scheduler.add_job(
+                self._fire,
+                trigger,
+                args=[tenant.id],
+                id=str(tenant.id),
+                name=tenant.name,
+                next_run_time=due,
+                replace_existing=True,
+            )
+
+    async def _first_run(
+        self, tenant: TenantView, trigger: BaseTrigger, last_run: datetime | None, now: datetime
+    ) -> datetime:
+        """The first fire time after the last run (so a missed one is due now), or after the
+        back-off of a failing tenant."""
+        failures, last_failed = await self.engine.in_db(
+            self.engine.runs.consecutive_failures, tenant.id
+        )
+        if failures and last_failed is not None:
+            retry_at = last_failed + backoff_delay(failures)
+            return trigger.get_next_fire_time(None, max(retry_at, now))
+        if last_run is None:
+            return trigger.get_next_fire_time(None, now)
+        if isinstance(trigger, IntervalTrigger):
+            # An interval trigger's grid starts when it is built; the run that is due is one
+            # interval after the last one.
+            return last_run + trigger.interval
+        return trigger.get_next_fire_time(None, last_run)
+
+    async def shutdown(self) -> None:
+        self._unsubscribe()
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    # ----- queries ---------------------------------------------------------------------------
+
+    def next_run(self, tenant_id: uuid.UUID) -> datetime | None:
+        if self._scheduler is None:
+            return None
+        job = self._scheduler.get_job(str(tenant_id))
+        return job.next_run_time if job else None
+
+    def next_runs(self) -> dict[uuid.UUID, datetime]:
+        if self._scheduler is None:
+            return {}
+        return {
+            uuid.UUID(job.id): job.next_run_time
+            for job in self._scheduler.get_jobs()
+            if job.next_run_time is not None
+        }
+
+    # ----- running ---------------------------------------------------------------------------
+
+    async def _fire(self, tenant_id: uuid.UUID) -> None:
+        tenants = {t.id: t for t in await self.engine.in_db(self.engine.tenants.list)}
+        tenant = tenants.get(tenant_id)
+        if tenant is None or not tenant.enabled:
+            return
+        result = await self.engine.start(tenant, Trigger.SCHEDULE)
+        if result.refused:
+            log.info("scheduled sync of %s skipped: %s", tenant.name, result.refused)
+
+    def _on_event(self, event: SyncEvent) -> None:
+        """After a failure, push the tenant's next scheduled run past its back-off."""
+        if not isinstance(event, SyncFinished) or self._scheduler is None:
+            return
+        trigger = self._triggers.get(event.tenant_id)
+        job = self._scheduler.get_job(str(event.tenant_id))
+        if trigger is None or job is None:
+            return
+        now = datetime.now(UTC)
+        if event.status is RunStatus.FAILED:
+            asyncio.get_running_loop().create_task(self._back_off(event.tenant_id, trigger, now))
+
+    async def _back_off(self, tenant_id: uuid.UUID, trigger: BaseTrigger, now: datetime) -> None:
+        failures, last_failed = await self.engine.in_db(
+            self.engine.runs.consecutive_failures, tenant_id
+        )
+        retry_at = (last_failed or now) + backoff_delay(failures)
+        job = self._scheduler.get_job(str(tenant_id)) if self._scheduler else None
+        if job is None:
+            return
+        next_time = trigger.get_next_fire_time(None, max(retry_at, now))
+        if job.next_run_time is None or next_time > job.next_run_time:
+            job.modify(next_run_time=next_time)
+            log.info(
+                "%s failed %d time(s) in a row; next scheduled try at %s",
+                job.name,
+                failures,
+                next_time.astimezone().strftime("%Y-%m-%d %H:%M"),
+            )
