@@ -27,3 +27,13 @@ def base_url_override(env_name: str) -> str | None:
     """A base URL that replaces every host of one marketplace (simulator, proxy), if set."""
     value = os.environ.get(env_name, "").strip()
     return value.rstrip("/") or None
+
+
+# A file in a demo data directory (``stock-tracker demo``) saying that it holds simulator data
+# only; commands then use the demo vault's published passphrase where no keyring exists.
+DEMO_MARKER = "DEMO-DATA-ONLY"
+DEMO_PASSPHRASE = "stock-tracker-demo"  # noqa: S105 (published on purpose: demo data only)
+
+
+def is_demo_home(home: Path) -> bool:
+    return (home / DEMO_MARKER).is_file()

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, NoReturn
 
-from stock_tracker_desktop.config import PASSPHRASE_ENV
+from stock_tracker_desktop.config import DEMO_PASSPHRASE, PASSPHRASE_ENV, data_dir, is_demo_home
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
@@ -41,6 +41,8 @@ def vault_passphrase() -> str | None:
     value = os.environ.get(PASSPHRASE_ENV)
     if value:
         return value
+    if is_demo_home(data_dir()):
+        return DEMO_PASSPHRASE
     if sys.stdin is not None and sys.stdin.isatty():
         return getpass.getpass("Vault passphrase: ") or None
     return None

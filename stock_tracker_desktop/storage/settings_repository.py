@@ -31,3 +31,13 @@ class SettingsRepository:
                     existing[key].value = text
                 else:
                     session.add(Setting(key=key, value=text))
+
+
+def change_marker(engine: Engine) -> tuple[object, ...]:
+    """Changes whenever a tenant or a setting is added, edited or removed (cheap to poll)."""
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM tenants), (SELECT max(updated_at) FROM tenants),"
+            " (SELECT count(*) FROM settings), (SELECT max(updated_at) FROM settings)"
+        ).one()
+    return tuple(row)

@@ -151,6 +151,13 @@ class SyncScheduler:
             if job.next_run_time is not None
         }
 
+    def plan(self) -> list[tuple[str, datetime]]:
+        """(tenant name, next run) for every scheduled tenant, soonest first."""
+        if self._scheduler is None:
+            return []
+        jobs = [(job.name, job.next_run_time) for job in self._scheduler.get_jobs()]
+        return sorted(((n, t) for n, t in jobs if t is not None), key=lambda item: item[1])
+
     # ----- running ---------------------------------------------------------------------------
 
     async def _fire(self, tenant_id: uuid.UUID) -> None:

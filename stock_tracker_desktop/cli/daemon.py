@@ -1,0 +1,82 @@
+"""`stock-tracker daemon`: the schedules, headless, for an always-on office machine."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from typing import TYPE_CHECKING
+
+from stock_tracker_desktop.cli.common import EXIT_OK, opened_context
+
+if TYPE_CHECKING:
+    from stock_tracker_desktop.services.context import AppContext
+    from stock_tracker_desktop.sync.scheduler import SyncScheduler
+
+log = logging.getLogger("stock_tracker_desktop.daemon")
+RELOAD_CHECK_SECONDS = 30.0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    daemon = sub.add_parser(
+        "daemon", help="run scheduled syncs until SIGINT/SIGTERM; logs go to the data dir"
+    )
+    daemon.set_defaults(handler=cmd_daemon)
+
+
+def cmd_daemon(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.logs import configure_logging
+
+    with opened_context() as ctx:
+        configure_logging(ctx.home, to_stderr=True)
+        asyncio.run(run_daemon(ctx))
+    return EXIT_OK
+
+
+def _on_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # Windows: no loop signal handlers
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+
+
+async def run_daemon(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
+    """Run the scheduler until ``stop`` is set; then cancel what runs and record it."""
+    from stock_tracker_desktop.storage.settings_repository import change_marker
+    from stock_tracker_desktop.sync.engine import SyncEngine
+    from stock_tracker_desktop.sync.scheduler import SyncScheduler
+
+    stop = stop or asyncio.Event()
+    _on_stop_signals(stop)
+    engine = SyncEngine(ctx)
+    scheduler = SyncScheduler(engine)
+    await scheduler.start()
+    marker = await engine.in_db(change_marker, ctx.engine)
+    _log_plan(scheduler)
+    try:
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=RELOAD_CHECK_SECONDS)
+            except TimeoutError:
+                # Tenants or settings edited from another process: re-plan.
+                current = await engine.in_db(change_marker, ctx.engine)
+                if current != marker:
+                    marker = current
+                    await scheduler.reload()
+                    _log_plan(scheduler)
+    finally:
+        log.info("stopping: %d sync(s) running will be cancelled", len(engine.running))
+        await scheduler.shutdown()
+        await engine.aclose()
+        log.info("stopped")
+
+
+def _log_plan(scheduler: SyncScheduler) -> None:
+    plan = scheduler.plan()
+    if not plan:
+        log.info("no tenant has a schedule; nothing to do until one does")
+    for name, when in plan:
+        log.info("next sync of %s at %s", name, when.astimezone().isoformat(timespec="minutes"))
