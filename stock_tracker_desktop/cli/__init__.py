@@ -9,7 +9,16 @@ import sys
 from collections.abc import Sequence
 
 from stock_tracker_desktop import __version__
-from stock_tracker_desktop.cli import daemon, db, demo, simulator, sync, tenants, vault
+from stock_tracker_desktop.cli import (
+    daemon,
+    db,
+    demo,
+    settings,
+    simulator,
+    sync,
+    tenants,
+    vault,
+)
 from stock_tracker_desktop.cli.common import EXIT_USAGE, CliError
 
 
@@ -29,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"stock-tracker {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (tenants, sync, daemon, demo, db, vault, simulator):
+    for module in (tenants, sync, daemon, demo, settings, db, vault, simulator):
         module.register(sub)
     return parser
 

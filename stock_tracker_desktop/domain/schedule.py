@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MODES = ("off", "interval", "daily")
@@ -40,6 +41,13 @@ class Schedule:
             bad = [t for t in self.times if not _TIME.match(t)]
             if bad:
                 raise InvalidSchedule(f"times must look like 06:00 or 18:30, not {bad[0]!r}")
+        if self.timezone:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise InvalidSchedule(
+                    f"unknown time zone {self.timezone!r}; use a name like Europe/Moscow"
+                ) from None
 
     @property
     def hours_minutes(self) -> list[tuple[int, int]]:
@@ -48,9 +56,10 @@ class Schedule:
     def describe(self) -> str:
         if self.mode == "off":
             return "off"
+        zone = f" ({self.timezone})" if self.timezone else ""
         if self.mode == "interval":
             return f"every {self.interval_hours:g} h"
-        return "daily at " + ", ".join(sorted(self.times))
+        return "daily at " + ", ".join(sorted(self.times)) + zone
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,7 @@ window, the low-stock threshold and the schedule for that tenant alone.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -14,6 +15,8 @@ from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.domain.window import DEFAULT_WINDOW_DAYS
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage.settings_repository import SettingsRepository
+
+log = logging.getLogger(__name__)
 
 
 class InvalidSetting(ValueError):
@@ -56,10 +59,18 @@ _FIELDS = {f.name for f in fields(Settings)}
 
 
 def _from_json(stored: dict[str, Any]) -> Settings:
-    values = {k: v for k, v in stored.items() if k in _FIELDS}
-    if "schedule" in values:
-        values["schedule"] = Schedule.from_json(values["schedule"])
-    return Settings(**values)
+    """Stored values over the defaults; a value that no longer validates falls back to its
+    default (and is logged) rather than making the app unusable."""
+    settings = Settings()
+    for key, value in stored.items():
+        if key not in _FIELDS:
+            continue
+        try:
+            parsed = Schedule.from_json(value) if key == "schedule" else value
+            settings = replace(settings, **{key: parsed}).validate()
+        except (ValueError, TypeError) as exc:
+            log.warning("setting %s is invalid (%s); using its default", key, exc)
+    return settings
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,98 @@
+"""kill -9 in the middle of syncing 20 tenants: nothing half-written, runs shown as interrupted."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.tenants import TenantService
+from stock_tracker_desktop.simulator import Fault, RunningSimulator
+from stock_tracker_desktop.storage import snapshots
+from stock_tracker_desktop.storage.database import integrity_check
+from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository
+from tests.support.cli import REPO_ROOT, run_cli
+
+
+def test_kill_9_during_a_sync_of_20_tenants(
+    make_simulator: Callable[..., RunningSimulator], isolated_home: Path, tmp_path: Path
+) -> None:
+    sim = make_simulator(seed=5, sellers=20, products=15, time_factor=0.01)
+    env = {
+        "STOCK_TRACKER_WB_BASE_URL": sim.base_url,
+        "STOCK_TRACKER_OZON_BASE_URL": sim.base_url,
+        "STOCK_TRACKER_TIME_FACTOR": "0.01",
+    }
+    sellers = tmp_path / "sellers.csv"
+    sellers.write_text(
+        "name,marketplace,token_env\n"
+        + "".join(f"Seller {i:02d},wildberries,T{i}\n" for i in range(20))
+    )
+    tokens = {f"T{i}": seller.wb_token for i, seller in enumerate(sim.world.sellers)}
+    imported = run_cli("tenants", "import", str(sellers), env={**env, **tokens})
+    assert imported.returncode == 0, imported.stderr
+    assert run_cli("settings", "set", "concurrency", "20").returncode == 0
+    assert run_cli("sync", "--all", env=env).returncode == 0
+    ctx = AppContext.open(lambda: None, isolated_home)
+    previous = {
+        t.name: snapshots.current_snapshot(ctx.engine, t.id) for t in TenantService(ctx).list()
+    }
+    ctx.close()
+    # The second sync hangs in the orders of half the sellers and is killed mid-flight.
+    for seller in sim.world.sellers[::2]:
+        sim.world.faults.add(
+            Fault(
+                kind="slow",
+                path_prefix="/api/v1/supplier/orders",
+                seller_id=seller.seller_id,
+                count=1,
+                delay=60,
+            )
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stock_tracker_desktop", "sync", "--all"],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stderr is not None
+    threading.Thread(target=lambda: [lines.put(x) for x in process.stderr], daemon=True).start()
+    try:
+        finished = 0
+        while finished < 10:  # the ten healthy sellers are done; the others hang
+            finished += lines.get(timeout=30).endswith(": succeeded\n")
+        time.sleep(0.2)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    ctx = AppContext.open(lambda: None, isolated_home)
+    try:
+        assert integrity_check(ctx.engine) == "ok"
+        runs = SyncRunRepository(ctx.engine).history(limit=None)
+        second = [r for r in runs if r.started_at > max(p.taken_at for p in previous.values())]
+        statuses = sorted(r.status.value for r in second)
+        assert statuses == ["interrupted"] * 10 + ["succeeded"] * 10
+        for run in second:
+            if run.status is RunStatus.INTERRUPTED:
+                assert "stopped while this sync was running" in run.error_message
+        for tenant in TenantService(ctx).list():
+            current = snapshots.current_snapshot(ctx.engine, tenant.id)
+            assert current is not None
+            run_of_tenant = next(r for r in second if r.tenant == tenant.name)
+            if run_of_tenant.status is RunStatus.INTERRUPTED:
+                assert current == previous[tenant.name]  # the previous complete snapshot
+            else:
+                assert current.taken_at > previous[tenant.name].taken_at
+            assert snapshots.stock_levels(ctx.engine, current.id)
+    finally:
+        ctx.close()
