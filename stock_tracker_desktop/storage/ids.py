@@ -34,5 +34,10 @@ def id_block(count: int) -> list[str]:
     blocks and desktops.
     """
     unix_ms = time.time_ns() // 1_000_000
-    start = int.from_bytes(os.urandom(10)) >> (80 - _COUNTER_BITS + 1)  # headroom for the count
-    return [f"{_compose(unix_ms, start + i):032x}" for i in range(count)]
+    # Start low enough in rand_b that adding ``count`` never carries into the variant bits, so
+    # the block is one run of consecutive integers (cheap to format).
+    room = (1 << _RAND_B_BITS) - count
+    rand_b = int.from_bytes(os.urandom(8)) % max(1, room)
+    rand_a = int.from_bytes(os.urandom(2)) & 0xFFF
+    first = _compose(unix_ms, (rand_a << _RAND_B_BITS) | rand_b)
+    return list(map("{:032x}".format, range(first, first + count)))
