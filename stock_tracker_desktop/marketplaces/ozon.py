@@ -8,6 +8,7 @@ first, it reads the product list itself before the postings.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -71,6 +72,10 @@ def _product(info: ProductInfo) -> Product:
         subject="",
         sizes=tuple(ProductSize(size_id=str(sku), name="", barcodes=info.barcodes) for sku in skus),
     )
+
+
+def _products_of(data: object) -> list[Product]:
+    return [_product(info) for info in parse(ProductInfoList, data, api.PRODUCT_INFO).items]
 
 
 def _warehouse(posting: Posting, kind: WarehouseType) -> str:
@@ -154,9 +159,7 @@ class OzonClient:
                 data = await self._transport.call(
                     api.PRODUCT_INFO, json_body={"product_id": list(chunk)}
                 )
-                products = [
-                    _product(info) for info in parse(ProductInfoList, data, api.PRODUCT_INFO).items
-                ]
+                products = await asyncio.to_thread(_products_of, data)
                 self._remember(products)
                 pages += 1
                 rows += len(products)
@@ -190,7 +193,7 @@ class OzonClient:
         rows = 0
         for pages, chunk in enumerate(chunks(skus, chunk_size), start=1):
             data = await self._transport.call(endpoint, json_body={field: list(chunk)})
-            page = rows_of(data)
+            page = await asyncio.to_thread(rows_of, data)  # large pages: off the event loop
             rows += len(page)
             self._progress(f"stock:{endpoint.path}", pages, rows)
             if page:
@@ -249,9 +252,8 @@ class OzonClient:
         stage = f"orders:{kind.value.lower()}"
         while True:
             body = {**base, "cursor": cursor} if cursor else base
-            page = parse(
-                PostingPage, await self._transport.call(endpoint, json_body=body), endpoint
-            )
+            data = await self._transport.call(endpoint, json_body=body)
+            page = await asyncio.to_thread(parse, PostingPage, data, endpoint)
             lines = [
                 line
                 for posting in page.postings

@@ -250,26 +250,16 @@ class WildberriesClient:
                 async for page in self._fbo_stock_from_report(products):
                     yield page
                 return
-            items = parse(WbWarehouseStockPage, data, api.WB_WAREHOUSE_STOCKS).data.items
+            # A page holds up to 250,000 rows: shape it off the event loop.
+            page = await asyncio.to_thread(_fbo_rows, data)
             pages += 1
-            rows += len(items)
+            rows += len(page)
             self._progress("stock:fbo", pages, rows)
-            if items:
-                yield [
-                    StockRow(
-                        product_id=str(item.nmId),
-                        size_id=str(item.chrtId),
-                        warehouse=item.warehouseName,
-                        warehouse_type=WarehouseType.FBO,
-                        quantity=item.quantity,
-                        in_transit_to_customers=item.inWayToClient,
-                        in_transit_returns=item.inWayFromClient,
-                    )
-                    for item in items
-                ]
-            if len(items) < api.WB_WAREHOUSE_STOCKS_PAGE:
+            if page:
+                yield page
+            if len(page) < api.WB_WAREHOUSE_STOCKS_PAGE:
                 return
-            offset += len(items)
+            offset += len(page)
 
     async def _fbo_stock_from_report(
         self, products: Sequence[Product]
@@ -283,7 +273,7 @@ class WildberriesClient:
         task = {"task_id": created.data.taskId}
         await self._await_report(task)
         data = await self._transport.call(api.REMAINS_DOWNLOAD, path_params=task)
-        report = parse(list[RemainsRow], data or [], api.REMAINS_DOWNLOAD)
+        report = await asyncio.to_thread(parse, list[RemainsRow], data or [], api.REMAINS_DOWNLOAD)
         resolver = _SizeResolver(products)
         stock = [row for report_row in report for row in _remains_rows(report_row, resolver)]
         self._progress("stock:fbo", 1, len(stock))
@@ -355,12 +345,13 @@ class WildberriesClient:
         while True:
             params = {"dateFrom": date_from, "flag": 0}
             data = await self._transport.call(api.SUPPLIER_ORDERS, params=params)
-            batch = parse(list[OrderRow], data, api.SUPPLIER_ORDERS)
+            # Up to 80,000 rows a page: parse and shape them off the event loop.
+            batch = await asyncio.to_thread(parse, list[OrderRow], data, api.SUPPLIER_ORDERS)
             fresh = [row for row in batch if row.srid not in seen]
             if not fresh:
                 return
             seen.update(row.srid for row in fresh)
-            lines = [line for line in map(_order_line, fresh) if window.contains(line.ordered_at)]
+            lines = await asyncio.to_thread(_lines_in_window, fresh, window)
             pages += 1
             rows += len(lines)
             self._progress("orders", pages, rows)
@@ -418,6 +409,26 @@ class WildberriesClient:
             name=answer.name, seller_id=answer.sid, trade_mark=answer.tradeMark
         )
         return self._seller
+
+
+def _fbo_rows(data: object) -> list[StockRow]:
+    items = parse(WbWarehouseStockPage, data, api.WB_WAREHOUSE_STOCKS).data.items
+    return [
+        StockRow(
+            product_id=str(item.nmId),
+            size_id=str(item.chrtId),
+            warehouse=item.warehouseName,
+            warehouse_type=WarehouseType.FBO,
+            quantity=item.quantity,
+            in_transit_to_customers=item.inWayToClient,
+            in_transit_returns=item.inWayFromClient,
+        )
+        for item in items
+    ]
+
+
+def _lines_in_window(rows: list[OrderRow], window: OrderWindow) -> list[OrderLine]:
+    return [line for line in map(_order_line, rows) if window.contains(line.ordered_at)]
 
 
 class _SizeResolver:

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-from stock_tracker_desktop.domain.models import ConnectionReport
+from collections.abc import Mapping
+
+from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.marketplaces.errors import MarketplaceError
 from stock_tracker_desktop.marketplaces.factory import create_client
 from stock_tracker_desktop.services.tenants import TenantService
 
 
-async def check_tenant(service: TenantService, name: str) -> ConnectionReport:
-    """Ask the marketplace which categories work and who the seller is; remember the name."""
-    tenant = service.get(name)
-    client = create_client(tenant.marketplace, service.credentials(name), sandbox=tenant.sandbox)
+async def check_credentials(
+    marketplace: Marketplace, credentials: Mapping[str, str], *, sandbox: bool
+) -> ConnectionReport:
+    """Ask the marketplace which categories work and who the seller is (nothing is stored)."""
     try:
-        report = await client.check_connection()
+        client = create_client(marketplace, credentials, sandbox=sandbox)
+    except (MarketplaceError, ValueError) as exc:
+        return ConnectionReport(seller=None, problems=(str(exc),))
+    try:
+        return await client.check_connection()
     except MarketplaceError as exc:
         return ConnectionReport(seller=None, problems=(str(exc),))
     finally:
         await client.aclose()
+
+
+async def check_tenant(service: TenantService, name: str) -> ConnectionReport:
+    """Check a stored tenant's credentials and remember the seller's name."""
+    tenant = service.get(name)
+    report = await check_credentials(
+        tenant.marketplace, service.credentials(name), sandbox=tenant.sandbox
+    )
     if report.seller is not None and report.seller.name:
         service.record_seller_name(name, report.seller.name)
     return report
