@@ -19,7 +19,7 @@ from stock_tracker_desktop.cli import (
     tenants,
     vault,
 )
-from stock_tracker_desktop.cli.common import EXIT_USAGE, CliError
+from stock_tracker_desktop.cli.common import CliError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,8 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+        from stock_tracker_desktop.ui.app import run_gui
+
+        return run_gui()
     try:
         return int(args.handler(args))
     except CliError as exc:

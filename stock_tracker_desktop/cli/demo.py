@@ -36,7 +36,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     demo.ensure_demo_tenants(ctx, sim)
                 finally:
                     ctx.close()
-            return run_gui(home, passphrase=demo.demo_passphrase)
+            return run_gui(home, passphrase=demo.demo_passphrase, sync_on_start=True)
         return _headless(home, sim)
 
 

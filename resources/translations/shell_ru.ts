@@ -1,0 +1,1083 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ru" sourcelanguage="en">
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="73" />
+        <source>Stock Tracker</source>
+        <translation>Stock Tracker</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="81" />
+        <source>Sellers</source>
+        <translation>Продавцы</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="85" />
+        <source>Stock</source>
+        <translation>Остатки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="87" />
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="157" />
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="158" />
+        <source>Add a seller</source>
+        <translation>Добавить продавца</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="163" />
+        <source>Edit</source>
+        <translation>Изменить</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="163" />
+        <source>Edit the selected seller</source>
+        <translation>Изменить выбранного продавца</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="167" />
+        <source>Check</source>
+        <translation>Проверить</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="168" />
+        <source>Check the selected sellers' connection</source>
+        <translation>Проверить подключение выбранных продавцов</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="173" />
+        <source>Sync</source>
+        <translation>Синхронизировать</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="174" />
+        <source>Sync the selected sellers now</source>
+        <translation>Синхронизировать выбранных продавцов сейчас</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="179" />
+        <source>Sync all</source>
+        <translation>Синхр. всех</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="179" />
+        <source>Sync every active seller now</source>
+        <translation>Синхронизировать всех активных продавцов сейчас</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="183" />
+        <source>Cancel</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="184" />
+        <source>Cancel the selected syncs (or all of them)</source>
+        <translation>Отменить выбранные синхронизации (или все)</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="189" />
+        <source>Export</source>
+        <translation>Экспорт</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="190" />
+        <source>Export the selected sellers' stock to a file</source>
+        <translation>Выгрузить остатки выбранных продавцов в файл</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="195" />
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="263" />
+        <source>Archive</source>
+        <translation>В архив</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="196" />
+        <source>Archive or restore the selected sellers</source>
+        <translation>Отправить в архив или вернуть выбранных продавцов</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="201" />
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="202" />
+        <source>Reload the lists</source>
+        <translation>Перечитать списки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="208" />
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="209" />
+        <source>Schedule, limits, language and security</source>
+        <translation>Расписание, лимиты, язык и безопасность</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="215" />
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="535" />
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="216" />
+        <source>Quit Stock Tracker</source>
+        <translation>Закрыть Stock Tracker</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="222" />
+        <source>Exports come in a later version</source>
+        <translation>Выгрузка появится в следующей версии</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="225" />
+        <source>Main</source>
+        <translation>Основная</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="261" />
+        <source>Restore</source>
+        <translation>Вернуть</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="299" />
+        <source>%n seller(s)</source>
+        <translation><numerusform>%n продавец</numerusform><numerusform>%n продавца</numerusform><numerusform>%n продавцов</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="373" />
+        <source>%1 of %2 synced</source>
+        <translation>Готово %1 из %2</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="402" />
+        <source>Checking %1…</source>
+        <translation>Проверяем %1…</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="406" />
+        <source>Seller: %1</source>
+        <translation>Продавец: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="408" />
+        <source>Works: %1</source>
+        <translation>Доступно: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="410" />
+        <source>Missing: %1</source>
+        <translation>Нет доступа: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="413" />
+        <source>%1: the connection works</source>
+        <translation>%1: подключение работает</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="415" />
+        <source>%1: the connection has problems</source>
+        <translation>%1: с подключением проблемы</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="421" />
+        <source>Connection check</source>
+        <translation>Проверка подключения</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="444" />
+        <source>CSV file…</source>
+        <translation>Файл CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="445" />
+        <source>Excel file (XLSX)…</source>
+        <translation>Файл Excel (XLSX)…</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="458" />
+        <source>Export stock</source>
+        <translation>Выгрузка остатков</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="473" />
+        <source>Export failed</source>
+        <translation>Выгрузка не удалась</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="475" />
+        <source>Exported to %1</source>
+        <translation>Выгружено в %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="520" />
+        <source>Stock Tracker keeps running</source>
+        <translation>Stock Tracker продолжает работать</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="521" />
+        <source>Syncs go on in the tray. Quit from the tray menu.</source>
+        <translation>Синхронизация идёт в фоне. Выйти можно из меню в трее.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="529" />
+        <source>Quit? Syncs in progress will be cancelled.</source>
+        <translation>Выйти? Идущие синхронизации будут отменены.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="531" />
+        <source>Quit Stock Tracker?</source>
+        <translation>Закрыть Stock Tracker?</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="541" />
+        <source>Scheduled syncs run only while the app is open.</source>
+        <translation>Синхронизация по расписанию работает, только пока приложение открыто.</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="36" />
+        <source>Choose a master passphrase</source>
+        <translation>Придумайте мастер-пароль</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="36" />
+        <source>Unlock Stock Tracker</source>
+        <translation>Разблокировать Stock Tracker</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="47" />
+        <source>Passphrase</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="49" />
+        <source>Repeat the passphrase</source>
+        <translation>Повторите пароль</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="51" />
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="53" />
+        <source>&amp;Repeat:</source>
+        <translation>П&amp;овтор:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="57" />
+        <source>Caps Lock is on.</source>
+        <translation>Включён Caps Lock.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="70" />
+        <source>Create</source>
+        <translation>Создать</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="70" />
+        <source>Unlock</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="89" />
+        <source>This computer has no secure system keyring, so Stock Tracker protects the sellers' API tokens and its database with a passphrase you choose now. It is asked for at every start.
+
+Without it nobody, not even you, can open the data: keep it in a password manager and export a recovery file from Settings.</source>
+        <translation>На этом компьютере нет защищённого системного хранилища ключей, поэтому Stock Tracker защищает API-токены продавцов и свою базу данных паролем, который вы сейчас придумаете. Его будут спрашивать при каждом запуске.
+
+Без него данные не откроет никто, даже вы: сохраните пароль в менеджере паролей и выгрузите файл восстановления в настройках.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="95" />
+        <source>Enter the master passphrase that protects this computer's data.</source>
+        <translation>Введите мастер-пароль, которым защищены данные на этом компьютере.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="109" />
+        <source>Use at least %n characters.</source>
+        <translation><numerusform>Не меньше %n символа.</numerusform><numerusform>Не меньше %n символов.</numerusform><numerusform>Не меньше %n символов.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="111" />
+        <source>The two passphrases differ.</source>
+        <translation>Пароли не совпадают.</translation>
+    </message>
+</context>
+<context>
+    <name>Progress</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/progress_delegate.py" line="25" />
+        <source>%1: %2 rows</source>
+        <translation>%1: %2 строк</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleEditor</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="28" />
+        <source>Schedule</source>
+        <translation>Расписание</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="30" />
+        <source>As in Settings</source>
+        <translation>Как в настройках</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="31" />
+        <source>Off</source>
+        <translation>Выключено</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="32" />
+        <source>Every N hours</source>
+        <translation>Каждые N часов</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="33" />
+        <source>At times of day</source>
+        <translation>В заданное время</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="39" />
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="41" />
+        <source>Interval in hours</source>
+        <translation>Интервал в часах</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="44" />
+        <source>Times of day, separated by commas, e.g. 06:00, 18:00</source>
+        <translation>Время через запятую, например 06:00, 18:00</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="45" />
+        <source>Times of day</source>
+        <translation>Время запуска</translation>
+    </message>
+</context>
+<context>
+    <name>SecretField</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/secret_field.py" line="22" />
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/secret_field.py" line="24" />
+        <source>Show or hide what is typed</source>
+        <translation>Показать или скрыть введённое</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="57" />
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="65" />
+        <source>How many sellers sync at the same time</source>
+        <translation>Сколько продавцов синхронизируется одновременно</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="68" />
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="74" />
+        <source> days</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="70" />
+        <source>Days of orders that days of stock are based on</source>
+        <translation>За сколько дней заказов считать дни запаса</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="76" />
+        <source>A product is low on stock below this many days</source>
+        <translation>Товар считается заканчивающимся, если запаса меньше, чем на столько дней</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="79" />
+        <source>&amp;Schedule:</source>
+        <translation>&amp;Расписание:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="80" />
+        <source>Sellers at &amp;once:</source>
+        <translation>&amp;Одновременно продавцов:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="81" />
+        <source>&amp;Order window:</source>
+        <translation>Период &amp;заказов:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="82" />
+        <source>&amp;Low stock below:</source>
+        <translation>&amp;Мало остатка, если меньше:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="83" />
+        <source>Syncing</source>
+        <translation>Синхронизация</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="87" />
+        <source>As the system</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="91" />
+        <source>A new language applies after a restart.</source>
+        <translation>Новый язык применится после перезапуска.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="93" />
+        <source>Start with the system</source>
+        <translation>Запускать вместе с системой</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="96" />
+        <source>Keep syncing in the tray when the window closes</source>
+        <translation>При закрытии окна продолжать работу в трее</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="102" />
+        <source>This desktop has no system tray: closing the window quits the app</source>
+        <translation>В этой системе нет трея: закрытие окна завершает приложение</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="105" />
+        <source>L&amp;anguage:</source>
+        <translation>&amp;Язык:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="109" />
+        <source>Application</source>
+        <translation>Приложение</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="134" />
+        <source>Rotate key…</source>
+        <translation>Сменить ключ…</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="136" />
+        <source>A new master key: the database and every token are re-encrypted</source>
+        <translation>Новый мастер-ключ: база данных и все токены будут перешифрованы</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="139" />
+        <source>Export recovery file…</source>
+        <translation>Файл восстановления…</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="142" />
+        <source>A file, locked by its own passphrase, that opens this data on another computer</source>
+        <translation>Файл со своим паролем, с которым эти данные можно открыть на другом компьютере</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="151" />
+        <source>Master key kept in:</source>
+        <translation>Мастер-ключ хранится:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="153" />
+        <source>Security</source>
+        <translation>Безопасность</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="161" />
+        <source>Data folder</source>
+        <translation>Папка данных</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="162" />
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="164" />
+        <source>Open logs folder</source>
+        <translation>Открыть папку журналов</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="170" />
+        <source>Data folder:</source>
+        <translation>Папка данных:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="172" />
+        <source>Files</source>
+        <translation>Файлы</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="214" />
+        <source>Rotate the master key?</source>
+        <translation>Сменить мастер-ключ?</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="216" />
+        <source>Running syncs are cancelled, the database and every token are re-encrypted under a new key (a backup is taken first), and the app closes. Start it again to go on.</source>
+        <translation>Идущие синхронизации будут отменены, база данных и все токены перешифрованы новым ключом (перед этим делается резервная копия), и приложение закроется. Чтобы продолжить, запустите его снова.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="238" />
+        <source>Export recovery file</source>
+        <translation>Файл восстановления</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="240" />
+        <source>Recovery files (*.json)</source>
+        <translation>Файлы восстановления (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="249" />
+        <source>Protect the recovery file</source>
+        <translation>Пароль для файла восстановления</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="251" />
+        <source>Choose a passphrase for the recovery file. Anyone with the file and this passphrase can read this computer's data: keep them apart.</source>
+        <translation>Придумайте пароль для файла восстановления. Тот, у кого есть и файл, и пароль, сможет прочитать данные этого компьютера: храните их отдельно.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="264" />
+        <source>Recovery file not written</source>
+        <translation>Файл восстановления не записан</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="270" />
+        <source>Recovery file written</source>
+        <translation>Файл восстановления записан</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="271" />
+        <source>Saved to %1</source>
+        <translation>Сохранено: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TenantEditor</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="71" />
+        <source>Edit %1</source>
+        <translation>Изменить: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="71" />
+        <source>Add a seller</source>
+        <translation>Добавить продавца</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="76" />
+        <source>Account</source>
+        <translation>Аккаунт</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="77" />
+        <source>Schedule and export</source>
+        <translation>Расписание и выгрузка</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="78" />
+        <source>Notes and tags</source>
+        <translation>Заметки и метки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="120" />
+        <source>How the team calls this shop</source>
+        <translation>Как команда называет этот магазин</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="121" />
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="125" />
+        <source>Marketplace</source>
+        <translation>Маркетплейс</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="126" />
+        <source>Include in "Sync all" and scheduled syncs</source>
+        <translation>Участвует в «Синхр. всех» и в синхронизации по расписанию</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="130" />
+        <source>WB API token</source>
+        <translation>API-токен WB</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="133" />
+        <source>Seller cabinet &gt; Settings &gt; API access: a read-only token with Content, Analytics, Marketplace and Statistics</source>
+        <translation>Личный кабинет продавца &gt; Настройки &gt; Доступ к API: токен только на чтение с категориями Контент, Аналитика, Маркетплейс и Статистика</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="137" />
+        <source>Sandbox token (test environment)</source>
+        <translation>Токен песочницы (тестовая среда)</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="139" />
+        <source>Client-Id</source>
+        <translation>Client-Id</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="142" />
+        <source>API key</source>
+        <translation>API-ключ</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="143" />
+        <source>Seller cabinet &gt; Settings &gt; Seller API</source>
+        <translation>Личный кабинет продавца &gt; Настройки &gt; Seller API</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="145" />
+        <source>Unchanged; type to replace</source>
+        <translation>Без изменений; введите, чтобы заменить</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="149" />
+        <source>Check connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="151" />
+        <source>Ask the marketplace which data this key opens and whose shop it is</source>
+        <translation>Узнать у маркетплейса, к каким данным открывает доступ ключ и чей это магазин</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="159" />
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="160" />
+        <source>&amp;Marketplace:</source>
+        <translation>&amp;Маркетплейс:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="161" />
+        <source>&amp;Token:</source>
+        <translation>&amp;Токен:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="165" />
+        <source>&amp;Client-Id:</source>
+        <translation>&amp;Client-Id:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="168" />
+        <source>API &amp;key:</source>
+        <translation>API-&amp;ключ:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="184" />
+        <source>Sheet id or its link</source>
+        <translation>ID таблицы или ссылка на неё</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="185" />
+        <source>Google Sheet</source>
+        <translation>Google Таблица</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="187" />
+        <source>Folder for CSV/XLSX files</source>
+        <translation>Папка для файлов CSV/XLSX</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="188" />
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="226" />
+        <source>Export folder</source>
+        <translation>Папка выгрузки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="189" />
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="194" />
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="195" />
+        <source>Excel (XLSX)</source>
+        <translation>Excel (XLSX)</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="201" />
+        <source>&amp;Schedule:</source>
+        <translation>&amp;Расписание:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="202" />
+        <source>&amp;Google Sheet:</source>
+        <translation>&amp;Google Таблица:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="203" />
+        <source>Export &amp;folder:</source>
+        <translation>&amp;Папка выгрузки:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="204" />
+        <source>File formats:</source>
+        <translation>Форматы файлов:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="211" />
+        <source>e.g. kids, Moscow team</source>
+        <translation>например: детское, команда Москва</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="212" />
+        <source>Comma-separated; the tenants list can filter by tag</source>
+        <translation>Через запятую; по меткам можно фильтровать список продавцов</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="213" />
+        <source>Tags</source>
+        <translation>Метки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="215" />
+        <source>Notes</source>
+        <translation>Заметки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="218" />
+        <source>T&amp;ags:</source>
+        <translation>&amp;Метки:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="219" />
+        <source>N&amp;otes:</source>
+        <translation>&amp;Заметки:</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="250" />
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="337" />
+        <source>Seller: %1</source>
+        <translation>Продавец: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="314" />
+        <source>Checking…</source>
+        <translation>Проверяем…</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="339" />
+        <source>Works: %1</source>
+        <translation>Доступно: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="341" />
+        <source>Missing: %1</source>
+        <translation>Нет доступа: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="344" />
+        <source>Token valid until %1</source>
+        <translation>Токен действует до %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="348" />
+        <source>Connection works.</source>
+        <translation>Подключение работает.</translation>
+    </message>
+</context>
+<context>
+    <name>TenantsModel</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="126" />
+        <source>Seller</source>
+        <translation>Продавец</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="127" />
+        <source>Marketplace</source>
+        <translation>Маркетплейс</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="128" />
+        <source>Last sync</source>
+        <translation>Последняя синхр.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="129" />
+        <source>Products</source>
+        <translation>Товары</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="130" />
+        <source>Low stock</source>
+        <translation>Мало остатка</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="131" />
+        <source>Token, days</source>
+        <translation>Токен, дней</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="132" />
+        <source>Next sync</source>
+        <translation>Следующая синхр.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="167" />
+        <source> (archived)</source>
+        <translation> (в архиве)</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="170" />
+        <source> (sandbox)</source>
+        <translation> (песочница)</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="173" />
+        <source>never</source>
+        <translation>не было</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="183" />
+        <source>expired</source>
+        <translation>истёк</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="185" />
+        <source>disabled</source>
+        <translation>выключен</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="186" />
+        <source>not scheduled</source>
+        <translation>не запланирована</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="225" />
+        <source>Seller in the cabinet: %1</source>
+        <translation>Продавец в кабинете: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="227" />
+        <source>Tags: %1</source>
+        <translation>Метки: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="237" />
+        <source>The token expires on %1</source>
+        <translation>Токен истекает %1</translation>
+    </message>
+</context>
+<context>
+    <name>TenantsView</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="80" />
+        <source>Filter by name, tag or notes</source>
+        <translation>Поиск по названию, метке или заметкам</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="82" />
+        <source>Filter</source>
+        <translation>Поиск</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="85" />
+        <source>Tag</source>
+        <translation>Метка</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="86" />
+        <source>Show only the sellers with this tag</source>
+        <translation>Показать только продавцов с этой меткой</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="89" />
+        <source>Show archived</source>
+        <translation>Показать архив</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="151" />
+        <source>All tags</source>
+        <translation>Все метки</translation>
+    </message>
+</context>
+<context>
+    <name>Texts</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="17" />
+        <source>Wildberries</source>
+        <translation>Wildberries</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="18" />
+        <source>Ozon</source>
+        <translation>Ozon</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="23" />
+        <source>running</source>
+        <translation>идёт</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="24" />
+        <source>succeeded</source>
+        <translation>успешно</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="25" />
+        <source>partly succeeded</source>
+        <translation>частично</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="26" />
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="27" />
+        <source>cancelled</source>
+        <translation>отменена</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="28" />
+        <source>interrupted</source>
+        <translation>прервана</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="50" />
+        <source>waiting</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="51" />
+        <source>products</source>
+        <translation>товары</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="52" />
+        <source>stock</source>
+        <translation>остатки</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="53" />
+        <source>orders</source>
+        <translation>заказы</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="54" />
+        <source>saving</source>
+        <translation>сохранение</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="27" />
+        <source>No sync since the start</source>
+        <translation>С запуска синхронизаций не было</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="30" />
+        <source>Sync all now</source>
+        <translation>Синхронизировать всех сейчас</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="36" />
+        <source>Open window</source>
+        <translation>Открыть окно</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="38" />
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="78" />
+        <source>Sync failed</source>
+        <translation>Синхронизация не удалась</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="86" />
+        <source>Running low on stock</source>
+        <translation>Заканчиваются остатки</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="87" />
+        <source>%1: %n product(s) newly low on stock</source>
+        <translation><numerusform>%1: у %n товара заканчивается остаток</numerusform><numerusform>%1: у %n товаров заканчивается остаток</numerusform><numerusform>%1: у %n товаров заканчивается остаток</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="96" />
+        <source>Syncing %n seller(s)</source>
+        <translation><numerusform>Синхронизируется %n продавец</numerusform><numerusform>Синхронизируются %n продавца</numerusform><numerusform>Синхронизируются %n продавцов</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="99" />
+        <source>Last sync failed: %1</source>
+        <translation>Последняя синхронизация не удалась: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="101" />
+        <source>Idle</source>
+        <translation>Ожидание</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="105" />
+        <source>Next sync: %1</source>
+        <translation>Следующая синхронизация: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="105" />
+        <source>not scheduled</source>
+        <translation>не запланирована</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="107" />
+        <source>Last result: %1</source>
+        <translation>Последний результат: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Unlock</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="35" />
+        <source>Stock Tracker cannot start</source>
+        <translation>Stock Tracker не может запуститься</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="36" />
+        <source>The data in %1 cannot be opened.</source>
+        <translation>Не удаётся открыть данные в %1.</translation>
+    </message>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="59" />
+        <source>That passphrase is wrong. Check Caps Lock and the keyboard layout.</source>
+        <translation>Пароль неверный. Проверьте Caps Lock и раскладку клавиатуры.</translation>
+    </message>
+</context>
+</TS>

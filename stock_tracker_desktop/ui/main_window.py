@@ -1,0 +1,546 @@
+"""The main window: tenants (home), stock and history tabs, sync actions, overall progress."""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from stock_tracker_desktop.services.connection import check_tenant
+from stock_tracker_desktop.services.settings import Settings
+from stock_tracker_desktop.services.tenants import TenantView
+from stock_tracker_desktop.storage.sync_runs import RunStatus, Trigger
+from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.sync.events import SyncFinished, SyncProgress, SyncStarted
+from stock_tracker_desktop.sync.scheduler import SyncScheduler
+from stock_tracker_desktop.ui import texts
+from stock_tracker_desktop.ui.async_qt import show_message, spawn
+from stock_tracker_desktop.ui.progress_delegate import progress_text
+from stock_tracker_desktop.ui.resources import icon
+from stock_tracker_desktop.ui.settings_dialog import SettingsDialog
+from stock_tracker_desktop.ui.sync_bridge import SyncBridge
+from stock_tracker_desktop.ui.tenant_editor import TenantEditor
+from stock_tracker_desktop.ui.tenant_overview import load_overview
+from stock_tracker_desktop.ui.tenants_model import Progress, TenantsModel
+from stock_tracker_desktop.ui.tenants_view import TenantsView
+from stock_tracker_desktop.ui.tray import Tray
+
+EXPORTS_MODULE = "stock_tracker_desktop.services.exports"
+REFRESH_DELAY_MS = 300  # several syncs finishing together cause one reload, not one each
+
+
+class MainWindow(QMainWindow):
+    """``quit_requested`` asks the application to shut down (scheduler, engine, database);
+    the window never quits the process itself."""
+
+    quit_requested = Signal()
+    rotate_requested = Signal()
+    refreshed = Signal()  # the tenants table holds fresh data
+
+    def __init__(
+        self,
+        engine: SyncEngine,
+        settings: Settings,
+        *,
+        scheduler: SyncScheduler | None = None,
+        tray_available: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.settings = settings
+        self.scheduler = scheduler
+        self.tray_available = tray_available
+        self.quitting = False
+        self._batch_started = 0
+        self._batch_finished = 0
+        self.setWindowTitle(self.tr("Stock Tracker"))
+        self.setWindowIcon(icon("app"))
+        self.resize(1180, 720)
+
+        self.model = TenantsModel(self)
+        self.tenants_view = TenantsView(self.model)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.tenants_view, icon("tenants"), self.tr("Sellers"))
+        self.stock_view = self._optional_view("stock_view", "StockView")
+        self.history_view = self._optional_view("history_view", "HistoryView")
+        if self.stock_view is not None:
+            self.tabs.addTab(self.stock_view, icon("stock"), self.tr("Stock"))
+        if self.history_view is not None:
+            self.tabs.addTab(self.history_view, icon("history"), self.tr("History"))
+            self.history_view.retry_requested.connect(self.sync_tenant_id)
+        self.setCentralWidget(self.tabs)
+
+        self._create_actions()
+        self._create_toolbar()
+        self._create_status_bar()
+        self.tenants_view.set_context_actions(
+            [
+                self.edit_action,
+                self.check_action,
+                None,
+                self.sync_action,
+                self.cancel_action,
+                None,
+                self.export_action,
+                self.archive_action,
+            ]
+        )
+        self.tenants_view.selection_changed.connect(self._update_actions)
+        self.tenants_view.activated.connect(self.show_stock)
+        self.tenants_view.show_archived_changed.connect(lambda _on: self.refresh())
+
+        self.bridge = SyncBridge(engine, self)
+        self.bridge.started.connect(self._sync_started)
+        self.bridge.progress.connect(self._sync_progress)
+        self.bridge.finished.connect(self._sync_finished)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self.tray: Tray | None = None
+        if tray_available:
+            self.tray = Tray(self)
+            self.tray.sync_all_requested.connect(self.sync_all)
+            self.tray.open_requested.connect(self.bring_to_front)
+            self.tray.quit_requested.connect(self.request_quit)
+            self.tray.show()
+        self._update_actions()
+
+    def _optional_view(self, module: str, name: str) -> QWidget | None:
+        """The stock and history views come from their own modules; the window works without."""
+        path = f"stock_tracker_desktop.ui.{module}"
+        if importlib.util.find_spec(path) is None:
+            return None
+        view_class = getattr(importlib.import_module(path), name)
+        return view_class(self.engine)
+
+    # ----- actions ---------------------------------------------------------------------------
+
+    def _action(
+        self, name: str, text: str, tip: str, slot: object, shortcut: QKeySequence | None = None
+    ) -> QAction:
+        action = QAction(icon(name), text, self)
+        action.setToolTip(
+            tip
+            if shortcut is None
+            else f"{tip} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
+        action.setStatusTip(tip)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whatever tab has the focus
+        return action
+
+    def _create_actions(self) -> None:
+        self.add_action = self._action(
+            "add",
+            self.tr("Add"),
+            self.tr("Add a seller"),
+            self.add_tenant,
+            QKeySequence(QKeySequence.StandardKey.New),
+        )
+        self.edit_action = self._action(
+            "edit", self.tr("Edit"), self.tr("Edit the selected seller"), self.edit_tenant
+        )
+        self.check_action = self._action(
+            "check",
+            self.tr("Check"),
+            self.tr("Check the selected sellers' connection"),
+            self.check_connection,
+        )
+        self.sync_action = self._action(
+            "sync",
+            self.tr("Sync"),
+            self.tr("Sync the selected sellers now"),
+            self.sync_selected,
+            QKeySequence("Ctrl+R"),
+        )
+        self.sync_all_action = self._action(
+            "sync-all", self.tr("Sync all"), self.tr("Sync every active seller now"), self.sync_all
+        )
+        self.cancel_action = self._action(
+            "cancel",
+            self.tr("Cancel"),
+            self.tr("Cancel the selected syncs (or all of them)"),
+            self.cancel_syncs,
+        )
+        self.export_action = self._action(
+            "export",
+            self.tr("Export"),
+            self.tr("Export the selected sellers' stock to a file"),
+            self.export_selected,
+        )
+        self.archive_action = self._action(
+            "archive",
+            self.tr("Archive"),
+            self.tr("Archive or restore the selected sellers"),
+            self.archive_selected,
+        )
+        self.refresh_action = self._action(
+            "refresh",
+            self.tr("Refresh"),
+            self.tr("Reload the lists"),
+            self.refresh_all,
+            QKeySequence(QKeySequence.StandardKey.Refresh),
+        )
+        self.settings_action = self._action(
+            "settings",
+            self.tr("Settings"),
+            self.tr("Schedule, limits, language and security"),
+            self.open_settings,
+            QKeySequence(QKeySequence.StandardKey.Preferences),
+        )
+        self.quit_action = self._action(
+            "cancel",
+            self.tr("Quit"),
+            self.tr("Quit Stock Tracker"),
+            self.request_quit,
+            QKeySequence(QKeySequence.StandardKey.Quit),
+        )
+        self.exports_available = importlib.util.find_spec(EXPORTS_MODULE) is not None
+        if not self.exports_available:
+            self.export_action.setToolTip(self.tr("Exports come in a later version"))
+
+    def _create_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Main"))
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(22, 22))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        for group in (
+            (self.add_action, self.edit_action, self.check_action),
+            (self.sync_action, self.sync_all_action, self.cancel_action),
+            (self.export_action, self.archive_action),
+            (self.refresh_action, self.settings_action),
+        ):
+            for action in group:
+                bar.addAction(action)
+            bar.addSeparator()
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _create_status_bar(self) -> None:
+        self.status_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+
+    def _update_actions(self) -> None:
+        selected = self.tenants_view.selected_tenants()
+        one = len(selected) == 1
+        self.edit_action.setEnabled(one)
+        self.check_action.setEnabled(bool(selected))
+        self.sync_action.setEnabled(any(not t.archived for t in selected))
+        self.cancel_action.setEnabled(self._batch_finished < self._batch_started)
+        self.export_action.setEnabled(self.exports_available and bool(selected))
+        self.archive_action.setEnabled(bool(selected))
+        if one and selected[0].archived:
+            self.archive_action.setText(self.tr("Restore"))
+        else:
+            self.archive_action.setText(self.tr("Archive"))
+
+    # ----- loading ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        spawn(self.reload(), name="reload-tenants")
+
+    def refresh_all(self) -> None:
+        self.refresh()
+        for view in (self.stock_view, self.history_view):
+            if view is not None:
+                view.refresh()  # type: ignore[attr-defined]
+
+    async def reload(self) -> None:
+        selected = {t.id for t in self.tenants_view.selected_tenants()}
+        rows = await self.engine.in_db(
+            load_overview, self.engine, include_archived=self.tenants_view.archived.isChecked()
+        )
+        self.model.set_rows(rows)
+        for running in self.engine.running:
+            self.model.set_progress(running.tenant_id, running.stage, running.pages, running.rows)
+        self._show_next_runs()
+        self.tenants_view.select(selected)
+        self._update_actions()
+        if not self.engine.running:
+            self._show_summary()
+        self.refreshed.emit()
+
+    def _show_next_runs(self) -> None:
+        next_runs = self.scheduler.next_runs() if self.scheduler else {}
+        self.model.set_next_runs(next_runs)
+        if self.tray is not None:
+            self.tray.set_next_run(texts.local_time(min(next_runs.values(), default=None)))
+
+    def _show_summary(self) -> None:
+        count = self.model.rowCount()
+        self.status_label.setText(self.tr("%n seller(s)", "", count))
+
+    async def reschedule(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.reload()
+        await self.reload()
+
+    # ----- syncing ---------------------------------------------------------------------------
+
+    def _start(self, tenants: list[TenantView]) -> None:
+        async def start_all() -> None:
+            for tenant in tenants:
+                self.engine.start(tenant, Trigger.MANUAL)
+            self._update_actions()
+
+        spawn(start_all(), name="start-syncs")
+
+    def sync_selected(self) -> None:
+        self._start([t for t in self.tenants_view.selected_tenants() if not t.archived])
+
+    def sync_all(self) -> None:
+        spawn(self.engine.sync(trigger=Trigger.MANUAL), name="sync-all")
+
+    def sync_tenant_id(self, tenant_id: uuid.UUID) -> None:
+        self._start([t for t in self.model.tenants() if t.id == tenant_id])
+
+    def cancel_syncs(self) -> None:
+        selected = [
+            t.id for t in self.tenants_view.selected_tenants() if self.engine.is_running(t.id)
+        ]
+        if selected:
+            for tenant_id in selected:
+                self.engine.cancel(tenant_id)
+        else:
+            self.engine.cancel_all()
+
+    def _sync_started(self, event: SyncStarted) -> None:
+        if not self.progress.isVisible():
+            self._batch_started = self._batch_finished = 0
+        self._batch_started += 1
+        self.model.set_progress(event.tenant_id, "waiting", 0, 0)
+        if self.tray is not None:
+            self.tray.sync_started()
+        self._show_overall()
+        self._update_actions()
+
+    def _sync_progress(self, event: SyncProgress) -> None:
+        self.model.set_progress(event.tenant_id, event.stage, event.pages, event.rows)
+        progress = Progress(event.stage, event.pages, event.rows)
+        self.status_label.setText(f"{event.tenant} — {progress_text(progress)}")
+
+    def _sync_finished(self, event: SyncFinished) -> None:
+        self._batch_finished += 1
+        self.model.clear_progress(event.tenant_id)
+        if self.tray is not None:
+            self.tray.sync_finished(event)
+        message = f"{event.tenant}: {texts.status_name(event.status)}"
+        if event.status is RunStatus.FAILED and event.outcome.error_message:
+            message += f" — {event.outcome.error_message}"
+        self.status_label.setText(message)
+        self._show_overall()
+        self._refresh_timer.start()
+
+    def _show_overall(self) -> None:
+        # Counted from events: when SyncFinished arrives the engine still lists the tenant.
+        if self._batch_finished >= self._batch_started:
+            self.progress.hide()
+            self._update_actions()
+            return
+        self.progress.setRange(0, max(self._batch_started, 1))
+        self.progress.setValue(self._batch_finished)
+        self.progress.setFormat(
+            self.tr("%1 of %2 synced")
+            .replace("%1", str(self._batch_finished))
+            .replace("%2", str(self._batch_started))
+        )
+        self.progress.show()
+
+    # ----- tenants ---------------------------------------------------------------------------
+
+    def add_tenant(self) -> None:
+        self._open_editor(None)
+
+    def edit_tenant(self) -> None:
+        selected = self.tenants_view.selected_tenants()
+        if len(selected) == 1:
+            self._open_editor(selected[0])
+
+    def _open_editor(self, tenant: TenantView | None) -> TenantEditor:
+        editor = TenantEditor(self.engine, tenant, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(lambda _t: spawn(self.reschedule(), name="reschedule"))
+        editor.open()
+        self.editor = editor  # tests and screenshots reach the open editor here
+        return editor
+
+    def check_connection(self) -> None:
+        for tenant in self.tenants_view.selected_tenants():
+            spawn(self._check(tenant), name=f"check:{tenant.name}")
+
+    async def _check(self, tenant: TenantView) -> None:
+        self.status_label.setText(self.tr("Checking %1…").replace("%1", tenant.name))
+        report = await check_tenant(self.engine.tenants, tenant.name)
+        lines = []
+        if report.seller is not None and report.seller.name:
+            lines.append(self.tr("Seller: %1").replace("%1", report.seller.name))
+        if report.granted:
+            lines.append(self.tr("Works: %1").replace("%1", ", ".join(report.granted)))
+        if report.missing:
+            lines.append(self.tr("Missing: %1").replace("%1", ", ".join(report.missing)))
+        lines += list(report.problems)
+        verdict = (
+            self.tr("%1: the connection works")
+            if report.ok
+            else self.tr("%1: the connection has problems")
+        ).replace("%1", tenant.name)
+        self.status_label.setText(verdict)
+        self.last_check = show_message(
+            self,
+            QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning,
+            self.tr("Connection check"),
+            verdict,
+            "\n".join(lines),
+        )
+        await self.reload()
+
+    def archive_selected(self) -> None:
+        selected = self.tenants_view.selected_tenants()
+        if selected:
+            spawn(self._archive(selected), name="archive")
+
+    async def _archive(self, tenants: list[TenantView]) -> None:
+        for tenant in tenants:
+            await self.engine.in_db(
+                self.engine.tenants.set_archived, tenant.name, not tenant.archived
+            )
+        await self.reschedule()
+
+    def export_selected(self) -> None:
+        names = [t.name for t in self.tenants_view.selected_tenants()]
+        if not names or not self.exports_available:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("CSV file…")).setData("csv")
+        menu.addAction(self.tr("Excel file (XLSX)…")).setData("xlsx")
+        button = self.toolbar.widgetForAction(self.export_action)
+        where = (
+            button.mapToGlobal(button.rect().bottomLeft())
+            if isinstance(button, QToolButton)
+            else self.cursor().pos()
+        )
+        chosen = menu.exec(where)
+        if chosen is None:
+            return
+        fmt = str(chosen.data())
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export stock"),
+            str(Path.home() / f"stock-{date.today()}.{fmt}"),
+            f"{fmt.upper()} (*.{fmt})",
+        )
+        if path:
+            spawn(self._export(names, fmt, Path(path)), name="export")
+
+    async def _export(self, names: list[str], fmt: str, path: Path) -> None:
+        exports = importlib.import_module(EXPORTS_MODULE)
+        language = self.settings.language or "en"
+        try:
+            written = await self.engine.in_db(
+                exports.export_files, self.engine.ctx, names, fmt, path, language=language
+            )
+        except Exception as exc:  # the exporter's errors are sentences for the user
+            show_message(self, QMessageBox.Icon.Warning, self.tr("Export failed"), str(exc))
+            return
+        self.status_label.setText(self.tr("Exported to %1").replace("%1", str(written)))
+
+    def show_stock(self, tenant: TenantView) -> None:
+        if self.stock_view is not None:
+            self.stock_view.show_tenant(tenant)  # type: ignore[attr-defined]
+            self.tabs.setCurrentWidget(self.stock_view)
+
+    # ----- settings --------------------------------------------------------------------------
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(
+            self.engine, self.settings, tray_available=self.tray_available, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._settings_saved)
+        dialog.rotate_requested.connect(self.rotate_requested)
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        spawn(self.reschedule(), name="reschedule")
+
+    # ----- window life -----------------------------------------------------------------------
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def request_quit(self) -> None:
+        self.quitting = True
+        self.quit_requested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.quitting:
+            event.accept()
+            return
+        event.ignore()
+        if self.tray is not None and self.settings.minimise_to_tray:
+            self.hide()
+            if not getattr(self, "_told_about_tray", False):
+                self._told_about_tray = True
+                self.tray.icon.showMessage(
+                    self.tr("Stock Tracker keeps running"),
+                    self.tr("Syncs go on in the tray. Quit from the tray menu."),
+                )
+            return
+        self.ask_quit()
+
+    def ask_quit(self) -> QMessageBox:
+        running = len(self.engine.running)
+        text = (
+            self.tr("Quit? Syncs in progress will be cancelled.")
+            if running
+            else self.tr("Quit Stock Tracker?")
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Quit"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        if running:
+            box.setInformativeText(self.tr("Scheduled syncs run only while the app is open."))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.buttonClicked.connect(lambda button: self.request_quit() if button is yes else None)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.quit_box = box
+        return box

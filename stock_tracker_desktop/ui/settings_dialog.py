@@ -1,0 +1,272 @@
+"""Application settings: schedule, limits, language, tray, the vault and where files live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stock_tracker_desktop.logs import logs_dir
+from stock_tracker_desktop.security.keystore import KeystoreError
+from stock_tracker_desktop.services import vault_service
+from stock_tracker_desktop.services.settings import InvalidSetting, Settings
+from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.ui.async_qt import run_dialog, show_message, spawn
+from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
+from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
+from stock_tracker_desktop.ui.tenant_editor import ERROR_STYLE
+
+
+class SettingsDialog(QDialog):
+    """``saved`` carries the stored Settings; ``rotate_requested`` asks the window to rotate
+    the master key (it has to stop syncs and restart the app around it)."""
+
+    saved = Signal(object)
+    rotate_requested = Signal()
+
+    def __init__(
+        self,
+        engine: SyncEngine,
+        settings: Settings,
+        *,
+        tray_available: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.settings = settings
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(560)
+
+        self.schedule = ScheduleEditor()
+        self.schedule.set_schedule(settings.schedule)
+        self.concurrency = QSpinBox()
+        self.concurrency.setRange(1, 200)
+        self.concurrency.setValue(settings.concurrency)
+        self.concurrency.setToolTip(self.tr("How many sellers sync at the same time"))
+        self.window_days = QSpinBox()
+        self.window_days.setRange(1, 90)
+        self.window_days.setSuffix(self.tr(" days"))
+        self.window_days.setValue(settings.window_days)
+        self.window_days.setToolTip(self.tr("Days of orders that days of stock are based on"))
+        self.low_stock = QDoubleSpinBox()
+        self.low_stock.setRange(0, 365)
+        self.low_stock.setDecimals(1)
+        self.low_stock.setSuffix(self.tr(" days"))
+        self.low_stock.setValue(settings.low_stock_days)
+        self.low_stock.setToolTip(self.tr("A product is low on stock below this many days"))
+
+        sync_form = QFormLayout()
+        sync_form.addRow(self.tr("&Schedule:"), self.schedule)
+        sync_form.addRow(self.tr("Sellers at &once:"), self.concurrency)
+        sync_form.addRow(self.tr("&Order window:"), self.window_days)
+        sync_form.addRow(self.tr("&Low stock below:"), self.low_stock)
+        sync_group = QGroupBox(self.tr("Syncing"))
+        sync_group.setLayout(sync_form)
+
+        self.language = QComboBox()
+        self.language.addItem(self.tr("As the system"), "")
+        self.language.addItem("English", "en")
+        self.language.addItem("Русский", "ru")
+        self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
+        language_note = QLabel(self.tr("A new language applies after a restart."))
+        language_note.setEnabled(False)  # the palette's muted text colour
+        self.start_with_system = QCheckBox(self.tr("Start with the system"))
+        self.start_with_system.setChecked(settings.start_with_system)
+        self.minimise_to_tray = QCheckBox(
+            self.tr("Keep syncing in the tray when the window closes")
+        )
+        self.minimise_to_tray.setChecked(settings.minimise_to_tray)
+        if not tray_available:
+            self.minimise_to_tray.setEnabled(False)
+            self.minimise_to_tray.setToolTip(
+                self.tr("This desktop has no system tray: closing the window quits the app")
+            )
+        app_form = QFormLayout()
+        app_form.addRow(self.tr("L&anguage:"), self.language)
+        app_form.addRow("", language_note)
+        app_form.addRow("", self.start_with_system)
+        app_form.addRow("", self.minimise_to_tray)
+        app_group = QGroupBox(self.tr("Application"))
+        app_group.setLayout(app_form)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(sync_group)
+        layout.addWidget(app_group)
+        layout.addWidget(self._vault_group())
+        layout.addWidget(self._files_group())
+        self.problem = QLabel()
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.schedule.changed.connect(self._check_schedule)
+
+    def _vault_group(self) -> QGroupBox:
+        status = vault_service.status(self.engine.ctx)
+        store = QLabel(status.description)
+        store.setWordWrap(True)
+        rotate = QPushButton(self.tr("Rotate key…"))
+        rotate.setToolTip(
+            self.tr("A new master key: the database and every token are re-encrypted")
+        )
+        rotate.clicked.connect(self._confirm_rotation)
+        recovery = QPushButton(self.tr("Export recovery file…"))
+        recovery.setToolTip(
+            self.tr(
+                "A file, locked by its own passphrase, that opens this data on another computer"
+            )
+        )
+        recovery.clicked.connect(self._choose_recovery_file)
+        buttons = QHBoxLayout()
+        buttons.addWidget(rotate)
+        buttons.addWidget(recovery)
+        buttons.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Master key kept in:"), store)
+        form.addRow("", buttons)
+        group = QGroupBox(self.tr("Security"))
+        group.setLayout(form)
+        return group
+
+    def _files_group(self) -> QGroupBox:
+        home = self.engine.ctx.home
+        folder = QLineEdit(str(home))
+        folder.setReadOnly(True)
+        folder.setAccessibleName(self.tr("Data folder"))
+        open_data = QPushButton(self.tr("Open"))
+        open_data.clicked.connect(lambda: self._open_folder(home))
+        open_logs = QPushButton(self.tr("Open logs folder"))
+        open_logs.clicked.connect(lambda: self._open_folder(logs_dir(home)))
+        row = QHBoxLayout()
+        row.addWidget(folder, 1)
+        row.addWidget(open_data)
+        form = QFormLayout()
+        form.addRow(self.tr("Data folder:"), row)
+        form.addRow("", open_logs)
+        group = QGroupBox(self.tr("Files"))
+        group.setLayout(form)
+        return group
+
+    @staticmethod
+    def _open_folder(path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _check_schedule(self) -> None:
+        problem = self.schedule.problem()
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problem)
+
+    def changes(self) -> dict[str, object]:
+        return {
+            "schedule": self.schedule.schedule(),
+            "concurrency": self.concurrency.value(),
+            "window_days": self.window_days.value(),
+            "low_stock_days": self.low_stock.value(),
+            "language": self.language.currentData(),
+            "start_with_system": self.start_with_system.isChecked(),
+            "minimise_to_tray": self.minimise_to_tray.isChecked(),
+        }
+
+    def save(self) -> None:
+        spawn(self._save(), name="save-settings")
+
+    async def _save(self) -> None:
+        try:
+            updated = await self.engine.in_db(self.engine.settings.update, **self.changes())
+        except InvalidSetting as exc:
+            self.problem.setText(str(exc))
+            self.problem.show()
+            return
+        self.saved.emit(updated)
+        self.accept()
+
+    def _confirm_rotation(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Rotate the master key?"),
+            self.tr(
+                "Running syncs are cancelled, the database and every token are re-encrypted "
+                "under a new key (a backup is taken first), and the app closes. Start it again "
+                "to go on."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.accepted.connect(self._rotate)
+        box.buttonClicked.connect(
+            lambda button: (
+                self._rotate() if box.buttonRole(button) == QMessageBox.ButtonRole.YesRole else None
+            )
+        )
+        box.open()
+
+    def _rotate(self) -> None:
+        self.reject()
+        self.rotate_requested.emit()
+
+    def _choose_recovery_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export recovery file"),
+            str(Path.home() / "stock-tracker-recovery.json"),
+            self.tr("Recovery files (*.json)"),
+        )
+        if path:
+            spawn(self._export_recovery(path), name="export-recovery")
+
+    async def _export_recovery(self, path: str) -> None:
+        ask = PassphraseDialog(
+            first_run=True,
+            parent=self,
+            title=self.tr("Protect the recovery file"),
+            intro=self.tr(
+                "Choose a passphrase for the recovery file. Anyone with the file and this "
+                "passphrase can read this computer's data: keep them apart."
+            ),
+        )
+        if await run_dialog(ask) != QDialog.DialogCode.Accepted:
+            return
+        secret = ask.passphrase()
+        try:
+            await self.engine.in_db(
+                vault_service.export_recovery, self.engine.ctx, Path(path), secret
+            )
+        except (KeystoreError, OSError) as exc:
+            show_message(
+                self, QMessageBox.Icon.Warning, self.tr("Recovery file not written"), str(exc)
+            )
+            return
+        show_message(
+            self,
+            QMessageBox.Icon.Information,
+            self.tr("Recovery file written"),
+            self.tr("Saved to %1").replace("%1", path),
+        )

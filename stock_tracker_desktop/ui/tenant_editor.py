@@ -1,0 +1,411 @@
+"""Adding and editing a tenant: marketplace-specific credentials, validated as they are typed,
+a live connection check, and the tenant's own schedule and export targets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
+from stock_tracker_desktop.domain.schedule import Schedule
+from stock_tracker_desktop.domain.tenant_rules import (
+    InvalidTenant,
+    Problem,
+    check_name,
+    check_ozon,
+    check_wb_token,
+    split_tags,
+)
+from stock_tracker_desktop.services.connection import check_credentials, check_tenant
+from stock_tracker_desktop.services.tenants import TenantChanges, TenantDraft, TenantView
+from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.ui import texts
+from stock_tracker_desktop.ui.async_qt import spawn
+from stock_tracker_desktop.ui.resources import icon
+from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
+from stock_tracker_desktop.ui.secret_field import SecretField
+
+_SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+ERROR_STYLE = "color: #e04545;"  # status colour, readable on light and dark palettes
+WARNING_STYLE = "color: #d98a00;"
+OK_STYLE = "color: #1e9e4a;"
+
+
+def sheet_id(text: str) -> str:
+    """A Google Sheet id from the id itself or any URL of the sheet."""
+    found = _SHEET_URL.search(text)
+    return found.group(1) if found else text.strip()
+
+
+class TenantEditor(QDialog):
+    """``saved`` carries the stored TenantView after a successful save."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self, engine: SyncEngine, tenant: TenantView | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.tenant = tenant
+        self.setWindowTitle(
+            self.tr("Edit %1").replace("%1", tenant.name) if tenant else self.tr("Add a seller")
+        )
+        self.setMinimumSize(560, 520)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._account_tab(), self.tr("Account"))
+        self.tabs.addTab(self._schedule_tab(), self.tr("Schedule and export"))
+        self.tabs.addTab(self._notes_tab(), self.tr("Notes and tags"))
+
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet(ERROR_STYLE)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet(WARNING_STYLE)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.buttons)
+
+        if tenant is not None:
+            self._load(tenant)
+        self._marketplace_changed()
+        for signal in (
+            self.name.textChanged,
+            self.token.textChanged,
+            self.sandbox.toggled,
+            self.client_id.textChanged,
+            self.api_key.textChanged,
+            self.schedule.changed,
+        ):
+            signal.connect(self.validate)
+        self.marketplace.currentIndexChanged.connect(self._marketplace_changed)
+        self.validate()
+
+    # ----- layout ----------------------------------------------------------------------------
+
+    def _account_tab(self) -> QWidget:
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("How the team calls this shop"))
+        self.name.setAccessibleName(self.tr("Name"))
+        self.marketplace = QComboBox()
+        for marketplace in Marketplace:
+            self.marketplace.addItem(texts.marketplace_name(marketplace), marketplace)
+        self.marketplace.setAccessibleName(self.tr("Marketplace"))
+        self.enabled = QCheckBox(self.tr('Include in "Sync all" and scheduled syncs'))
+        self.enabled.setChecked(True)
+
+        self.token = SecretField()
+        self.token.setAccessibleName(self.tr("WB API token"))
+        self.token.setToolTip(
+            self.tr(
+                "Seller cabinet > Settings > API access: a read-only token with Content, "
+                "Analytics, Marketplace and Statistics"
+            )
+        )
+        self.sandbox = QCheckBox(self.tr("Sandbox token (test environment)"))
+        self.client_id = QLineEdit()
+        self.client_id.setAccessibleName(self.tr("Client-Id"))
+        self.client_id.setPlaceholderText("123456")
+        self.api_key = SecretField()
+        self.api_key.setAccessibleName(self.tr("API key"))
+        self.api_key.setToolTip(self.tr("Seller cabinet > Settings > Seller API"))
+        if self.tenant is not None:
+            keep = self.tr("Unchanged; type to replace")
+            self.token.setPlaceholderText(keep)
+            self.api_key.setPlaceholderText(keep)
+
+        self.check_button = QPushButton(icon("check"), self.tr("Check connection"))
+        self.check_button.setToolTip(
+            self.tr("Ask the marketplace which data this key opens and whose shop it is")
+        )
+        self.check_button.clicked.connect(self.check_connection)
+        self.check_result = QLabel()
+        self.check_result.setWordWrap(True)
+        self.check_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Name:"), self.name)
+        form.addRow(self.tr("&Marketplace:"), self.marketplace)
+        self.token_label = QLabel(self.tr("&Token:"))
+        self.token_label.setBuddy(self.token)
+        form.addRow(self.token_label, self.token)
+        form.addRow("", self.sandbox)
+        self.client_id_label = QLabel(self.tr("&Client-Id:"))
+        self.client_id_label.setBuddy(self.client_id)
+        form.addRow(self.client_id_label, self.client_id)
+        self.api_key_label = QLabel(self.tr("API &key:"))
+        self.api_key_label.setBuddy(self.api_key)
+        form.addRow(self.api_key_label, self.api_key)
+        form.addRow("", self.enabled)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_button)
+        check_row.addStretch(1)
+        form.addRow("", check_row)
+        form.addRow("", self.check_result)
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
+    def _schedule_tab(self) -> QWidget:
+        self.schedule = ScheduleEditor(allow_inherit=True)
+        self.sheet = QLineEdit()
+        self.sheet.setPlaceholderText(self.tr("Sheet id or its link"))
+        self.sheet.setAccessibleName(self.tr("Google Sheet"))
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("Folder for CSV/XLSX files"))
+        self.folder.setAccessibleName(self.tr("Export folder"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.csv = QCheckBox(self.tr("CSV"))
+        self.xlsx = QCheckBox(self.tr("Excel (XLSX)"))
+        formats = QHBoxLayout()
+        formats.addWidget(self.csv)
+        formats.addWidget(self.xlsx)
+        formats.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("&Schedule:"), self.schedule)
+        form.addRow(self.tr("&Google Sheet:"), self.sheet)
+        form.addRow(self.tr("Export &folder:"), folder_row)
+        form.addRow(self.tr("File formats:"), formats)
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
+    def _notes_tab(self) -> QWidget:
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText(self.tr("e.g. kids, Moscow team"))
+        self.tags.setToolTip(self.tr("Comma-separated; the tenants list can filter by tag"))
+        self.tags.setAccessibleName(self.tr("Tags"))
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName(self.tr("Notes"))
+        self.notes.setTabChangesFocus(True)
+        form = QFormLayout()
+        form.addRow(self.tr("T&ags:"), self.tags)
+        form.addRow(self.tr("N&otes:"), self.notes)
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Export folder"), self.folder.text()
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    def _load(self, tenant: TenantView) -> None:
+        self.name.setText(tenant.name)
+        self.marketplace.setCurrentIndex(self.marketplace.findData(tenant.marketplace))
+        self.marketplace.setEnabled(False)  # credentials and history belong to one marketplace
+        self.sandbox.setChecked(tenant.sandbox)
+        self.client_id.setText(tenant.account_id)
+        self.enabled.setChecked(tenant.enabled)
+        overrides = tenant.overrides
+        self.schedule.set_schedule(
+            Schedule.from_json(overrides["schedule"]) if "schedule" in overrides else None
+        )
+        self.sheet.setText(str(overrides.get("google_sheet", "")))
+        self.folder.setText(str(overrides.get("export_folder", "")))
+        formats = overrides.get("export_formats") or []
+        self.csv.setChecked("csv" in formats)  # type: ignore[operator]
+        self.xlsx.setChecked("xlsx" in formats)  # type: ignore[operator]
+        self.tags.setText(", ".join(tenant.tags))
+        self.notes.setPlainText(tenant.notes)
+        if tenant.seller_name:
+            self.check_result.setText(self.tr("Seller: %1").replace("%1", tenant.seller_name))
+
+    # ----- validation ------------------------------------------------------------------------
+
+    def _selected(self) -> Marketplace:
+        return Marketplace(self.marketplace.currentData())
+
+    def _marketplace_changed(self) -> None:
+        wb = self._selected() is Marketplace.WILDBERRIES
+        for widget in (self.token_label, self.token, self.sandbox):
+            widget.setVisible(wb)
+        for widget in (self.client_id_label, self.client_id, self.api_key_label, self.api_key):
+            widget.setVisible(not wb)
+        self.check_result.clear()
+        self.validate()
+
+    def _secrets_typed(self) -> bool:
+        if self._selected() is Marketplace.WILDBERRIES:
+            return bool(self.token.text())
+        return bool(self.api_key.text())
+
+    def check(self) -> tuple[list[Problem], list[str]]:
+        """Problems that refuse the input and warnings that do not, as typed now."""
+        problems = check_name(self.name.text())
+        warnings: list[str] = []
+        editing_keeps_secrets = self.tenant is not None and not self._secrets_typed()
+        if self._selected() is Marketplace.WILDBERRIES:
+            if not editing_keeps_secrets:
+                _, more, warnings = check_wb_token(
+                    self.token.text(), sandbox=self.sandbox.isChecked()
+                )
+                problems += more
+        elif not editing_keeps_secrets or self.client_id.text() != self.tenant.account_id:  # type: ignore[union-attr]
+            problems += check_ozon(self.client_id.text(), self.api_key.text())
+        schedule_problem = self.schedule.problem()
+        if schedule_problem:
+            problems.append(Problem("schedule", schedule_problem))
+        return problems, warnings
+
+    def validate(self) -> bool:
+        problems, warnings = self.check()
+        self._show_problems(problems, warnings)
+        self.save_button.setEnabled(not problems)
+        self.check_button.setEnabled(
+            not any(p.field in ("token", "sandbox", "client_id", "api_key") for p in problems)
+        )
+        return not problems
+
+    def _show_problems(
+        self, problems: list[Problem], warnings: list[str] | tuple[str, ...]
+    ) -> None:
+        # An empty new form is not an error yet: say nothing until something was typed.
+        pristine = self.tenant is None and not self.name.text() and not self._secrets_typed()
+        shown = [] if pristine else problems
+        self.problems.setText("\n".join(f"• {p.message}" for p in shown))
+        self.problems.setVisible(bool(shown))
+        self.warnings.setText("\n".join(f"• {w}" for w in warnings))
+        self.warnings.setVisible(bool(warnings))
+
+    # ----- connection check ------------------------------------------------------------------
+
+    def check_connection(self) -> None:
+        self.check_button.setEnabled(False)
+        self.check_result.setStyleSheet("")
+        self.check_result.setText(self.tr("Checking…"))
+        spawn(self._check_connection(), name="check-connection")
+
+    async def _check_connection(self) -> None:
+        try:
+            if self.tenant is not None and not self._secrets_typed():
+                report = await check_tenant(self.engine.tenants, self.tenant.name)
+            else:
+                report = await check_credentials(
+                    self._selected(), self._credentials(), sandbox=self.sandbox.isChecked()
+                )
+            self.show_report(report)
+        finally:
+            self.check_button.setEnabled(True)
+
+    def _credentials(self) -> dict[str, str]:
+        if self._selected() is Marketplace.WILDBERRIES:
+            return {"token": self.token.text()}
+        return {"client_id": self.client_id.text(), "api_key": self.api_key.text()}
+
+    def show_report(self, report: ConnectionReport) -> None:
+        lines = []
+        if report.seller is not None and report.seller.name:
+            lines.append(self.tr("Seller: %1").replace("%1", report.seller.name))
+        if report.granted:
+            lines.append(self.tr("Works: %1").replace("%1", ", ".join(report.granted)))
+        if report.missing:
+            lines.append(self.tr("Missing: %1").replace("%1", ", ".join(report.missing)))
+        if report.expires_at is not None:
+            lines.append(
+                self.tr("Token valid until %1").replace("%1", texts.local_time(report.expires_at))
+            )
+        lines += list(report.problems)
+        if report.ok:
+            lines.insert(0, self.tr("Connection works."))
+        self.check_result.setStyleSheet(OK_STYLE if report.ok else ERROR_STYLE)
+        self.check_result.setText("\n".join(lines))
+
+    # ----- saving ----------------------------------------------------------------------------
+
+    def overrides(self) -> dict[str, Any]:
+        """The tenant's own schedule and export targets; None drops a key (back to default)."""
+        schedule = self.schedule.schedule()
+        formats = [
+            name for name, box in (("csv", self.csv), ("xlsx", self.xlsx)) if box.isChecked()
+        ]
+        return {
+            "schedule": schedule.as_json() if schedule else None,
+            "google_sheet": sheet_id(self.sheet.text()) or None,
+            "export_folder": self.folder.text().strip() or None,
+            "export_formats": formats or None,
+        }
+
+    def save(self) -> None:
+        if not self.validate():
+            return
+        self.save_button.setEnabled(False)
+        spawn(self._save(), name="save-tenant")
+
+    async def _save(self) -> None:
+        tags = split_tags(",".join(t.strip() for t in self.tags.text().split(",")))
+        overrides = self.overrides()
+        try:
+            if self.tenant is None:
+                draft = TenantDraft(
+                    name=self.name.text(),
+                    marketplace=self._selected(),
+                    token=self.token.text(),
+                    client_id=self.client_id.text(),
+                    api_key=self.api_key.text(),
+                    sandbox=self.sandbox.isChecked(),
+                    notes=self.notes.toPlainText(),
+                    tags=tags,
+                    enabled=self.enabled.isChecked(),
+                    overrides={k: v for k, v in overrides.items() if v is not None},
+                )
+                saved = await self.engine.in_db(self.engine.tenants.add, draft)
+            else:
+                changes = TenantChanges(
+                    name=self.name.text(),
+                    token=self.token.text() or None,
+                    client_id=self.client_id.text()
+                    if self._selected() is Marketplace.OZON
+                    else None,
+                    api_key=self.api_key.text() or None,
+                    sandbox=self.sandbox.isChecked(),
+                    notes=self.notes.toPlainText(),
+                    tags=tags,
+                    enabled=self.enabled.isChecked(),
+                    overrides=overrides,
+                )
+                saved = await self.engine.in_db(self.engine.tenants.edit, self.tenant.name, changes)
+        except InvalidTenant as exc:
+            self._show_problems(exc.problems, [])
+            self.save_button.setEnabled(True)
+            return
+        self.tenant = saved.tenant
+        self.saved.emit(saved.tenant)
+        self.accept()

@@ -1,0 +1,88 @@
+"""GUI tests: real widgets on a qasync loop, tenants served by the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication, QWidget
+
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.simulator import RunningSimulator
+from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.ui import i18n
+from stock_tracker_desktop.ui.main_window import MainWindow
+
+TIME_FACTOR = 0.01
+PRODUCTS = 25
+T = TypeVar("T")
+Run = Callable[[Coroutine[Any, Any, T]], T]
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """A qasync loop: Qt events and asyncio tasks both run while a test awaits."""
+    i18n.install_translators(qapp, "en")
+    qapp.setQuitOnLastWindowClosed(False)  # as the app: closing a dialog must not stop the loop
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def run(qloop: qasync.QEventLoop) -> Run[Any]:
+    def run_coroutine(coro: Coroutine[Any, Any, T], timeout: float = 15) -> T:
+        return qloop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    return run_coroutine
+
+
+async def until(predicate: Callable[[], object], within: float = 10, what: str = "") -> None:
+    """Wait, letting the loop run, until ``predicate()`` is true."""
+    deadline = time.monotonic() + within
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.02)
+
+
+def find_top_level(kind: type[QWidget]) -> QWidget | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, kind) and widget.isVisible():
+            return widget
+    return None
+
+
+@pytest.fixture
+def sim(
+    make_simulator: Callable[..., RunningSimulator], monkeypatch: pytest.MonkeyPatch
+) -> RunningSimulator:
+    running = make_simulator(seed=5, sellers=2, products=PRODUCTS, time_factor=TIME_FACTOR)
+    monkeypatch.setenv("STOCK_TRACKER_WB_BASE_URL", running.base_url)
+    monkeypatch.setenv("STOCK_TRACKER_OZON_BASE_URL", running.base_url)
+    monkeypatch.setenv("STOCK_TRACKER_TIME_FACTOR", str(TIME_FACTOR))
+    return running
+
+
+@pytest.fixture
+def engine(ctx: AppContext, run: Run[Any]) -> Iterator[SyncEngine]:
+    sync_engine = SyncEngine(ctx)
+    yield sync_engine
+    run(sync_engine.aclose())
+
+
+@pytest.fixture
+def window(engine: SyncEngine, run: Run[Any], qtbot: Any) -> Iterator[MainWindow]:
+    settings = run(engine.in_db(engine.settings.load))
+    main = MainWindow(engine, settings, tray_available=False)
+    qtbot.addWidget(main)
+    main.show()
+    run(main.reload())
+    yield main
+    main.quitting = True  # closing at teardown must not ask

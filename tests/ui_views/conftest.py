@@ -1,0 +1,95 @@
+"""GUI-views fixtures: a qasync loop per test, an engine over the simulator, signal waiting.
+
+The views load their data in asyncio tasks on the engine's database thread, so a test drives a
+real qasync loop (``qtbot.waitUntil`` alone would never run those tasks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+import pytest
+import qasync
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QApplication
+
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.simulator import RunningSimulator
+from stock_tracker_desktop.sync.engine import SyncEngine
+
+T = TypeVar("T")
+TIME_FACTOR = 0.01
+WAIT_SECONDS = 10.0
+
+
+class QtLoop:
+    """A qasync loop for one test, with helpers to run coroutines and wait for Qt signals."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(self.loop)
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = WAIT_SECONDS) -> T:
+        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    def wait_for(self, signal: SignalInstance, action: Callable[[], object]) -> tuple:
+        """Do ``action`` (awaited if it returns a coroutine) and run the loop until ``signal``
+        fires; return the signal's arguments."""
+
+        async def waiting() -> tuple:
+            fired: asyncio.Future[tuple] = self.loop.create_future()
+
+            def done(*args: object) -> None:
+                if not fired.done():
+                    fired.set_result(args)
+
+            signal.connect(done)
+            try:
+                started = action()
+                if inspect.isawaitable(started):
+                    await started
+                return await fired
+            finally:
+                signal.disconnect(done)
+
+        return self.run(waiting())
+
+    def close(self) -> None:
+        pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self.loop.close()
+        asyncio.set_event_loop(None)
+        # Collect the loop's Qt timers here: collected later on a worker thread, Qt complains.
+        gc.collect()
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[QtLoop]:
+    loop = QtLoop(qapp)
+    yield loop
+    loop.close()
+
+
+@pytest.fixture
+def sim(
+    make_simulator: Callable[..., RunningSimulator], monkeypatch: pytest.MonkeyPatch
+) -> RunningSimulator:
+    running = make_simulator(seed=5, sellers=2, products=30, time_factor=TIME_FACTOR)
+    monkeypatch.setenv("STOCK_TRACKER_WB_BASE_URL", running.base_url)
+    monkeypatch.setenv("STOCK_TRACKER_OZON_BASE_URL", running.base_url)
+    monkeypatch.setenv("STOCK_TRACKER_TIME_FACTOR", str(TIME_FACTOR))
+    return running
+
+
+@pytest.fixture
+def engine(ctx: AppContext, qloop: QtLoop) -> Iterator[SyncEngine]:
+    sync_engine = SyncEngine(ctx)
+    yield sync_engine
+    qloop.run(sync_engine.aclose())
