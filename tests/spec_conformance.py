@@ -77,9 +77,11 @@ def _openapi(name: str) -> OpenAPI:
 
 
 @functools.cache
-def _path_index() -> list[tuple[re.Pattern[str], str, str, frozenset[str]]]:
+def _path_index(
+    files: tuple[str, ...] = SPEC_FILES,
+) -> list[tuple[re.Pattern[str], str, str, frozenset[str]]]:
     index = []
-    for name in SPEC_FILES:
+    for name in files:
         for template, item in _load(name)["paths"].items():
             regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
             methods = frozenset(m for m in item if m in _HTTP_METHODS)
@@ -87,21 +89,21 @@ def _path_index() -> list[tuple[re.Pattern[str], str, str, frozenset[str]]]:
     return index
 
 
-def _match(path: str, method: str) -> tuple[str, str] | None:
-    for regex, name, template, methods in _path_index():
+def _match(path: str, method: str, files: tuple[str, ...] = SPEC_FILES) -> tuple[str, str] | None:
+    for regex, name, template, methods in _path_index(files):
         if method.lower() in methods and regex.match(path):
             return name, template
     return None
 
 
-def spec_for(path: str, method: str) -> str | None:
-    """The spec file that describes this operation, or None."""
-    found = _match(path, method)
+def spec_for(path: str, method: str, files: tuple[str, ...] = SPEC_FILES) -> str | None:
+    """The spec file that describes this operation, or None (``files``: where to look)."""
+    found = _match(path, method, files)
     return found[0] if found else None
 
 
-def _operation_template(path: str, method: str) -> str | None:
-    found = _match(path, method)
+def _operation_template(path: str, method: str, files: tuple[str, ...]) -> str | None:
+    found = _match(path, method, files)
     return found[1] if found else None
 
 
@@ -164,16 +166,18 @@ def validate_exchange(
     *,
     allow_undeclared: frozenset[int] = frozenset(),
     check_response: bool = True,
+    spec_files: tuple[str, ...] = SPEC_FILES,
 ) -> Violations:
     """Check a request and its answer against the operation the path belongs to.
 
     ``allow_undeclared``: statuses the marketplace really sends although the operation does not
     list them (Ozon's 429); such answers are not checked. ``check_response=False`` checks the
-    request alone (e.g. for answers broken on purpose).
+    request alone (e.g. for answers broken on purpose). ``spec_files``: the specs to look the
+    operation up in (the marketplaces' by default; tests/fake_sheets.py passes Google's).
     """
-    name = spec_for(exchange.path, exchange.method)
+    name = spec_for(exchange.path, exchange.method, spec_files)
     if name is None:
-        return Violations([f"{exchange.method} {exchange.path}: no operation in {SPEC_FILES}"], [])
+        return Violations([f"{exchange.method} {exchange.path}: no operation in {spec_files}"], [])
     api = _openapi(name)
     headers = Headers(list(exchange.request_headers.items()))
     request = _Request(
@@ -185,7 +189,7 @@ def validate_exchange(
     )
     request_errors = [_describe(e) for e in api.unmarshal_request(request).errors]
     response_errors: list[str] = []
-    declared = _declared_statuses(name, exchange)
+    declared = _declared_statuses(name, exchange, spec_files)
     if check_response and (
         exchange.status in declared
         or "default" in declared
@@ -205,7 +209,7 @@ def validate_exchange(
     )
 
 
-def _declared_statuses(name: str, exchange: Exchange) -> set[Any]:
-    template = _operation_template(exchange.path, exchange.method)
+def _declared_statuses(name: str, exchange: Exchange, files: tuple[str, ...]) -> set[Any]:
+    template = _operation_template(exchange.path, exchange.method, files)
     operation = _load(name)["paths"][template].get(exchange.method.lower(), {}) if template else {}
     return {int(k) if str(k).isdigit() else k for k in operation.get("responses", {})}

@@ -1,0 +1,292 @@
+"""Export use cases: a tenant's latest snapshot as CSV/XLSX files or into its Google Sheet.
+
+``export_files`` blocks (database and file work): call it on the database thread
+(``SyncEngine.in_db``). ``export_sheet`` and ``check_sheet_access`` are coroutines: their database
+calls go through ``in_db`` (pass ``SyncEngine.in_db`` while an engine runs; the default is one
+exports thread), the Google calls through worker threads. Database calls must never run on two
+threads at once: concurrent queries on the SQLCipher engine were seen to crash the process.
+
+Where a tenant's sheet lives: ``overrides["google_sheet"]`` (a link or an id) and optionally
+``overrides["google_worksheet"]`` (default "Остатки"/"Stock" by language). The service-account
+key is the tenant's own vault secret unless one is passed in (the agency default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from stock_tracker_desktop.config import GOOGLE_BASE_URL_ENV
+from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.domain.window import MOSCOW
+from stock_tracker_desktop.exporters.csv_export import write_csv
+from stock_tracker_desktop.exporters.sheets import (
+    SheetResult,
+    SheetsError,
+    SheetsExporter,
+    SheetTarget,
+)
+from stock_tracker_desktop.exporters.sheets_pacer import SheetsQuota
+from stock_tracker_desktop.exporters.table import ExportTable, build_table
+from stock_tracker_desktop.exporters.texts import Language
+from stock_tracker_desktop.exporters.xlsx_export import write_xlsx
+from stock_tracker_desktop.marketplaces import ozon_api, wildberries_api
+from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.tenants import SERVICE_ACCOUNT_KEY, TenantService, TenantView
+from stock_tracker_desktop.storage.snapshots import current_snapshot, stock_levels
+
+FileFormat = Literal["csv", "xlsx"]
+T = TypeVar("T")
+DbRunner = Callable[..., Awaitable[Any]]
+SHEET_OVERRIDE = "google_sheet"
+WORKSHEET_OVERRIDE = "google_worksheet"
+FOLDER_OVERRIDE = "export_folder"
+FORMATS_OVERRIDE = "export_formats"
+
+SOURCES: dict[Marketplace, tuple[str, ...]] = {
+    Marketplace.WILDBERRIES: tuple(
+        e.label
+        for e in (
+            wildberries_api.CARDS_LIST,
+            wildberries_api.WB_WAREHOUSE_STOCKS,
+            wildberries_api.REMAINS_CREATE,
+            wildberries_api.SELLER_WAREHOUSES,
+            wildberries_api.SELLER_STOCKS,
+            wildberries_api.SUPPLIER_ORDERS,
+        )
+    ),
+    Marketplace.OZON: tuple(
+        e.label
+        for e in (
+            ozon_api.PRODUCT_LIST,
+            ozon_api.PRODUCT_INFO,
+            ozon_api.FBS_STOCK,
+            ozon_api.FBO_STOCK,
+            ozon_api.FBO_POSTINGS,
+            ozon_api.FBS_POSTINGS,
+        )
+    ),
+}
+
+
+_db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exports-db")
+
+
+async def _own_db_thread(fn: Callable[..., T], *args: Any) -> T:
+    """The default ``in_db``: every database call of the exports on one thread, in order."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_db_thread, functools.partial(fn, *args))
+
+
+class NoSnapshot(LookupError):
+    """Tenants that have never been synced have nothing to export."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        super().__init__(
+            f"nothing to export yet for {', '.join(names)}: sync first (`stock-tracker sync`)"
+        )
+        self.names = tuple(names)
+
+
+def load_table(ctx: AppContext, tenant: TenantView) -> ExportTable | None:
+    """The tenant's newest snapshot as export rows, or None before its first sync."""
+    info = current_snapshot(ctx.engine, tenant.id)
+    if info is None:
+        return None
+    levels = stock_levels(ctx.engine, info.id)
+    return build_table(info, levels, tenant, sources=SOURCES[tenant.marketplace])
+
+
+def load_tables(ctx: AppContext, names: Sequence[str]) -> list[ExportTable]:
+    service = TenantService(ctx)
+    tables, missing = [], []
+    for name in names:
+        table = load_table(ctx, service.get(name))
+        if table is None:
+            missing.append(name)
+        else:
+            tables.append(table)
+    if missing:
+        raise NoSnapshot(missing)
+    return tables
+
+
+def _file_name(tables: Sequence[ExportTable], fmt: FileFormat) -> str:
+    who = tables[0].tenant if len(tables) == 1 else f"{len(tables)}-tenants"
+    newest = max(t.snapshot.taken_at for t in tables).astimezone(MOSCOW)
+    slug = re.sub(r"[^\w.-]+", "_", who).strip("._") or "tenant"
+    return f"stock-{slug}-{newest:%Y%m%d-%H%M}.{fmt}"
+
+
+def export_files(
+    ctx: AppContext,
+    names: Sequence[str],
+    fmt: FileFormat,
+    out: Path,
+    *,
+    excel: bool = False,
+    language: Language = "en",
+) -> Path:
+    """Write the tenants' newest snapshots into one file and return its path.
+
+    ``out`` is the file, or a directory (existing, or given without a suffix) to put a file
+    named after the tenant and the snapshot's time in. The file appears whole or not at all.
+    ``excel`` concerns CSV only (XLSX opens in Excel as it is).
+    """
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"unknown export format {fmt!r}: csv or xlsx")
+    if not names:
+        raise ValueError("no tenant to export")
+    tables = load_tables(ctx, names)
+    path = out / _file_name(tables, fmt) if out.is_dir() or not out.suffix else out
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        if fmt == "csv":
+            write_csv(tables, partial, excel=excel, language=language)
+        else:
+            write_xlsx(tables, partial, language=language)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def _google_base_url(base_url: str | None) -> str | None:
+    return base_url or os.environ.get(GOOGLE_BASE_URL_ENV, "").strip() or None
+
+
+def _sheet_target(tenant: TenantView, link: str | None) -> SheetTarget:
+    link = link or str(tenant.overrides.get(SHEET_OVERRIDE) or "")
+    if not link:
+        raise SheetsError(f"no Google Sheet is set for {tenant.name}: add its link first")
+    worksheet = tenant.overrides.get(WORKSHEET_OVERRIDE)
+    return SheetTarget.parse(link, str(worksheet) if worksheet else None)
+
+
+def _exporter(key: str | None, base_url: str | None, quota: SheetsQuota | None) -> SheetsExporter:
+    if not key:
+        raise SheetsError(
+            "no Google service account: add the tenant's key or the agency's default key"
+        )
+    return SheetsExporter(
+        key,
+        base_url=_google_base_url(base_url),
+        quota=quota or SheetsQuota(time_factor=time_factor_from_env()),
+    )
+
+
+def _prepare(
+    ctx: AppContext, name: str, key: str | None, link: str | None
+) -> tuple[TenantView, SheetTarget, str | None]:
+    service = TenantService(ctx)
+    tenant = service.get(name)
+    target = _sheet_target(tenant, link)
+    return tenant, target, key or service.credentials(name).get(SERVICE_ACCOUNT_KEY)
+
+
+async def export_sheet(
+    ctx: AppContext,
+    name: str,
+    *,
+    service_account_json: str | None = None,
+    language: Language = "en",
+    base_url: str | None = None,
+    quota: SheetsQuota | None = None,
+    in_db: DbRunner | None = None,
+) -> SheetResult:
+    """Write the tenant's newest snapshot into its Google Sheet (wide layout).
+
+    Raises NoSnapshot before the first sync and SheetsError (``retryable`` for quota and
+    server trouble) when Google says no; the snapshot itself is never affected.
+    """
+
+    def prepare() -> tuple[SheetTarget, ExportTable, SheetsExporter]:
+        tenant, target, key = _prepare(ctx, name, service_account_json, None)
+        table = load_table(ctx, tenant)
+        if table is None:
+            raise NoSnapshot([name])
+        return target, table, _exporter(key, base_url, quota)
+
+    target, table, exporter = await (in_db or _own_db_thread)(prepare)
+    return await asyncio.to_thread(exporter.export, target, table, language)
+
+
+async def check_sheet_access(
+    ctx: AppContext,
+    name: str,
+    *,
+    link: str | None = None,
+    service_account_json: str | None = None,
+    base_url: str | None = None,
+    in_db: DbRunner | None = None,
+) -> str:
+    """The tenant editor's "Test access": the spreadsheet's title, or SheetsError in words.
+
+    ``link`` tests a link typed in the editor before it is saved.
+    """
+
+    def prepare() -> tuple[SheetTarget, SheetsExporter]:
+        _tenant, target, key = _prepare(ctx, name, service_account_json, link)
+        return target, _exporter(key, base_url, None)
+
+    target, exporter = await (in_db or _own_db_thread)(prepare)
+    return await asyncio.to_thread(exporter.check_access, target)
+
+
+class ExportFailed(RuntimeError):
+    """One or more of a tenant's configured exports failed; the message lists them."""
+
+
+def has_exports(tenant: TenantView) -> bool:
+    return bool(tenant.overrides.get(SHEET_OVERRIDE) or tenant.overrides.get(FOLDER_OVERRIDE))
+
+
+async def run_configured_exports(
+    ctx: AppContext, tenant: TenantView, *, language: Language, in_db: DbRunner
+) -> list[str]:
+    """The exports a tenant's settings ask for after each sync: its Google Sheet and files in
+    its export folder. Returns what was written; raises ExportFailed naming what was not (the
+    next sync tries again)."""
+    done: list[str] = []
+    failures: list[str] = []
+    if tenant.overrides.get(SHEET_OVERRIDE):
+        try:
+            result = await export_sheet(ctx, tenant.name, language=language, in_db=in_db)
+            done.append(f"Google Sheet {result.spreadsheet_title or ''}".strip())
+        except (SheetsError, NoSnapshot, OSError) as exc:
+            failures.append(f"Google Sheet: {exc}")
+    folder = tenant.overrides.get(FOLDER_OVERRIDE)
+    for fmt in tenant.overrides.get(FORMATS_OVERRIDE) or (["xlsx"] if folder else []):
+        try:
+            path = await in_db(
+                export_files, ctx, [tenant.name], fmt, Path(str(folder)), language=language
+            )
+            done.append(str(path))
+        except (OSError, ValueError, NoSnapshot) as exc:
+            failures.append(f"{fmt.upper()} into {folder}: {exc}")
+    if failures:
+        raise ExportFailed("; ".join(failures))
+    return done
+
+
+__all__ = [
+    "ExportFailed",
+    "NoSnapshot",
+    "SheetResult",
+    "SheetsError",
+    "check_sheet_access",
+    "export_files",
+    "export_sheet",
+    "has_exports",
+    "load_table",
+    "load_tables",
+    "run_configured_exports",
+]
