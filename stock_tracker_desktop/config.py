@@ -13,6 +13,8 @@ HOME_ENV = "STOCK_TRACKER_HOME"
 PASSPHRASE_ENV = "STOCK_TRACKER_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 WB_BASE_URL_ENV = "STOCK_TRACKER_WB_BASE_URL"
 OZON_BASE_URL_ENV = "STOCK_TRACKER_OZON_BASE_URL"
+# Routes every Google host to one base URL (a local fake for demos and tests).
+GOOGLE_BASE_URL_ENV = "STOCK_TRACKER_GOOGLE_BASE_URL"
 
 
 def data_dir() -> Path:

@@ -6,7 +6,9 @@ window, the low-stock threshold and the schedule for that tenant alone.
 
 from __future__ import annotations
 
+import locale
 import logging
+import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -71,6 +73,14 @@ def _from_json(stored: dict[str, Any]) -> Settings:
         except (ValueError, TypeError) as exc:
             log.warning("setting %s is invalid (%s); using its default", key, exc)
     return settings
+
+
+def export_language(settings: Settings) -> str:
+    """The language of exported headers: the app's, or the system's when the app follows it."""
+    if settings.language:
+        return settings.language
+    system = (locale.getlocale()[0] or os.environ.get("LANG", "")).lower()
+    return "ru" if system.startswith("ru") else "en"
 
 
 @dataclass(frozen=True)

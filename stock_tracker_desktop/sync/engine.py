@@ -28,7 +28,12 @@ from stock_tracker_desktop.marketplaces.errors import MarketplaceError
 from stock_tracker_desktop.marketplaces.factory import create_client
 from stock_tracker_desktop.security.redaction import redact
 from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.services.settings import SettingsService
+from stock_tracker_desktop.services.exports import (
+    ExportFailed,
+    has_exports,
+    run_configured_exports,
+)
+from stock_tracker_desktop.services.settings import SettingsService, export_language
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
 from stock_tracker_desktop.storage import snapshots
 from stock_tracker_desktop.storage.ids import new_id
@@ -223,6 +228,7 @@ class SyncEngine:
                 data = await self._collect(tenant, run_id, outcome, tracker)
             new_low, _ = await self._complete(self._save(data, tracker))
             outcome.status = RunStatus.SUCCEEDED
+            await self._export(tenant, outcome, tracker)
         except AlreadyRunning as exc:
             return SyncResult(tenant.name, None, refused=str(exc))
         except asyncio.CancelledError:
@@ -277,6 +283,28 @@ class SyncEngine:
             levels=list(figures.levels()),
             order_lines=lines,
         )
+
+    async def _export(self, tenant: TenantView, outcome: RunOutcome, tracker: _Tracker) -> None:
+        """The tenant's configured exports. The snapshot is saved already: a failure here makes
+        the run "partly succeeded", and the next run exports again."""
+        if not has_exports(tenant):
+            return
+        started = time.monotonic()
+        try:
+            settings = await self.in_db(self.settings.load)
+            await run_configured_exports(
+                self.ctx, tenant, language=export_language(settings), in_db=self.in_db
+            )
+        except ExportFailed as exc:
+            outcome.status = RunStatus.PARTLY_SUCCEEDED
+            outcome.error_stage = "export"
+            outcome.error_message = redact(str(exc))
+        except asyncio.CancelledError:
+            outcome.status = RunStatus.PARTLY_SUCCEEDED
+            outcome.error_stage = "export"
+            outcome.error_message = "cancelled during the exports; the snapshot was saved"
+        finally:
+            tracker.stages.append(StageRecord("export", time.monotonic() - started))
 
     @staticmethod
     def _fail(outcome: RunOutcome, stage: str, error: BaseException) -> None:
