@@ -1,246 +1,251 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="73" />
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="+73"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="81" />
+        <location line="+8"/>
         <source>Sellers</source>
         <translation>Продавцы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="85" />
+        <location line="+4"/>
         <source>Stock</source>
         <translation>Остатки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="87" />
+        <location line="+2"/>
         <source>History</source>
         <translation>История</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="157" />
+        <location line="+70"/>
         <source>Add</source>
         <translation>Добавить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="158" />
+        <location line="+1"/>
         <source>Add a seller</source>
         <translation>Добавить продавца</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="163" />
+        <location line="+5"/>
         <source>Edit</source>
         <translation>Изменить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="163" />
+        <location line="+0"/>
         <source>Edit the selected seller</source>
         <translation>Изменить выбранного продавца</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="167" />
+        <location line="+4"/>
         <source>Check</source>
         <translation>Проверить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="168" />
-        <source>Check the selected sellers' connection</source>
+        <location line="+1"/>
+        <source>Check the selected sellers&apos; connection</source>
         <translation>Проверить подключение выбранных продавцов</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="173" />
+        <location line="+5"/>
         <source>Sync</source>
         <translation>Синхронизировать</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="174" />
+        <location line="+1"/>
         <source>Sync the selected sellers now</source>
         <translation>Синхронизировать выбранных продавцов сейчас</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="179" />
+        <location line="+5"/>
         <source>Sync all</source>
         <translation>Синхр. всех</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="179" />
+        <location line="+0"/>
         <source>Sync every active seller now</source>
         <translation>Синхронизировать всех активных продавцов сейчас</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="183" />
+        <location line="+4"/>
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="184" />
+        <location line="+1"/>
         <source>Cancel the selected syncs (or all of them)</source>
         <translation>Отменить выбранные синхронизации (или все)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="189" />
+        <location line="+5"/>
         <source>Export</source>
         <translation>Экспорт</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="190" />
-        <source>Export the selected sellers' stock to a file</source>
+        <location line="+1"/>
+        <source>Export the selected sellers&apos; stock to a file</source>
         <translation>Выгрузить остатки выбранных продавцов в файл</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="195" />
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="263" />
+        <location line="+5"/>
+        <location line="+68"/>
         <source>Archive</source>
         <translation>В архив</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="196" />
+        <location line="-67"/>
         <source>Archive or restore the selected sellers</source>
         <translation>Отправить в архив или вернуть выбранных продавцов</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="201" />
+        <location line="+5"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="202" />
+        <location line="+1"/>
         <source>Reload the lists</source>
         <translation>Перечитать списки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="208" />
+        <location line="+6"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="209" />
+        <location line="+1"/>
         <source>Schedule, limits, language and security</source>
         <translation>Расписание, лимиты, язык и безопасность</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="215" />
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="535" />
+        <location line="+6"/>
+        <location line="+318"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="216" />
+        <location line="-317"/>
         <source>Quit Stock Tracker</source>
         <translation>Закрыть Stock Tracker</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="222" />
+        <location line="+6"/>
         <source>Exports come in a later version</source>
         <translation>Выгрузка появится в следующей версии</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="225" />
+        <location line="+3"/>
         <source>Main</source>
         <translation>Основная</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="261" />
+        <location line="+36"/>
         <source>Restore</source>
         <translation>Вернуть</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="299" />
+        <location line="+38"/>
         <source>%n seller(s)</source>
-        <translation><numerusform>%n продавец</numerusform><numerusform>%n продавца</numerusform><numerusform>%n продавцов</numerusform></translation>
+        <translation>
+            <numerusform>%n продавец</numerusform>
+            <numerusform>%n продавца</numerusform>
+            <numerusform>%n продавцов</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="373" />
+        <location line="+72"/>
         <source>%1 of %2 synced</source>
         <translation>Готово %1 из %2</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="402" />
+        <location line="+29"/>
         <source>Checking %1…</source>
         <translation>Проверяем %1…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="406" />
+        <location line="+4"/>
         <source>Seller: %1</source>
         <translation>Продавец: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="408" />
+        <location line="+2"/>
         <source>Works: %1</source>
         <translation>Доступно: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="410" />
+        <location line="+2"/>
         <source>Missing: %1</source>
         <translation>Нет доступа: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="413" />
+        <location line="+3"/>
         <source>%1: the connection works</source>
         <translation>%1: подключение работает</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="415" />
+        <location line="+2"/>
         <source>%1: the connection has problems</source>
         <translation>%1: с подключением проблемы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="421" />
+        <location line="+6"/>
         <source>Connection check</source>
         <translation>Проверка подключения</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="444" />
+        <location line="+23"/>
         <source>CSV file…</source>
         <translation>Файл CSV…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="445" />
+        <location line="+1"/>
         <source>Excel file (XLSX)…</source>
         <translation>Файл Excel (XLSX)…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="458" />
+        <location line="+13"/>
         <source>Export stock</source>
         <translation>Выгрузка остатков</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="473" />
+        <location line="+15"/>
         <source>Export failed</source>
         <translation>Выгрузка не удалась</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="475" />
+        <location line="+2"/>
         <source>Exported to %1</source>
         <translation>Выгружено в %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="520" />
+        <location line="+45"/>
         <source>Stock Tracker keeps running</source>
         <translation>Stock Tracker продолжает работать</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="521" />
+        <location line="+1"/>
         <source>Syncs go on in the tray. Quit from the tray menu.</source>
         <translation>Синхронизация идёт в фоне. Выйти можно из меню в трее.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="529" />
+        <location line="+8"/>
         <source>Quit? Syncs in progress will be cancelled.</source>
         <translation>Выйти? Идущие синхронизации будут отменены.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="531" />
+        <location line="+2"/>
         <source>Quit Stock Tracker?</source>
         <translation>Закрыть Stock Tracker?</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="541" />
+        <location line="+10"/>
         <source>Scheduled syncs run only while the app is open.</source>
         <translation>Синхронизация по расписанию работает, только пока приложение открыто.</translation>
     </message>
@@ -248,53 +253,53 @@
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="36" />
+        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="+36"/>
         <source>Choose a master passphrase</source>
         <translation>Придумайте мастер-пароль</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="36" />
+        <location line="+0"/>
         <source>Unlock Stock Tracker</source>
         <translation>Разблокировать Stock Tracker</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="47" />
+        <location line="+11"/>
         <source>Passphrase</source>
         <translation>Пароль</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="49" />
+        <location line="+2"/>
         <source>Repeat the passphrase</source>
         <translation>Повторите пароль</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="51" />
+        <location line="+2"/>
         <source>&amp;Passphrase:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="53" />
+        <location line="+2"/>
         <source>&amp;Repeat:</source>
         <translation>П&amp;овтор:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="57" />
+        <location line="+4"/>
         <source>Caps Lock is on.</source>
         <translation>Включён Caps Lock.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="70" />
+        <location line="+13"/>
         <source>Create</source>
         <translation>Создать</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="70" />
+        <location line="+0"/>
         <source>Unlock</source>
         <translation>Открыть</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="89" />
-        <source>This computer has no secure system keyring, so Stock Tracker protects the sellers' API tokens and its database with a passphrase you choose now. It is asked for at every start.
+        <location line="+19"/>
+        <source>This computer has no secure system keyring, so Stock Tracker protects the sellers&apos; API tokens and its database with a passphrase you choose now. It is asked for at every start.
 
 Without it nobody, not even you, can open the data: keep it in a password manager and export a recovery file from Settings.</source>
         <translation>На этом компьютере нет защищённого системного хранилища ключей, поэтому Stock Tracker защищает API-токены продавцов и свою базу данных паролем, который вы сейчас придумаете. Его будут спрашивать при каждом запуске.
@@ -302,17 +307,21 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 Без него данные не откроет никто, даже вы: сохраните пароль в менеджере паролей и выгрузите файл восстановления в настройках.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="95" />
-        <source>Enter the master passphrase that protects this computer's data.</source>
+        <location line="+6"/>
+        <source>Enter the master passphrase that protects this computer&apos;s data.</source>
         <translation>Введите мастер-пароль, которым защищены данные на этом компьютере.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="109" />
+        <location line="+14"/>
         <source>Use at least %n characters.</source>
-        <translation><numerusform>Не меньше %n символа.</numerusform><numerusform>Не меньше %n символов.</numerusform><numerusform>Не меньше %n символов.</numerusform></translation>
+        <translation>
+            <numerusform>Не меньше %n символа.</numerusform>
+            <numerusform>Не меньше %n символов.</numerusform>
+            <numerusform>Не меньше %n символов.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="111" />
+        <location line="+2"/>
         <source>The two passphrases differ.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
@@ -320,7 +329,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Progress</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/progress_delegate.py" line="25" />
+        <location filename="../../stock_tracker_desktop/ui/progress_delegate.py" line="+25"/>
         <source>%1: %2 rows</source>
         <translation>%1: %2 строк</translation>
     </message>
@@ -328,47 +337,47 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>ScheduleEditor</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="28" />
+        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="+28"/>
         <source>Schedule</source>
         <translation>Расписание</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="30" />
+        <location line="+2"/>
         <source>As in Settings</source>
         <translation>Как в настройках</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="31" />
+        <location line="+1"/>
         <source>Off</source>
         <translation>Выключено</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="32" />
+        <location line="+1"/>
         <source>Every N hours</source>
         <translation>Каждые N часов</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="33" />
+        <location line="+1"/>
         <source>At times of day</source>
         <translation>В заданное время</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="39" />
+        <location line="+6"/>
         <source> h</source>
         <translation> ч</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="41" />
+        <location line="+2"/>
         <source>Interval in hours</source>
         <translation>Интервал в часах</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="44" />
+        <location line="+3"/>
         <source>Times of day, separated by commas, e.g. 06:00, 18:00</source>
         <translation>Время через запятую, например 06:00, 18:00</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="45" />
+        <location line="+1"/>
         <source>Times of day</source>
         <translation>Время запуска</translation>
     </message>
@@ -376,12 +385,12 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SecretField</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/secret_field.py" line="22" />
+        <location filename="../../stock_tracker_desktop/ui/secret_field.py" line="+22"/>
         <source>Show</source>
         <translation>Показать</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/secret_field.py" line="24" />
+        <location line="+2"/>
         <source>Show or hide what is typed</source>
         <translation>Показать или скрыть введённое</translation>
     </message>
@@ -389,188 +398,188 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="57" />
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="+57"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="65" />
+        <location line="+8"/>
         <source>How many sellers sync at the same time</source>
         <translation>Сколько продавцов синхронизируется одновременно</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="68" />
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="74" />
+        <location line="+3"/>
+        <location line="+6"/>
         <source> days</source>
         <translation> дн.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="70" />
+        <location line="-4"/>
         <source>Days of orders that days of stock are based on</source>
         <translation>За сколько дней заказов считать дни запаса</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="76" />
+        <location line="+6"/>
         <source>A product is low on stock below this many days</source>
         <translation>Товар считается заканчивающимся, если запаса меньше, чем на столько дней</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="79" />
+        <location line="+3"/>
         <source>&amp;Schedule:</source>
         <translation>&amp;Расписание:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="80" />
+        <location line="+1"/>
         <source>Sellers at &amp;once:</source>
         <translation>&amp;Одновременно продавцов:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="81" />
+        <location line="+1"/>
         <source>&amp;Order window:</source>
         <translation>Период &amp;заказов:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="82" />
+        <location line="+1"/>
         <source>&amp;Low stock below:</source>
         <translation>&amp;Мало остатка, если меньше:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="83" />
+        <location line="+1"/>
         <source>Syncing</source>
         <translation>Синхронизация</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="87" />
+        <location line="+4"/>
         <source>As the system</source>
         <translation>Как в системе</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="91" />
+        <location line="+4"/>
         <source>A new language applies after a restart.</source>
         <translation>Новый язык применится после перезапуска.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="93" />
+        <location line="+2"/>
         <source>Start with the system</source>
         <translation>Запускать вместе с системой</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="96" />
+        <location line="+3"/>
         <source>Keep syncing in the tray when the window closes</source>
         <translation>При закрытии окна продолжать работу в трее</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="102" />
+        <location line="+6"/>
         <source>This desktop has no system tray: closing the window quits the app</source>
         <translation>В этой системе нет трея: закрытие окна завершает приложение</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="105" />
+        <location line="+3"/>
         <source>L&amp;anguage:</source>
         <translation>&amp;Язык:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="109" />
+        <location line="+4"/>
         <source>Application</source>
         <translation>Приложение</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="134" />
+        <location line="+25"/>
         <source>Rotate key…</source>
         <translation>Сменить ключ…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="136" />
+        <location line="+2"/>
         <source>A new master key: the database and every token are re-encrypted</source>
         <translation>Новый мастер-ключ: база данных и все токены будут перешифрованы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="139" />
+        <location line="+3"/>
         <source>Export recovery file…</source>
         <translation>Файл восстановления…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="142" />
+        <location line="+3"/>
         <source>A file, locked by its own passphrase, that opens this data on another computer</source>
         <translation>Файл со своим паролем, с которым эти данные можно открыть на другом компьютере</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="151" />
+        <location line="+9"/>
         <source>Master key kept in:</source>
         <translation>Мастер-ключ хранится:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="153" />
+        <location line="+2"/>
         <source>Security</source>
         <translation>Безопасность</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="161" />
+        <location line="+8"/>
         <source>Data folder</source>
         <translation>Папка данных</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="162" />
+        <location line="+1"/>
         <source>Open</source>
         <translation>Открыть</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="164" />
+        <location line="+2"/>
         <source>Open logs folder</source>
         <translation>Открыть папку журналов</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="170" />
+        <location line="+6"/>
         <source>Data folder:</source>
         <translation>Папка данных:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="172" />
+        <location line="+2"/>
         <source>Files</source>
         <translation>Файлы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="214" />
+        <location line="+42"/>
         <source>Rotate the master key?</source>
         <translation>Сменить мастер-ключ?</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="216" />
+        <location line="+2"/>
         <source>Running syncs are cancelled, the database and every token are re-encrypted under a new key (a backup is taken first), and the app closes. Start it again to go on.</source>
         <translation>Идущие синхронизации будут отменены, база данных и все токены перешифрованы новым ключом (перед этим делается резервная копия), и приложение закроется. Чтобы продолжить, запустите его снова.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="238" />
+        <location line="+22"/>
         <source>Export recovery file</source>
         <translation>Файл восстановления</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="240" />
+        <location line="+2"/>
         <source>Recovery files (*.json)</source>
         <translation>Файлы восстановления (*.json)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="249" />
+        <location line="+9"/>
         <source>Protect the recovery file</source>
         <translation>Пароль для файла восстановления</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="251" />
-        <source>Choose a passphrase for the recovery file. Anyone with the file and this passphrase can read this computer's data: keep them apart.</source>
+        <location line="+2"/>
+        <source>Choose a passphrase for the recovery file. Anyone with the file and this passphrase can read this computer&apos;s data: keep them apart.</source>
         <translation>Придумайте пароль для файла восстановления. Тот, у кого есть и файл, и пароль, сможет прочитать данные этого компьютера: храните их отдельно.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="264" />
+        <location line="+13"/>
         <source>Recovery file not written</source>
         <translation>Файл восстановления не записан</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="270" />
+        <location line="+6"/>
         <source>Recovery file written</source>
         <translation>Файл восстановления записан</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="271" />
+        <location line="+1"/>
         <source>Saved to %1</source>
         <translation>Сохранено: %1</translation>
     </message>
@@ -578,234 +587,289 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantEditor</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="71" />
+        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="+75"/>
         <source>Edit %1</source>
         <translation>Изменить: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="71" />
+        <location line="+0"/>
         <source>Add a seller</source>
         <translation>Добавить продавца</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="76" />
+        <location line="+5"/>
         <source>Account</source>
         <translation>Аккаунт</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="77" />
+        <location line="+1"/>
         <source>Schedule and export</source>
         <translation>Расписание и выгрузка</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="78" />
+        <location line="+1"/>
         <source>Notes and tags</source>
         <translation>Заметки и метки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="120" />
+        <location line="+42"/>
         <source>How the team calls this shop</source>
         <translation>Как команда называет этот магазин</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="121" />
+        <location line="+1"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="125" />
+        <location line="+4"/>
         <source>Marketplace</source>
         <translation>Маркетплейс</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="126" />
-        <source>Include in "Sync all" and scheduled syncs</source>
+        <location line="+1"/>
+        <source>Include in &quot;Sync all&quot; and scheduled syncs</source>
         <translation>Участвует в «Синхр. всех» и в синхронизации по расписанию</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="130" />
+        <location line="+4"/>
         <source>WB API token</source>
         <translation>API-токен WB</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="133" />
+        <location line="+3"/>
         <source>Seller cabinet &gt; Settings &gt; API access: a read-only token with Content, Analytics, Marketplace and Statistics</source>
         <translation>Личный кабинет продавца &gt; Настройки &gt; Доступ к API: токен только на чтение с категориями Контент, Аналитика, Маркетплейс и Статистика</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="137" />
+        <location line="+4"/>
         <source>Sandbox token (test environment)</source>
         <translation>Токен песочницы (тестовая среда)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="139" />
+        <location line="+2"/>
         <source>Client-Id</source>
         <translation>Client-Id</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="142" />
+        <location line="+3"/>
         <source>API key</source>
         <translation>API-ключ</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="143" />
+        <location line="+1"/>
         <source>Seller cabinet &gt; Settings &gt; Seller API</source>
         <translation>Личный кабинет продавца &gt; Настройки &gt; Seller API</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="145" />
+        <location line="+2"/>
         <source>Unchanged; type to replace</source>
         <translation>Без изменений; введите, чтобы заменить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="149" />
+        <location line="+4"/>
         <source>Check connection</source>
         <translation>Проверить подключение</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="151" />
+        <location line="+2"/>
         <source>Ask the marketplace which data this key opens and whose shop it is</source>
         <translation>Узнать у маркетплейса, к каким данным открывает доступ ключ и чей это магазин</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="159" />
+        <location line="+8"/>
         <source>&amp;Name:</source>
         <translation>&amp;Название:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="160" />
+        <location line="+1"/>
         <source>&amp;Marketplace:</source>
         <translation>&amp;Маркетплейс:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="161" />
+        <location line="+1"/>
         <source>&amp;Token:</source>
         <translation>&amp;Токен:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="165" />
+        <location line="+4"/>
         <source>&amp;Client-Id:</source>
         <translation>&amp;Client-Id:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="168" />
+        <location line="+3"/>
         <source>API &amp;key:</source>
         <translation>API-&amp;ключ:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="184" />
+        <location line="+16"/>
         <source>Sheet id or its link</source>
         <translation>ID таблицы или ссылка на неё</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="185" />
+        <location line="+1"/>
         <source>Google Sheet</source>
         <translation>Google Таблица</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="187" />
+        <location line="+1"/>
+        <source>Test access</source>
+        <translation>Проверить доступ</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open the sheet with the service account, without writing anything</source>
+        <translation>Открыть таблицу сервисным аккаунтом, ничего не записывая</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Load key file…</source>
+        <translation>Загрузить ключ…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The Google service account&apos;s JSON key; it is kept encrypted in the vault</source>
+        <translation>JSON-ключ сервисного аккаунта Google; хранится зашифрованным в хранилище</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Folder for CSV/XLSX files</source>
         <translation>Папка для файлов CSV/XLSX</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="188" />
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="226" />
+        <location line="+1"/>
+        <location line="+40"/>
         <source>Export folder</source>
         <translation>Папка выгрузки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="189" />
+        <location line="-39"/>
         <source>Browse…</source>
         <translation>Обзор…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="194" />
+        <location line="+5"/>
         <source>CSV</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="195" />
+        <location line="+1"/>
         <source>Excel (XLSX)</source>
         <translation>Excel (XLSX)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="201" />
+        <location line="+6"/>
         <source>&amp;Schedule:</source>
         <translation>&amp;Расписание:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="202" />
+        <location line="+1"/>
         <source>&amp;Google Sheet:</source>
         <translation>&amp;Google Таблица:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="203" />
+        <location line="+1"/>
+        <source>Service account:</source>
+        <translation>Сервисный аккаунт:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Export &amp;folder:</source>
         <translation>&amp;Папка выгрузки:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="204" />
+        <location line="+1"/>
         <source>File formats:</source>
         <translation>Форматы файлов:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="211" />
+        <location line="+7"/>
         <source>e.g. kids, Moscow team</source>
         <translation>например: детское, команда Москва</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="212" />
+        <location line="+1"/>
         <source>Comma-separated; the tenants list can filter by tag</source>
         <translation>Через запятую; по меткам можно фильтровать список продавцов</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="213" />
+        <location line="+1"/>
         <source>Tags</source>
         <translation>Метки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="215" />
+        <location line="+2"/>
         <source>Notes</source>
         <translation>Заметки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="218" />
+        <location line="+3"/>
         <source>T&amp;ags:</source>
         <translation>&amp;Метки:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="219" />
+        <location line="+1"/>
         <source>N&amp;otes:</source>
         <translation>&amp;Заметки:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="250" />
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="337" />
+        <location line="+14"/>
+        <source>Service account key</source>
+        <translation>Ключ сервисного аккаунта</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>JSON key (*.json)</source>
+        <translation>JSON-ключ (*.json)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Key loaded; it is saved with the seller.</source>
+        <translation>Ключ загружен; он сохранится вместе с продавцом.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Opening the sheet…</source>
+        <translation>Открываем таблицу…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Access works: “%1”.</source>
+        <translation>Доступ есть: «%1».</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <location line="+87"/>
         <source>Seller: %1</source>
         <translation>Продавец: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="314" />
+        <location line="-23"/>
         <source>Checking…</source>
         <translation>Проверяем…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="339" />
+        <location line="+25"/>
         <source>Works: %1</source>
         <translation>Доступно: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="341" />
+        <location line="+2"/>
         <source>Missing: %1</source>
         <translation>Нет доступа: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="344" />
+        <location line="+3"/>
         <source>Token valid until %1</source>
         <translation>Токен действует до %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="348" />
+        <location line="+4"/>
         <source>Connection works.</source>
         <translation>Подключение работает.</translation>
     </message>
@@ -813,82 +877,82 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantsModel</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="126" />
+        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="+126"/>
         <source>Seller</source>
         <translation>Продавец</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="127" />
+        <location line="+1"/>
         <source>Marketplace</source>
         <translation>Маркетплейс</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="128" />
+        <location line="+1"/>
         <source>Last sync</source>
         <translation>Последняя синхр.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="129" />
+        <location line="+1"/>
         <source>Products</source>
         <translation>Товары</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="130" />
+        <location line="+1"/>
         <source>Low stock</source>
         <translation>Мало остатка</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="131" />
+        <location line="+1"/>
         <source>Token, days</source>
         <translation>Токен, дней</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="132" />
+        <location line="+1"/>
         <source>Next sync</source>
         <translation>Следующая синхр.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="167" />
+        <location line="+35"/>
         <source> (archived)</source>
         <translation> (в архиве)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="170" />
+        <location line="+3"/>
         <source> (sandbox)</source>
         <translation> (песочница)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="173" />
+        <location line="+3"/>
         <source>never</source>
         <translation>не было</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="183" />
+        <location line="+10"/>
         <source>expired</source>
         <translation>истёк</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="185" />
+        <location line="+2"/>
         <source>disabled</source>
         <translation>выключен</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="186" />
+        <location line="+1"/>
         <source>not scheduled</source>
         <translation>не запланирована</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="225" />
+        <location line="+39"/>
         <source>Seller in the cabinet: %1</source>
         <translation>Продавец в кабинете: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="227" />
+        <location line="+2"/>
         <source>Tags: %1</source>
         <translation>Метки: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="237" />
+        <location line="+10"/>
         <source>The token expires on %1</source>
         <translation>Токен истекает %1</translation>
     </message>
@@ -896,32 +960,32 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantsView</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="80" />
+        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="+80"/>
         <source>Filter by name, tag or notes</source>
         <translation>Поиск по названию, метке или заметкам</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="82" />
+        <location line="+2"/>
         <source>Filter</source>
         <translation>Поиск</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="85" />
+        <location line="+3"/>
         <source>Tag</source>
         <translation>Метка</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="86" />
+        <location line="+1"/>
         <source>Show only the sellers with this tag</source>
         <translation>Показать только продавцов с этой меткой</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="89" />
+        <location line="+3"/>
         <source>Show archived</source>
         <translation>Показать архив</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="151" />
+        <location line="+62"/>
         <source>All tags</source>
         <translation>Все метки</translation>
     </message>
@@ -929,67 +993,67 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="17" />
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="+17"/>
         <source>Wildberries</source>
         <translation>Wildberries</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="18" />
+        <location line="+1"/>
         <source>Ozon</source>
         <translation>Ozon</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="23" />
+        <location line="+5"/>
         <source>running</source>
         <translation>идёт</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="24" />
+        <location line="+1"/>
         <source>succeeded</source>
         <translation>успешно</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="25" />
+        <location line="+1"/>
         <source>partly succeeded</source>
         <translation>частично</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="26" />
+        <location line="+1"/>
         <source>failed</source>
         <translation>ошибка</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="27" />
+        <location line="+1"/>
         <source>cancelled</source>
         <translation>отменена</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="28" />
+        <location line="+1"/>
         <source>interrupted</source>
         <translation>прервана</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="50" />
+        <location line="+22"/>
         <source>waiting</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="51" />
+        <location line="+1"/>
         <source>products</source>
         <translation>товары</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="52" />
+        <location line="+1"/>
         <source>stock</source>
         <translation>остатки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="53" />
+        <location line="+1"/>
         <source>orders</source>
         <translation>заказы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="54" />
+        <location line="+1"/>
         <source>saving</source>
         <translation>сохранение</translation>
     </message>
@@ -997,67 +1061,75 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="27" />
+        <location filename="../../stock_tracker_desktop/ui/tray.py" line="+27"/>
         <source>No sync since the start</source>
         <translation>С запуска синхронизаций не было</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="30" />
+        <location line="+3"/>
         <source>Sync all now</source>
         <translation>Синхронизировать всех сейчас</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="36" />
+        <location line="+6"/>
         <source>Open window</source>
         <translation>Открыть окно</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="38" />
+        <location line="+2"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="78" />
+        <location line="+40"/>
         <source>Sync failed</source>
         <translation>Синхронизация не удалась</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="86" />
+        <location line="+8"/>
         <source>Running low on stock</source>
         <translation>Заканчиваются остатки</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="87" />
+        <location line="+1"/>
         <source>%1: %n product(s) newly low on stock</source>
-        <translation><numerusform>%1: у %n товара заканчивается остаток</numerusform><numerusform>%1: у %n товаров заканчивается остаток</numerusform><numerusform>%1: у %n товаров заканчивается остаток</numerusform></translation>
+        <translation>
+            <numerusform>%1: у %n товара заканчивается остаток</numerusform>
+            <numerusform>%1: у %n товаров заканчивается остаток</numerusform>
+            <numerusform>%1: у %n товаров заканчивается остаток</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="96" />
+        <location line="+9"/>
         <source>Syncing %n seller(s)</source>
-        <translation><numerusform>Синхронизируется %n продавец</numerusform><numerusform>Синхронизируются %n продавца</numerusform><numerusform>Синхронизируются %n продавцов</numerusform></translation>
+        <translation>
+            <numerusform>Синхронизируется %n продавец</numerusform>
+            <numerusform>Синхронизируются %n продавца</numerusform>
+            <numerusform>Синхронизируются %n продавцов</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="99" />
+        <location line="+3"/>
         <source>Last sync failed: %1</source>
         <translation>Последняя синхронизация не удалась: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="101" />
+        <location line="+2"/>
         <source>Idle</source>
         <translation>Ожидание</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="105" />
+        <location line="+4"/>
         <source>Next sync: %1</source>
         <translation>Следующая синхронизация: %1</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="105" />
+        <location line="+0"/>
         <source>not scheduled</source>
         <translation>не запланирована</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="107" />
+        <location line="+2"/>
         <source>Last result: %1</source>
         <translation>Последний результат: %1</translation>
     </message>
@@ -1065,17 +1137,17 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Unlock</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="35" />
+        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="+35"/>
         <source>Stock Tracker cannot start</source>
         <translation>Stock Tracker не может запуститься</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="36" />
+        <location line="+1"/>
         <source>The data in %1 cannot be opened.</source>
         <translation>Не удаётся открыть данные в %1.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="59" />
+        <location line="+23"/>
         <source>That passphrase is wrong. Check Caps Lock and the keyboard layout.</source>
         <translation>Пароль неверный. Проверьте Caps Lock и раскладку клавиатуры.</translation>
     </message>

@@ -4,57 +4,57 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="168" />
+        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="+168"/>
         <source>Started</source>
         <translation>Начало</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="169" />
+        <location line="+1"/>
         <source>Seller</source>
         <translation>Продавец</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="170" />
+        <location line="+1"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="171" />
+        <location line="+1"/>
         <source>Duration</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="172" />
+        <location line="+1"/>
         <source>Started by</source>
         <translation>Запуск</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="173" />
+        <location line="+1"/>
         <source>Products</source>
         <translation>Товары</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="174" />
+        <location line="+1"/>
         <source>Stock rows</source>
         <translation>Строк остатков</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="175" />
+        <location line="+1"/>
         <source>Orders</source>
         <translation>Заказы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="176" />
+        <location line="+1"/>
         <source>Requests</source>
         <translation>Запросы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="177" />
+        <location line="+1"/>
         <source>429s</source>
         <translation>429</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="183" />
+        <location line="+6"/>
         <source>Answers “too many requests” (HTTP 429) the sync waited out</source>
         <translation>Ответы «слишком много запросов» (HTTP 429), которые синхронизация переждала</translation>
     </message>
@@ -62,180 +62,184 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="270" />
+        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="+262"/>
         <source>Show the runs of one seller</source>
         <translation>Показать запуски одного продавца</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="271" />
+        <location line="+1"/>
         <source>All sellers</source>
         <translation>Все продавцы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="273" />
+        <location line="+2"/>
         <source>Any status</source>
         <translation>Любой статус</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="278" />
+        <location line="+5"/>
         <source>Last 24 hours</source>
         <translation>Последние 24 часа</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="279" />
+        <location line="+1"/>
         <source>Last 7 days</source>
         <translation>Последние 7 дней</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="280" />
+        <location line="+1"/>
         <source>Last 30 days</source>
         <translation>Последние 30 дней</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="281" />
+        <location line="+1"/>
         <source>All time</source>
         <translation>За всё время</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="282" />
+        <location line="+1"/>
         <source>Custom range…</source>
         <translation>Свой период…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="293" />
+        <location line="+11"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="299" />
+        <location line="+6"/>
         <source>Seller:</source>
         <translation>Продавец:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="300" />
+        <location line="+1"/>
         <source>Status:</source>
         <translation>Статус:</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="301" />
+        <location line="+1"/>
         <source>Period:</source>
         <translation>Период:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="401" />
+        <location line="+100"/>
         <source>%n run(s)</source>
-        <translation><numerusform>%n запуск</numerusform><numerusform>%n запуска</numerusform><numerusform>%n запусков</numerusform></translation>
+        <translation>
+            <numerusform>%n запуск</numerusform>
+            <numerusform>%n запуска</numerusform>
+            <numerusform>%n запусков</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>RunDetails</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="111" />
+        <location line="-290"/>
         <source>Started</source>
         <translation>Начало</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="112" />
+        <location line="+1"/>
         <source>Finished</source>
         <translation>Окончание</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="113" />
+        <location line="+1"/>
         <source>Duration</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="114" />
+        <location line="+1"/>
         <source>Started by</source>
         <translation>Запуск</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="115" />
+        <location line="+1"/>
         <source>Products</source>
         <translation>Товаров</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="116" />
+        <location line="+1"/>
         <source>Stock rows</source>
         <translation>Строк остатков</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="117" />
+        <location line="+1"/>
         <source>Orders in the window</source>
         <translation>Заказов за период</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="118" />
+        <location line="+1"/>
         <source>API requests</source>
         <translation>Запросов к API</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="119" />
+        <location line="+1"/>
         <source>Rate limited (HTTP 429)</source>
         <translation>Отказов по лимиту (HTTP 429)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="138" />
+        <location line="+19"/>
         <source>Stages</source>
         <translation>Этапы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="143" />
+        <location line="+5"/>
         <source>Stage</source>
         <translation>Этап</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="143" />
+        <location line="+0"/>
         <source>Seconds</source>
         <translation>Секунд</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="143" />
+        <location line="+0"/>
         <source>Rows</source>
         <translation>Строк</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="158" />
+        <location line="+15"/>
         <source>Retry this sync</source>
         <translation>Повторить синхронизацию</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="159" />
+        <location line="+1"/>
         <source>Sync this seller again now</source>
         <translation>Синхронизировать этого продавца ещё раз</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="164" />
+        <location line="+5"/>
         <source>Select a run to see its details.</source>
         <translation>Выберите запуск, чтобы увидеть подробности.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="192" />
+        <location line="+28"/>
         <source>still running</source>
         <translation>ещё выполняется</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="228" />
+        <location line="+36"/>
         <source>The sync failed at the “{stage}” stage.</source>
         <translation>Синхронизация прервалась на этапе «{stage}».</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="232" />
+        <location line="+4"/>
         <source>The sync was cancelled.</source>
         <translation>Синхронизация отменена.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="234" />
+        <location line="+2"/>
         <source>The sync was interrupted.</source>
         <translation>Синхронизация была прервана.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="236" />
+        <location line="+2"/>
         <source>Part of the sync failed.</source>
         <translation>Часть синхронизации не удалась.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="239" />
+        <location line="+3"/>
         <source>Request: {endpoint}</source>
         <translation>Запрос: {endpoint}</translation>
     </message>
@@ -243,12 +247,12 @@
 <context>
     <name>StockChart</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/chart.py" line="47" />
+        <location filename="../../stock_tracker_desktop/ui/chart.py" line="+47"/>
         <source>Select a product to see its stock over past syncs</source>
         <translation>Выберите товар, чтобы увидеть, как менялись его остатки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/chart.py" line="58" />
+        <location line="+11"/>
         <source>No snapshots of this product yet</source>
         <translation>По этому товару ещё нет снимков</translation>
     </message>
@@ -256,122 +260,122 @@
 <context>
     <name>StockModel</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="402" />
+        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="+390"/>
         <source>(in transit)</source>
         <translation>(в пути)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="408" />
+        <location line="+6"/>
         <source>Goods on their way, not counted on any warehouse yet</source>
         <translation>Товар в пути, пока не числится ни на одном складе</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="411" />
+        <location line="+3"/>
         <source>Low stock: {days:g} days of stock or less, or none left with orders</source>
         <translation>Мало остатков: запаса на {days:g} дн. или меньше либо товар закончился при наличии заказов</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="437" />
+        <location line="+26"/>
         <source>Brand</source>
         <translation>Бренд</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="438" />
+        <location line="+1"/>
         <source>Subject</source>
         <translation>Предмет</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="439" />
+        <location line="+1"/>
         <source>Vendor code</source>
         <translation>Артикул продавца</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="440" />
+        <location line="+1"/>
         <source>Product ID</source>
         <translation>Артикул МП</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="441" />
+        <location line="+1"/>
         <source>Name</source>
         <translation>Наименование</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="442" />
+        <location line="+1"/>
         <source>Warehouse</source>
         <translation>Склад</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="443" />
+        <location line="+1"/>
         <source>Type</source>
         <translation>Тип</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="444" />
+        <location line="+1"/>
         <source>Total stock</source>
         <translation>Остатки (всего)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="446" />
+        <location line="+2"/>
         <source>Stock</source>
         <translation>Остатки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="447" />
+        <location line="+1"/>
         <source>To customers</source>
         <translation>К покупателям</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="448" />
+        <location line="+1"/>
         <source>Returns in transit</source>
         <translation>Возвраты в пути</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="449" />
+        <location line="+1"/>
         <source>Orders ({days} d)</source>
         <translation>Заказы ({days} дн.)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="450" />
+        <location line="+1"/>
         <source>Days of stock</source>
         <translation>Дней запаса</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="451" />
+        <location line="+1"/>
         <source>FBO stock</source>
         <translation>Остатки FBO</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="452" />
+        <location line="+1"/>
         <source>FBS stock</source>
         <translation>Остатки FBS</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="458" />
-        <source>FBO: the marketplace's warehouse; FBS: the seller's own warehouse</source>
+        <location line="+6"/>
+        <source>FBO: the marketplace&apos;s warehouse; FBS: the seller&apos;s own warehouse</source>
         <translation>FBO — склад маркетплейса; FBS — собственный склад продавца</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="459" />
+        <location line="+1"/>
         <source>In transit to customers</source>
         <translation>В пути к покупателям</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="460" />
+        <location line="+1"/>
         <source>Returns in transit to the warehouse</source>
         <translation>Возвраты в пути на склад</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="461" />
+        <location line="+1"/>
         <source>Units ordered in the window, cancelled orders excluded</source>
         <translation>Заказано штук за период, без отменённых заказов</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="462" />
+        <location line="+1"/>
         <source>Stock divided by the average daily orders; empty without orders</source>
         <translation>Остаток, делённый на средние заказы в день; пусто, если заказов не было</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="463" />
+        <location line="+1"/>
         <source>Available to customers</source>
         <translation>Доступно к продаже</translation>
     </message>
@@ -379,72 +383,72 @@
 <context>
     <name>StockView</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="78" />
+        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="+78"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="79" />
+        <location line="+1"/>
         <source>Reload the latest snapshot (F5)</source>
         <translation>Заново загрузить последний снимок (F5)</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="89" />
+        <location line="+10"/>
         <source>Search by vendor code, name, product ID or warehouse</source>
         <translation>Поиск по артикулу продавца, наименованию, артикулу МП или складу</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="93" />
+        <location line="+4"/>
         <source>Only low stock</source>
         <translation>Только малые остатки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="94" />
+        <location line="+1"/>
         <source>Show only the rows at or below the low-stock threshold</source>
         <translation>Показать только строки, где запас на уровне порога или ниже</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="96" />
+        <location line="+2"/>
         <source>By warehouse</source>
         <translation>По складам</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="98" />
+        <location line="+2"/>
         <source>By product</source>
         <translation>По товарам</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="99" />
+        <location line="+1"/>
         <source>One row per product: FBO, FBS and total stock</source>
         <translation>Одна строка на товар: остатки FBO, FBS и всего</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="167" />
+        <location line="+68"/>
         <source>Choose a seller to see its stock.</source>
         <translation>Выберите продавца, чтобы увидеть его остатки.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="190" />
+        <location line="+23"/>
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="215" />
+        <location line="+25"/>
         <source>No stock for {name} yet: sync this seller to see it.</source>
         <translation>Остатков «{name}» пока нет: синхронизируйте этого продавца.</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="232" />
+        <location line="+17"/>
         <source>Snapshot of {taken} · orders {first}–{last} ({days} d, Moscow time) · low stock at {threshold:g} days or less</source>
         <translation>Снимок от {taken} · заказы {first}–{last} ({days} дн., по Москве) · мало остатков: {threshold:g} дн. запаса и меньше</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="298" />
+        <location line="+66"/>
         <source>{shown} of {total} rows</source>
         <translation>{shown} из {total} строк</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="335" />
+        <location line="+37"/>
         <source>Total stock of {product} over past syncs</source>
         <translation>Остатки всего по синхронизациям: {product}</translation>
     </message>
@@ -452,82 +456,82 @@
 <context>
     <name>SyncHistory</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="50" />
+        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="-133"/>
         <source>Running</source>
         <translation>Выполняется</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="51" />
+        <location line="+1"/>
         <source>Succeeded</source>
         <translation>Успешно</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="52" />
+        <location line="+1"/>
         <source>Partly succeeded</source>
         <translation>Частично</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="53" />
+        <location line="+1"/>
         <source>Failed</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="54" />
+        <location line="+1"/>
         <source>Cancelled</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="55" />
+        <location line="+1"/>
         <source>Interrupted</source>
         <translation>Прервано</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="66" />
+        <location line="+11"/>
         <source>Manual</source>
         <translation>Вручную</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="67" />
+        <location line="+1"/>
         <source>Schedule</source>
         <translation>По расписанию</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="68" />
+        <location line="+1"/>
         <source>Command line</source>
         <translation>Командная строка</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="76" />
+        <location line="+8"/>
         <source>Products</source>
         <translation>Товары</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="77" />
+        <location line="+1"/>
         <source>Stock</source>
         <translation>Остатки</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="78" />
+        <location line="+1"/>
         <source>Orders</source>
         <translation>Заказы</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="79" />
+        <location line="+1"/>
         <source>Saving</source>
         <translation>Сохранение</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="80" />
+        <location line="+1"/>
         <source>Sync</source>
         <translation>Синхронизация</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="89" />
+        <location line="+9"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
     </message>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="92" />
+        <location line="+3"/>
         <source>{m} min {s:02d} s</source>
         <translation>{m} мин {s:02d} с</translation>
     </message>

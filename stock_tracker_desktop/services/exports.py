@@ -221,7 +221,7 @@ async def export_sheet(
 
 async def check_sheet_access(
     ctx: AppContext,
-    name: str,
+    name: str | None,
     *,
     link: str | None = None,
     service_account_json: str | None = None,
@@ -230,10 +230,15 @@ async def check_sheet_access(
 ) -> str:
     """The tenant editor's "Test access": the spreadsheet's title, or SheetsError in words.
 
-    ``link`` tests a link typed in the editor before it is saved.
+    ``link`` and ``service_account_json`` test what the editor holds before it is saved;
+    ``name`` None is a seller not stored yet.
     """
 
     def prepare() -> tuple[SheetTarget, SheetsExporter]:
+        if name is None:  # a seller being added: only what the editor holds
+            if not link:
+                raise SheetsError("enter the sheet's link or id first")
+            return SheetTarget.parse(link), _exporter(service_account_json, base_url, None)
         _tenant, target, key = _prepare(ctx, name, service_account_json, link)
         return target, _exporter(key, base_url, None)
 
@@ -281,6 +286,7 @@ __all__ = [
     "ExportFailed",
     "NoSnapshot",
     "SheetResult",
+    "SheetTarget",
     "SheetsError",
     "check_sheet_access",
     "export_files",

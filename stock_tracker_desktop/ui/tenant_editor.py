@@ -3,7 +3,7 @@ a live connection check, and the tenant's own schedule and export targets."""
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -31,10 +31,12 @@ from stock_tracker_desktop.domain.tenant_rules import (
     Problem,
     check_name,
     check_ozon,
+    check_service_account,
     check_wb_token,
     split_tags,
 )
 from stock_tracker_desktop.services.connection import check_credentials, check_tenant
+from stock_tracker_desktop.services.exports import SheetsError, SheetTarget, check_sheet_access
 from stock_tracker_desktop.services.tenants import TenantChanges, TenantDraft, TenantView
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import texts
@@ -43,16 +45,17 @@ from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
 from stock_tracker_desktop.ui.secret_field import SecretField
 
-_SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 ERROR_STYLE = "color: #e04545;"  # status colour, readable on light and dark palettes
 WARNING_STYLE = "color: #d98a00;"
 OK_STYLE = "color: #1e9e4a;"
 
 
 def sheet_id(text: str) -> str:
-    """A Google Sheet id from the id itself or any URL of the sheet."""
-    found = _SHEET_URL.search(text)
-    return found.group(1) if found else text.strip()
+    """A Google Sheet id from the id itself or any link to the sheet (as typed, if neither)."""
+    try:
+        return SheetTarget.parse(text).spreadsheet_id if text.strip() else ""
+    except SheetsError:
+        return text.strip()
 
 
 class TenantEditor(QDialog):
@@ -66,6 +69,8 @@ class TenantEditor(QDialog):
         super().__init__(parent)
         self.engine = engine
         self.tenant = tenant
+        # A newly loaded service-account key, until the tenant is saved (None: keep the stored).
+        self._service_account_json: str | None = None
         self.setWindowTitle(
             self.tr("Edit %1").replace("%1", tenant.name) if tenant else self.tr("Add a seller")
         )
@@ -182,6 +187,27 @@ class TenantEditor(QDialog):
         self.sheet = QLineEdit()
         self.sheet.setPlaceholderText(self.tr("Sheet id or its link"))
         self.sheet.setAccessibleName(self.tr("Google Sheet"))
+        self.test_access = QPushButton(self.tr("Test access"))
+        self.test_access.setToolTip(
+            self.tr("Open the sheet with the service account, without writing anything")
+        )
+        self.test_access.clicked.connect(self.check_sheet)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.sheet, 1)
+        sheet_row.addWidget(self.test_access)
+        self.account_label = QLabel(self.tr("none"))
+        self.account_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        load_key = QPushButton(self.tr("Load key file…"))
+        load_key.setToolTip(
+            self.tr("The Google service account's JSON key; it is kept encrypted in the vault")
+        )
+        load_key.clicked.connect(self._choose_key)
+        account_row = QHBoxLayout()
+        account_row.addWidget(self.account_label, 1)
+        account_row.addWidget(load_key)
+        self.sheet_result = QLabel()
+        self.sheet_result.setWordWrap(True)
+        self.sheet_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder = QLineEdit()
         self.folder.setPlaceholderText(self.tr("Folder for CSV/XLSX files"))
         self.folder.setAccessibleName(self.tr("Export folder"))
@@ -198,7 +224,9 @@ class TenantEditor(QDialog):
         formats.addStretch(1)
         form = QFormLayout()
         form.addRow(self.tr("&Schedule:"), self.schedule)
-        form.addRow(self.tr("&Google Sheet:"), self.sheet)
+        form.addRow(self.tr("&Google Sheet:"), sheet_row)
+        form.addRow(self.tr("Service account:"), account_row)
+        form.addRow("", self.sheet_result)
         form.addRow(self.tr("Export &folder:"), folder_row)
         form.addRow(self.tr("File formats:"), formats)
         page = QWidget()
@@ -227,6 +255,54 @@ class TenantEditor(QDialog):
         if folder:
             self.folder.setText(folder)
 
+    def _choose_key(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Service account key"), "", self.tr("JSON key (*.json)")
+        )
+        if path:
+            self.load_service_account(Path(path))
+
+    def load_service_account(self, path: Path) -> bool:
+        """Take a service-account key file; it is stored (encrypted) when the tenant is saved."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            self._show_sheet_result(False, f"{path.name}: {exc.strerror}")
+            return False
+        email, problems = check_service_account(text)
+        if problems:
+            self._show_sheet_result(False, problems[0].message)
+            return False
+        self._service_account_json = text
+        self.account_label.setText(email or "")
+        self._show_sheet_result(True, self.tr("Key loaded; it is saved with the seller."))
+        return True
+
+    def check_sheet(self) -> None:
+        self.test_access.setEnabled(False)
+        self._show_sheet_result(True, self.tr("Opening the sheet…"))
+        spawn(self._check_sheet(), name="check-sheet")
+
+    async def _check_sheet(self) -> None:
+        try:
+            title = await check_sheet_access(
+                self.engine.ctx,
+                self.tenant.name if self.tenant is not None else None,
+                link=self.sheet.text().strip() or None,
+                service_account_json=self._service_account_json,
+                in_db=self.engine.in_db,
+            )
+        except SheetsError as exc:
+            self._show_sheet_result(False, str(exc))
+        else:
+            self._show_sheet_result(True, self.tr("Access works: “%1”.").replace("%1", title))
+        finally:
+            self.test_access.setEnabled(True)
+
+    def _show_sheet_result(self, ok: bool, text: str) -> None:
+        self.sheet_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.sheet_result.setText(text)
+
     def _load(self, tenant: TenantView) -> None:
         self.name.setText(tenant.name)
         self.marketplace.setCurrentIndex(self.marketplace.findData(tenant.marketplace))
@@ -239,6 +315,8 @@ class TenantEditor(QDialog):
             Schedule.from_json(overrides["schedule"]) if "schedule" in overrides else None
         )
         self.sheet.setText(str(overrides.get("google_sheet", "")))
+        if tenant.service_account_email:
+            self.account_label.setText(tenant.service_account_email)
         self.folder.setText(str(overrides.get("export_folder", "")))
         formats = overrides.get("export_formats") or []
         self.csv.setChecked("csv" in formats)  # type: ignore[operator]
@@ -385,6 +463,7 @@ class TenantEditor(QDialog):
                     tags=tags,
                     enabled=self.enabled.isChecked(),
                     overrides={k: v for k, v in overrides.items() if v is not None},
+                    service_account_json=self._service_account_json or "",
                 )
                 saved = await self.engine.in_db(self.engine.tenants.add, draft)
             else:
@@ -400,6 +479,7 @@ class TenantEditor(QDialog):
                     tags=tags,
                     enabled=self.enabled.isChecked(),
                     overrides=overrides,
+                    service_account_json=self._service_account_json,
                 )
                 saved = await self.engine.in_db(self.engine.tenants.edit, self.tenant.name, changes)
         except InvalidTenant as exc:
