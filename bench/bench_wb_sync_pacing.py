@@ -26,11 +26,6 @@ from stock_tracker_desktop.simulator import WB_LIMITS, SimulatorConfig, start_in
 ORDERS_GROUP = "wb.statistics.orders"
 
 
-def floor_seconds(calls: int, group: str, time_factor: float) -> float:
-    spec = WB_LIMITS[group]
-    return max(0, calls - spec.burst) * spec.interval * time_factor
-
-
 async def run(time_factor: float, products: int, row_cap: int) -> None:
     config = SimulatorConfig(
         seed=1, sellers=1, products=products, time_factor=time_factor, orders_row_cap=row_cap
@@ -60,7 +55,7 @@ async def run(time_factor: float, products: int, row_cap: int) -> None:
     print(f"WB sync: {len(products)} products, {len(stock)} stock rows, {len(lines)} order lines")
     print(f"{'group':34} {'calls':>6} {'429':>5} {'floor s':>8}")
     for group, stats in sorted(served.items()):
-        group_floor = floor_seconds(stats.requests - stats.throttled, group, time_factor)
+        group_floor = WB_LIMITS[group].floor_seconds(stats.requests - stats.throttled, time_factor)
         chains["orders" if group == ORDERS_GROUP else "products+stock"] += group_floor
         print(f"{group:34} {stats.requests:6d} {stats.throttled:5d} {group_floor:8.3f}")
     floor = max(chains.values())

@@ -157,7 +157,21 @@ def _control_routes(world: World) -> list[Route]:
     async def list_faults(request: Request) -> Response:
         return json_response([f.to_json() for f in world.faults.pending()])
 
+    async def stats(request: Request) -> Response:
+        return json_response(
+            [
+                {
+                    "seller_id": seller,
+                    "group": group,
+                    "requests": entry.requests,
+                    "throttled": entry.throttled,
+                }
+                for (seller, group), entry in world.stats.snapshot().items()
+            ]
+        )
+
     return [
+        Route(f"{CONTROL_PREFIX}/stats", stats, methods=["GET"]),
         Route(f"{CONTROL_PREFIX}/expected/{{seller_id}}", expected, methods=["GET"]),
         Route(f"{CONTROL_PREFIX}/faults", add_fault, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/faults", clear_faults, methods=["DELETE"]),

@@ -23,6 +23,10 @@ class LimitSpec:
     burst: int
     penalty_4xx: int = 1
 
+    def floor_seconds(self, calls: int, time_factor: float = 1.0) -> float:
+        """The least time ``calls`` requests of this group can take from a full bucket."""
+        return max(0, calls - self.burst) * self.interval * time_factor
+
 
 WB_LIMITS: dict[str, LimitSpec] = {
     "wb.ping": LimitSpec(period=30, limit=3, interval=10, burst=3),
