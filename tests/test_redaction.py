@@ -27,6 +27,8 @@ PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END P
         (PEM, "MIIEvQ"),
         ("PRAGMA key = \"x'" + "ab" * 32 + "'\"", "abab"),
         ("passphrase=correct-horse", "correct-horse"),
+        ('passphrase="correct horse battery"', "horse"),
+        ("{'password': 'two words'}", "words"),
     ],
 )
 def test_redact_removes_secrets(text: str, secret: str) -> None:

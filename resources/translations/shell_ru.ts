@@ -2,9 +2,36 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/error_dialog.py" line="+40"/>
+        <source>Unexpected error</source>
+        <translation>Непредвиденная ошибка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Something went wrong. Stock Tracker keeps running.</source>
+        <translation>Что-то пошло не так. Stock Tracker продолжает работать.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1
+
+If it happens again, send the details or a diagnostics export to support (Help menu).</source>
+        <translation>%1
+
+Если это повторится, отправьте подробности или файл диагностики в поддержку (меню «Справка»).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Copy details</source>
+        <translation>Скопировать подробности</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="+73"/>
+        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="+75"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
@@ -24,7 +51,7 @@
         <translation>История</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Add</source>
         <translation>Добавить</translation>
     </message>
@@ -95,12 +122,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+68"/>
+        <location line="+109"/>
         <source>Archive</source>
         <translation>В архив</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-108"/>
         <source>Archive or restore the selected sellers</source>
         <translation>Отправить в архив или вернуть выбранных продавцов</translation>
     </message>
@@ -126,12 +153,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+318"/>
+        <location line="+359"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location line="-317"/>
+        <location line="-358"/>
         <source>Quit Stock Tracker</source>
         <translation>Закрыть Stock Tracker</translation>
     </message>
@@ -146,7 +173,45 @@
         <translation>Основная</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+18"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open logs folder</source>
+        <translation>Открыть папку журналов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export diagnostics…</source>
+        <translation>Сохранить диагностику…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+31"/>
+        <source>About Stock Tracker</source>
+        <translation>О программе Stock Tracker</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Export diagnostics</source>
+        <translation>Сохранить диагностику</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Diagnostics written to %1</source>
+        <translation>Диагностика сохранена в %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stock Tracker %1
+Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
+        <translation>Stock Tracker %1
+Остатки, заказы и дни запаса для продавцов Wildberries и Ozon.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Restore</source>
         <translation>Вернуть</translation>
     </message>
@@ -215,7 +280,8 @@
         <translation>Выгрузка остатков</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="-226"/>
+        <location line="+241"/>
         <source>Export failed</source>
         <translation>Выгрузка не удалась</translation>
     </message>
@@ -398,7 +464,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="+57"/>
+        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="+58"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -539,7 +605,12 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Файлы</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+39"/>
+        <source>Start with the system: %1</source>
+        <translation>Запуск вместе с системой: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Rotate the master key?</source>
         <translation>Сменить мастер-ключ?</translation>
     </message>

@@ -13,6 +13,7 @@ from stock_tracker_desktop.cli import (
     daemon,
     db,
     demo,
+    diagnostics,
     export,
     settings,
     simulator,
@@ -39,7 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"stock-tracker {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (tenants, sync, export, daemon, demo, settings, db, vault, simulator):
+    for module in (
+        tenants,
+        sync,
+        export,
+        daemon,
+        demo,
+        settings,
+        db,
+        vault,
+        simulator,
+        diagnostics,
+    ):
         module.register(sub)
     return parser
 

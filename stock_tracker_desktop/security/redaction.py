@@ -21,10 +21,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         MASK,
     ),
     # Header or field names that carry a secret, in "name: value", "name=value", JSON or repr form.
+    # A quoted value is masked whole, spaces and all; a bare one up to the next blank.
     (
         re.compile(
             r"(?i)(\b(?:authorization|api[-_]?key|token|passphrase|password|secret|private_key)"
-            r"[\"']?\s*[:=]\s*[\"']?)(?:bearer\s+)?[^\s\"',}]+"
+            r"[\"']?\s*[:=]\s*)(?:\"[^\"]*\"|'[^']*'|(?:bearer\s+)?[^\s\"',}]+)"
         ),
         r"\1" + MASK,
     ),

@@ -24,7 +24,7 @@ from stock_tracker_desktop.security.vault import PassphraseProvider, WrongPassph
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.sync.scheduler import SyncScheduler
-from stock_tracker_desktop.ui import i18n
+from stock_tracker_desktop.ui import error_dialog, i18n
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.single_instance import SingleInstance, notify_running, server_name
@@ -104,6 +104,7 @@ async def _main(
     if ctx is None:
         return EXIT_FAILED
     configure_logging(ctx.home)
+    error_dialog.install(asyncio.get_running_loop())
     engine = SyncEngine(ctx)
     closed = False
     try:

@@ -7,8 +7,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stock_tracker_desktop import __version__
+from stock_tracker_desktop.logs import logs_dir
 from stock_tracker_desktop.services.connection import check_tenant
 from stock_tracker_desktop.services.settings import Settings
 from stock_tracker_desktop.services.tenants import TenantView
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
 
         self._create_actions()
         self._create_toolbar()
+        self._create_help_menu()
         self._create_status_bar()
         self.tenants_view.set_context_actions(
             [
@@ -238,6 +241,47 @@ class MainWindow(QMainWindow):
             bar.addSeparator()
         self.addToolBar(bar)
         self.toolbar = bar
+
+    def _create_help_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Help"))
+        menu.addAction(self.tr("Open logs folder"), self.open_logs_folder)
+        menu.addAction(self.tr("Export diagnostics…"), self.export_diagnostics)
+        menu.addSeparator()
+        menu.addAction(self.tr("About Stock Tracker"), self.show_about)
+        self.help_menu = menu
+
+    def open_logs_folder(self) -> None:
+        folder = logs_dir(self.engine.ctx.home)
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def export_diagnostics(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export diagnostics"),
+            str(Path.home() / f"stock-tracker-diagnostics-{date.today()}.zip"),
+            "ZIP (*.zip)",
+        )
+        if path:
+            spawn(self._export_diagnostics(Path(path)), name="export-diagnostics")
+
+    async def _export_diagnostics(self, path: Path) -> None:
+        from stock_tracker_desktop.services.diagnostics import export_diagnostics
+
+        try:
+            written = await self.engine.in_db(export_diagnostics, self.engine.ctx, path)
+        except OSError as exc:
+            show_message(self, QMessageBox.Icon.Warning, self.tr("Export failed"), str(exc))
+            return
+        self.status_label.setText(self.tr("Diagnostics written to %1").replace("%1", str(written)))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Stock Tracker"),
+            self.tr("Stock Tracker %1\nStock, orders and days of stock for Wildberries and Ozon "
+                    "sellers.").replace("%1", __version__),
+        )  # fmt: skip
 
     def _create_status_bar(self) -> None:
         self.status_label = QLabel()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from stock_tracker_desktop.logs import logs_dir
+from stock_tracker_desktop.platform import autostart
 from stock_tracker_desktop.security.keystore import KeystoreError
 from stock_tracker_desktop.services import vault_service
 from stock_tracker_desktop.services.settings import InvalidSetting, Settings
@@ -203,6 +204,12 @@ class SettingsDialog(QDialog):
             updated = await self.engine.in_db(self.engine.settings.update, **self.changes())
         except InvalidSetting as exc:
             self.problem.setText(str(exc))
+            self.problem.show()
+            return
+        try:
+            autostart.apply(updated.start_with_system)
+        except OSError as exc:  # a read-only home or registry: the setting is kept, say why
+            self.problem.setText(self.tr("Start with the system: %1").replace("%1", str(exc)))
             self.problem.show()
             return
         self.saved.emit(updated)

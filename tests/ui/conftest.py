@@ -16,6 +16,7 @@ from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import i18n
 from stock_tracker_desktop.ui.main_window import MainWindow
+from tests.support.qt import dispose_qt_objects
 
 TIME_FACTOR = 0.01
 PRODUCTS = 25
@@ -31,6 +32,7 @@ def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
+    dispose_qt_objects(loop)
     loop.close()
     asyncio.set_event_loop(None)
 

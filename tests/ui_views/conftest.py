@@ -7,7 +7,6 @@ real qasync loop (``qtbot.waitUntil`` alone would never run those tasks).
 from __future__ import annotations
 
 import asyncio
-import gc
 import inspect
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.sync.engine import SyncEngine
+from tests.support.qt import dispose_qt_objects
 
 T = TypeVar("T")
 TIME_FACTOR = 0.01
@@ -59,15 +59,10 @@ class QtLoop:
         return self.run(waiting())
 
     def close(self) -> None:
-        pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
-        for task in pending:
-            task.cancel()
-        if pending:
-            self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        # Collect the loop's Qt timers here: collected later on a worker thread, Qt complains.
+        dispose_qt_objects(self.loop)
         self.loop.close()
         asyncio.set_event_loop(None)
-        # Collect the loop's Qt timers here: collected later on a worker thread, Qt complains.
-        gc.collect()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Release readiness: bundles, autostart entries, diagnostics, the error dialog."""
