@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from stock_tracker_desktop.cli.common import EXIT_OK, fail, opened_context, print_json
+from stock_tracker_desktop.cli.common import (
+    EXIT_OK,
+    fail,
+    opened_context,
+    print_json,
+    translated_errors,
+)
 
 _PARSERS = {
     "concurrency": int,
@@ -33,20 +40,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     change.add_argument("key", choices=[*_PARSERS, "schedule", "timezone"])
     change.add_argument("value")
     change.set_defaults(handler=cmd_set)
+    account = commands.add_parser(
+        "service-account",
+        help="the agency's default Google service account (for sellers without their own key)",
+    )
+    which = account.add_mutually_exclusive_group(required=True)
+    which.add_argument("file", nargs="?", type=Path, help="the service account's JSON key file")
+    which.add_argument("--clear", action="store_true", help="forget the default key")
+    account.set_defaults(handler=cmd_service_account)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services.agency import default_service_account_email
     from stock_tracker_desktop.services.settings import SettingsService
 
     with opened_context() as ctx:
         settings = SettingsService(ctx).load()
-    data = settings.as_json()
+        email = default_service_account_email(ctx)
+    data = {**settings.as_json(), "default_service_account": email or None}
     if args.json:
         print_json(data)
         return EXIT_OK
     for key, value in data.items():
         shown = settings.schedule.describe() if key == "schedule" else value
-        print(f"{key:18} {shown}")
+        print(f"{key:24} {'' if shown is None else shown}")
     return EXIT_OK
 
 
@@ -72,4 +89,21 @@ def cmd_set(args: argparse.Namespace) -> int:
             fail(str(exc))
     shown = updated.schedule.describe() if args.key == "schedule" else getattr(updated, args.key)
     print(f"{args.key} = {shown}")
+    return EXIT_OK
+
+
+def cmd_service_account(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.services import agency
+
+    with opened_context() as ctx, translated_errors():
+        if args.clear:
+            agency.clear_default_service_account(ctx)
+            print("the agency's default service account was removed")
+            return EXIT_OK
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot read {args.file}: {exc.strerror}")
+        email = agency.set_default_service_account(ctx, text)
+    print(f"default service account: {email}; share sellers' sheets with it as editor")
     return EXIT_OK

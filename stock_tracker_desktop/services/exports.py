@@ -38,6 +38,7 @@ from stock_tracker_desktop.exporters.texts import Language
 from stock_tracker_desktop.exporters.xlsx_export import write_xlsx
 from stock_tracker_desktop.marketplaces import ozon_api, wildberries_api
 from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
+from stock_tracker_desktop.services.agency import default_service_account
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import SERVICE_ACCOUNT_KEY, TenantService, TenantView
 from stock_tracker_desktop.storage.snapshots import current_snapshot, stock_levels
@@ -189,7 +190,9 @@ def _prepare(
     service = TenantService(ctx)
     tenant = service.get(name)
     target = _sheet_target(tenant, link)
-    return tenant, target, key or service.credentials(name).get(SERVICE_ACCOUNT_KEY)
+    # The key given, else the seller's own, else the agency's default.
+    key = key or service.credentials(name).get(SERVICE_ACCOUNT_KEY)
+    return tenant, target, key or default_service_account(ctx)
 
 
 async def export_sheet(

@@ -109,6 +109,19 @@ class Setting(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
+class AgencySecret(Base):
+    """A secret of the agency as a whole (e.g. the default Google service account), Fernet-
+    encrypted under the vault like tenants' credentials; ``public`` is what may be shown."""
+
+    __tablename__ = "agency_secrets"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    public: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
 class Warehouse(Base):
     """A warehouse as the marketplace names it (names are kept exactly as given)."""
 

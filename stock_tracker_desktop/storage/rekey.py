@@ -17,7 +17,10 @@ from stock_tracker_desktop.security.files import fsync_dir, restrict
 from stock_tracker_desktop.storage.database import connect_raw
 
 # Tables and columns holding vault-encrypted secrets.
-SECRET_COLUMNS: tuple[tuple[str, str], ...] = (("tenants", "credentials"),)
+SECRET_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tenants", "credentials"),
+    ("agency_secrets", "value"),
+)
 
 
 def staging_path(db_path: Path) -> Path:

@@ -123,3 +123,44 @@ def test_export_command_writes_files(sim: RunningSimulator, tmp_path: Path) -> N
     xlsx = run_cli("export", "xlsx", "--all", "--out", str(tmp_path / "all.xlsx"), env=env)
     assert xlsx.returncode == 0, xlsx.stderr
     assert (tmp_path / "all.xlsx").stat().st_size > 0
+
+
+async def test_the_agency_default_key_serves_sellers_without_their_own(
+    ctx: AppContext,
+    sim: RunningSimulator,
+    make_google: Callable[..., RunningGoogle],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from stock_tracker_desktop.services import agency, vault_service
+
+    google = make_google(time_factor=0.01)
+    monkeypatch.setenv("STOCK_TRACKER_GOOGLE_BASE_URL", google.base_url)
+    account = "agency@agency.iam.gserviceaccount.com"
+    key = google.fake.add_account(account)
+    assert agency.set_default_service_account(ctx, key) == account
+    vault_service.rotate(ctx)  # the default key is re-encrypted with everything else
+    assert agency.default_service_account(ctx) == key.strip()
+    book = google.fake.add_spreadsheet("Acme", shared={account: "writer"})
+    add_wb(ctx, sim.world.sellers[0], "Acme")
+    TenantService(ctx).edit("Acme", TenantChanges(overrides={"google_sheet": book}))
+    assert await _sync_one(ctx, "Acme") is RunStatus.SUCCEEDED
+    assert any(len(s.grid()) > 2 for s in google.fake.books[book].sheets)
+
+
+def test_default_service_account_command(tmp_path: Path) -> None:
+    key = tmp_path / "key.json"
+    key.write_text(
+        '{"type": "service_account", "client_email": "a@b.iam.gserviceaccount.com",'
+        ' "private_key": "-----BEGIN PRIVATE KEY-----\\nAAA\\n-----END PRIVATE KEY-----"}'
+    )
+    result = run_cli("settings", "service-account", str(key))
+    assert result.returncode == 0, result.stderr
+    assert "a@b.iam.gserviceaccount.com" in result.stdout
+    shown = run_cli("settings", "show", "--json")
+    assert '"default_service_account": "a@b.iam.gserviceaccount.com"' in shown.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    refused = run_cli("settings", "service-account", str(bad))
+    assert refused.returncode == 2
+    assert "client_email and private_key" in refused.stderr
+    assert run_cli("settings", "service-account", "--clear").returncode == 0
