@@ -79,3 +79,20 @@ def make_simulator() -> Iterator[Callable[..., RunningSimulator]]:
 @pytest.fixture
 def simulator(make_simulator: Callable[..., RunningSimulator]) -> RunningSimulator:
     return make_simulator()
+
+
+@pytest.fixture
+def point_clients_at(
+    make_simulator: Callable[..., RunningSimulator], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., RunningSimulator]:
+    """Start a simulator and send this process's marketplace clients to it (base URLs and the
+    time factor), as a tenant's sync in the tests sees the marketplaces."""
+
+    def start(**config: object) -> RunningSimulator:
+        running = make_simulator(**config)
+        monkeypatch.setenv("STOCK_TRACKER_WB_BASE_URL", running.base_url)
+        monkeypatch.setenv("STOCK_TRACKER_OZON_BASE_URL", running.base_url)
+        monkeypatch.setenv("STOCK_TRACKER_TIME_FACTOR", str(running.world.config.time_factor))
+        return running
+
+    return start

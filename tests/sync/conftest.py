@@ -15,14 +15,8 @@ TIME_FACTOR = 0.01
 
 
 @pytest.fixture
-def sim(
-    make_simulator: Callable[..., RunningSimulator], monkeypatch: pytest.MonkeyPatch
-) -> RunningSimulator:
-    running = make_simulator(seed=11, sellers=3, products=40, time_factor=TIME_FACTOR)
-    monkeypatch.setenv("STOCK_TRACKER_WB_BASE_URL", running.base_url)
-    monkeypatch.setenv("STOCK_TRACKER_OZON_BASE_URL", running.base_url)
-    monkeypatch.setenv("STOCK_TRACKER_TIME_FACTOR", str(TIME_FACTOR))
-    return running
+def sim(point_clients_at: Callable[..., RunningSimulator]) -> RunningSimulator:
+    return point_clients_at(seed=11, sellers=3, products=40, time_factor=TIME_FACTOR)
 
 
 def add_wb(ctx: AppContext, seller: SellerAccount, name: str, token: str | None = None) -> None:

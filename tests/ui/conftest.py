@@ -62,14 +62,8 @@ def find_top_level(kind: type[QWidget]) -> QWidget | None:
 
 
 @pytest.fixture
-def sim(
-    make_simulator: Callable[..., RunningSimulator], monkeypatch: pytest.MonkeyPatch
-) -> RunningSimulator:
-    running = make_simulator(seed=5, sellers=2, products=PRODUCTS, time_factor=TIME_FACTOR)
-    monkeypatch.setenv("STOCK_TRACKER_WB_BASE_URL", running.base_url)
-    monkeypatch.setenv("STOCK_TRACKER_OZON_BASE_URL", running.base_url)
-    monkeypatch.setenv("STOCK_TRACKER_TIME_FACTOR", str(TIME_FACTOR))
-    return running
+def sim(point_clients_at: Callable[..., RunningSimulator]) -> RunningSimulator:
+    return point_clients_at(seed=5, sellers=2, products=PRODUCTS, time_factor=TIME_FACTOR)
 
 
 @pytest.fixture

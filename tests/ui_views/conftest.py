@@ -73,14 +73,8 @@ def qloop(qapp: QApplication) -> Iterator[QtLoop]:
 
 
 @pytest.fixture
-def sim(
-    make_simulator: Callable[..., RunningSimulator], monkeypatch: pytest.MonkeyPatch
-) -> RunningSimulator:
-    running = make_simulator(seed=5, sellers=2, products=30, time_factor=TIME_FACTOR)
-    monkeypatch.setenv("STOCK_TRACKER_WB_BASE_URL", running.base_url)
-    monkeypatch.setenv("STOCK_TRACKER_OZON_BASE_URL", running.base_url)
-    monkeypatch.setenv("STOCK_TRACKER_TIME_FACTOR", str(TIME_FACTOR))
-    return running
+def sim(point_clients_at: Callable[..., RunningSimulator]) -> RunningSimulator:
+    return point_clients_at(seed=5, sellers=2, products=30, time_factor=TIME_FACTOR)
 
 
 @pytest.fixture
