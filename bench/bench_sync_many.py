@@ -44,12 +44,19 @@ from stock_tracker_desktop.sync.events import SyncResult
 
 CHAIN_FIRST = "wb.content.cards"
 ORDERS = "wb.statistics.orders"
-SERVE = (
-    "import sys; from stock_tracker_desktop.simulator import SimulatorConfig, serve_forever;"
-    " serve_forever(SimulatorConfig(seed=int(sys.argv[1]), sellers=int(sys.argv[2]),"
-    " products=int(sys.argv[3]), time_factor=float(sys.argv[4]),"
-    " orders_row_cap=int(sys.argv[5])), port=int(sys.argv[6]))"
-)
+# The simulator builds each seller's data on first use, on its one event loop; here it is built
+# before serving, or the first request of each seller would stall every other seller's answers
+# (that would measure the simulator, not the app).
+SERVE = """
+import sys, uvicorn
+from stock_tracker_desktop.simulator import SimulatorConfig, World, create_app
+seed, sellers, products, factor, cap, port = sys.argv[1:7]
+world = World.build(SimulatorConfig(seed=int(seed), sellers=int(sellers), products=int(products),
+                                    time_factor=float(factor), orders_row_cap=int(cap)))
+for seller in world.sellers:
+    assert seller.wb.cards
+uvicorn.run(create_app(world), host="127.0.0.1", port=int(port), log_level="warning")
+"""
 
 
 def free_port() -> int:
@@ -59,7 +66,7 @@ def free_port() -> int:
 
 
 def wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
             sys.exit("the simulator process ended before it served")
