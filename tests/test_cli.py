@@ -382,3 +382,41 @@ def test_vault_status_rotate_and_recovery_to_a_new_machine(
     )
     assert imported.returncode == 0, imported.stderr
     assert [t["name"] for t in cli_json("tenants", "list", env=env)] == ["A"]
+
+
+def test_without_a_display_the_window_says_what_to_do_and_demo_runs_headless(
+    isolated_home: Path, no_keyring: None
+) -> None:
+    import subprocess
+    import sys
+
+    from tests.support.cli import REPO_ROOT
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    window = subprocess.run(
+        [sys.executable, "-m", "stock_tracker_desktop"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert window.returncode == 2
+    assert "no display" in window.stderr
+    assert "demo --headless" in window.stderr
+    demo = subprocess.run(
+        [sys.executable, "-m", "stock_tracker_desktop", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert "running the demo headless" in demo.stderr
+    assert "behaved as intended" in demo.stderr

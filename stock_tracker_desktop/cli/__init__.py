@@ -21,7 +21,7 @@ from stock_tracker_desktop.cli import (
     tenants,
     vault,
 )
-from stock_tracker_desktop.cli.common import CliError
+from stock_tracker_desktop.cli.common import EXIT_USAGE, NO_DISPLAY, CliError, has_display
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if not has_display():
+            print(f"stock-tracker: {NO_DISPLAY}", file=sys.stderr)
+            return EXIT_USAGE
         from stock_tracker_desktop.ui.app import run_gui
 
         return run_gui()

@@ -112,6 +112,20 @@ def translated_errors() -> Iterator[None]:
         fail(f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), 1)
 
 
+def has_display() -> bool:
+    """Whether a window can open: always on Windows and macOS; on Linux only with an X or
+    Wayland display (or a Qt platform chosen explicitly, e.g. offscreen)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+NO_DISPLAY = (
+    "there is no display to open the window on (no DISPLAY or WAYLAND_DISPLAY); use the "
+    "commands (`stock-tracker --help`), `stock-tracker demo --headless`, or a desktop session"
+)
+
+
 def print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")

@@ -6,7 +6,13 @@ import argparse
 import asyncio
 import sys
 
-from stock_tracker_desktop.cli.common import EXIT_FAILED, EXIT_OK, translated_errors
+from stock_tracker_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    NO_DISPLAY,
+    has_display,
+    translated_errors,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,8 +32,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.services.context import AppContext
 
     home = demo.demo_home()
+    headless = args.headless or not has_display()
+    if headless and not args.headless:
+        print(f"note: {NO_DISPLAY}; running the demo headless", file=sys.stderr)
     with demo.running_demo() as sim:
-        if not args.headless:
+        if not headless:
             from stock_tracker_desktop.ui.app import run_gui
 
             with translated_errors():
