@@ -24,6 +24,21 @@ def _tree_digest(root: Path) -> dict[str, str]:
     }
 
 
+def _add_wb_tenant(name: str = "A", token: str | None = None) -> None:
+    result = run_cli(
+        "tenants",
+        "add",
+        "--name",
+        name,
+        "--marketplace",
+        "wildberries",
+        "--token-env",
+        "T",
+        env={"T": token or wb_token()},
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def _all_bytes(root: Path) -> bytes:
     return b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file())
 
@@ -115,17 +130,7 @@ def test_ozon_tenant_with_key_from_stdin(passphrase_env: str) -> None:
 def test_wrong_passphrase_exits_2_and_changes_no_byte(
     isolated_home: Path, passphrase_env: str
 ) -> None:
-    run_cli(
-        "tenants",
-        "add",
-        "--name",
-        "A",
-        "--marketplace",
-        "wildberries",
-        "--token-env",
-        "T",
-        env={"T": wb_token()},
-    )
+    _add_wb_tenant()
     before = _tree_digest(isolated_home)
     result = run_cli("tenants", "list", env={"STOCK_TRACKER_PASSPHRASE": "wrong"})
     assert result.returncode == 2
@@ -200,17 +205,7 @@ def test_validation_errors_exit_2_with_the_reason(passphrase_env: str) -> None:
 
 
 def test_edit_archive_remove(passphrase_env: str) -> None:
-    run_cli(
-        "tenants",
-        "add",
-        "--name",
-        "A",
-        "--marketplace",
-        "wildberries",
-        "--token-env",
-        "T",
-        env={"T": wb_token()},
-    )
+    _add_wb_tenant()
     edited = run_cli(
         "tenants",
         "edit",

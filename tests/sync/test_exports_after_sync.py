@@ -20,6 +20,16 @@ from tests.support.cli import run_cli
 from tests.sync.conftest import add_wb
 
 
+@pytest.fixture
+def google(
+    make_google: Callable[..., RunningGoogle], monkeypatch: pytest.MonkeyPatch
+) -> RunningGoogle:
+    """A fake Google that this process's exports are routed to."""
+    running = make_google(time_factor=0.01)
+    monkeypatch.setenv("STOCK_TRACKER_GOOGLE_BASE_URL", running.base_url)
+    return running
+
+
 async def _sync_one(ctx: AppContext, name: str) -> RunStatus | None:
     engine = SyncEngine(ctx)
     try:
@@ -31,12 +41,9 @@ async def _sync_one(ctx: AppContext, name: str) -> RunStatus | None:
 async def test_sheet_and_files_are_written_after_the_sync(
     ctx: AppContext,
     sim: RunningSimulator,
-    make_google: Callable[..., RunningGoogle],
+    google: RunningGoogle,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    google = make_google(time_factor=0.01)
-    monkeypatch.setenv("STOCK_TRACKER_GOOGLE_BASE_URL", google.base_url)
     account = "exports@agency.iam.gserviceaccount.com"
     key = google.fake.add_account(account)
     book = google.fake.add_spreadsheet("Acme", shared={account: "writer"})
@@ -71,11 +78,8 @@ async def test_sheet_and_files_are_written_after_the_sync(
 async def test_an_export_that_fails_leaves_the_run_partly_succeeded(
     ctx: AppContext,
     sim: RunningSimulator,
-    make_google: Callable[..., RunningGoogle],
-    monkeypatch: pytest.MonkeyPatch,
+    google: RunningGoogle,
 ) -> None:
-    google = make_google(time_factor=0.01)
-    monkeypatch.setenv("STOCK_TRACKER_GOOGLE_BASE_URL", google.base_url)
     account = "exports@agency.iam.gserviceaccount.com"
     key = google.fake.add_account(account)
     book = google.fake.add_spreadsheet("Not shared")
@@ -128,13 +132,10 @@ def test_export_command_writes_files(sim: RunningSimulator, tmp_path: Path) -> N
 async def test_the_agency_default_key_serves_sellers_without_their_own(
     ctx: AppContext,
     sim: RunningSimulator,
-    make_google: Callable[..., RunningGoogle],
-    monkeypatch: pytest.MonkeyPatch,
+    google: RunningGoogle,
 ) -> None:
     from stock_tracker_desktop.services import agency, vault_service
 
-    google = make_google(time_factor=0.01)
-    monkeypatch.setenv("STOCK_TRACKER_GOOGLE_BASE_URL", google.base_url)
     account = "agency@agency.iam.gserviceaccount.com"
     key = google.fake.add_account(account)
     assert agency.set_default_service_account(ctx, key) == account
