@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from stock_tracker_desktop.services import agency, vault_service
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantChanges, TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.storage import snapshots
-from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository
+from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository, Trigger
 from stock_tracker_desktop.sync.engine import SyncEngine
 from tests.fake_sheets import RunningGoogle
 from tests.support.cli import run_cli
@@ -134,8 +135,6 @@ async def test_the_agency_default_key_serves_sellers_without_their_own(
     sim: RunningSimulator,
     google: RunningGoogle,
 ) -> None:
-    from stock_tracker_desktop.services import agency, vault_service
-
     account = "agency@agency.iam.gserviceaccount.com"
     key = google.fake.add_account(account)
     assert agency.set_default_service_account(ctx, key) == account
@@ -165,3 +164,27 @@ def test_default_service_account_command(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "client_email and private_key" in refused.stderr
     assert run_cli("settings", "service-account", "--clear").returncode == 0
+
+
+async def test_a_scheduled_run_exports_thirty_sheets_within_the_quota(
+    ctx: AppContext, point_clients_at: Callable[..., RunningSimulator], google: RunningGoogle
+) -> None:
+    sim = point_clients_at(seed=30, sellers=30, products=5, time_factor=0.01)
+    account = "exports@agency.iam.gserviceaccount.com"
+    key = google.fake.add_account(account)
+    agency.set_default_service_account(ctx, key)
+    for index, seller in enumerate(sim.world.sellers):
+        name = f"Seller {index:02d}"
+        add_wb(ctx, seller, name)
+        book = google.fake.add_spreadsheet(name, shared={account: "writer"})
+        TenantService(ctx).edit(name, TenantChanges(overrides={"google_sheet": book}))
+    engine = SyncEngine(ctx, concurrency=30)
+    try:
+        results = await engine.sync(trigger=Trigger.SCHEDULE)
+    finally:
+        await engine.aclose()
+    assert [r.status for r in results] == [RunStatus.SUCCEEDED] * 30
+    assert {entry.status for entry in google.fake.log} == {200}
+    assert len(google.fake.requests("write")) == 30
+    for kind in ("read", "write"):
+        assert google.fake.busiest_window(account, kind) <= 60
