@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="+41"/>
+        <source>Seller: %1</source>
+        <translation>Продавец: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Works: %1</source>
+        <translation>Доступно: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Missing: %1</source>
+        <translation>Нет доступа: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Token valid until %1</source>
+        <translation>Токен действует до %1</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <location filename="../../stock_tracker_desktop/ui/error_dialog.py" line="+40"/>
@@ -153,12 +176,12 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+6"/>
-        <location line="+359"/>
+        <location line="+352"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location line="-358"/>
+        <location line="-351"/>
         <source>Quit Stock Tracker</source>
         <translation>Закрыть Stock Tracker</translation>
     </message>
@@ -236,21 +259,6 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
     </message>
     <message>
         <location line="+4"/>
-        <source>Seller: %1</source>
-        <translation>Продавец: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Works: %1</source>
-        <translation>Доступно: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Missing: %1</source>
-        <translation>Нет доступа: %1</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>%1: the connection works</source>
         <translation>%1: подключение работает</translation>
     </message>
@@ -280,8 +288,8 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгрузка остатков</translation>
     </message>
     <message>
-        <location line="-226"/>
-        <location line="+241"/>
+        <location line="-219"/>
+        <location line="+234"/>
         <source>Export failed</source>
         <translation>Выгрузка не удалась</translation>
     </message>
@@ -915,32 +923,16 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
     <message>
         <location line="+29"/>
-        <location line="+87"/>
         <source>Seller: %1</source>
         <translation>Продавец: %1</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="+64"/>
         <source>Checking…</source>
         <translation>Проверяем…</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <source>Works: %1</source>
-        <translation>Доступно: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Missing: %1</source>
-        <translation>Нет доступа: %1</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Token valid until %1</source>
-        <translation>Токен действует до %1</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+23"/>
         <source>Connection works.</source>
         <translation>Подключение работает.</translation>
     </message>
@@ -1064,7 +1056,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="+17"/>
+        <location filename="../../stock_tracker_desktop/ui/texts.py" line="-30"/>
         <source>Wildberries</source>
         <translation>Wildberries</translation>
     </message>
@@ -1104,7 +1096,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>прервана</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+40"/>
         <source>waiting</source>
         <translation>в очереди</translation>
     </message>

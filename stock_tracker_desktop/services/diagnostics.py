@@ -22,8 +22,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from stock_tracker_desktop import __version__
 from stock_tracker_desktop.config import PASSPHRASE_ENV
 from stock_tracker_desktop.logs import logs_dir
@@ -31,9 +29,8 @@ from stock_tracker_desktop.security.redaction import MASK, redact
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.settings import SettingsService
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
-from stock_tracker_desktop.storage.database import integrity_check
+from stock_tracker_desktop.storage.database import integrity_check, row_counts
 from stock_tracker_desktop.storage.migrations import schema_status
-from stock_tracker_desktop.storage.models import Base
 from stock_tracker_desktop.storage.sync_runs import SyncRunRepository
 
 RUNS_KEPT = 50
@@ -103,11 +100,7 @@ def _secret_values(ctx: AppContext, tenants: list[TenantView]) -> set[str]:
 
 def _database(ctx: AppContext) -> dict[str, object]:
     schema = schema_status(ctx.engine)
-    with ctx.engine.connect() as conn:
-        counts = {
-            table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in Base.metadata.sorted_tables
-        }
+    counts = row_counts(ctx.engine)
     return {
         "integrity_check": integrity_check(ctx.engine),
         "revision": schema.current,

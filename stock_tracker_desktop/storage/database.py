@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from stock_tracker_desktop.security.files import ensure_private_dir, restrict
+from stock_tracker_desktop.storage.models import Base
 
 DATABASE_FILE = "stock-tracker.db"
 # SQLCipher authenticates and encrypts every page; 16 KiB pages make a bulk snapshot write about
@@ -116,3 +117,12 @@ def integrity_check(engine: Engine) -> str:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
     return "; ".join(str(row[0]) for row in rows)
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table of the schema (diagnostics: how big, not what)."""
+    with engine.connect() as conn:
+        return {
+            table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }

@@ -443,14 +443,7 @@ class MainWindow(QMainWindow):
     async def _check(self, tenant: TenantView) -> None:
         self.status_label.setText(self.tr("Checking %1…").replace("%1", tenant.name))
         report = await check_tenant(self.engine.tenants, tenant.name)
-        lines = []
-        if report.seller is not None and report.seller.name:
-            lines.append(self.tr("Seller: %1").replace("%1", report.seller.name))
-        if report.granted:
-            lines.append(self.tr("Works: %1").replace("%1", ", ".join(report.granted)))
-        if report.missing:
-            lines.append(self.tr("Missing: %1").replace("%1", ", ".join(report.missing)))
-        lines += list(report.problems)
+        lines = texts.connection_report_lines(report)
         verdict = (
             self.tr("%1: the connection works")
             if report.ok

@@ -409,18 +409,7 @@ class TenantEditor(QDialog):
         return {"client_id": self.client_id.text(), "api_key": self.api_key.text()}
 
     def show_report(self, report: ConnectionReport) -> None:
-        lines = []
-        if report.seller is not None and report.seller.name:
-            lines.append(self.tr("Seller: %1").replace("%1", report.seller.name))
-        if report.granted:
-            lines.append(self.tr("Works: %1").replace("%1", ", ".join(report.granted)))
-        if report.missing:
-            lines.append(self.tr("Missing: %1").replace("%1", ", ".join(report.missing)))
-        if report.expires_at is not None:
-            lines.append(
-                self.tr("Token valid until %1").replace("%1", texts.local_time(report.expires_at))
-            )
-        lines += list(report.problems)
+        lines = texts.connection_report_lines(report)
         if report.ok:
             lines.insert(0, self.tr("Connection works."))
         self.check_result.setStyleSheet(OK_STYLE if report.ok else ERROR_STYLE)

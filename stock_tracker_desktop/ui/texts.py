@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 from PySide6.QtGui import QIcon
 
-from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.storage.sync_runs import RunStatus
 from stock_tracker_desktop.ui.resources import icon
 
@@ -28,6 +28,24 @@ def status_name(status: RunStatus) -> str:
         RunStatus.INTERRUPTED: QCoreApplication.translate("Texts", "interrupted"),
     }
     return names[status]
+
+
+def connection_report_lines(report: ConnectionReport) -> list[str]:
+    """What a connection check found, line by line, for the editor and the tenants view."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Texts", text)
+
+    lines = []
+    if report.seller is not None and report.seller.name:
+        lines.append(tr("Seller: %1").replace("%1", report.seller.name))
+    if report.granted:
+        lines.append(tr("Works: %1").replace("%1", ", ".join(report.granted)))
+    if report.missing:
+        lines.append(tr("Missing: %1").replace("%1", ", ".join(report.missing)))
+    if report.expires_at is not None:
+        lines.append(tr("Token valid until %1").replace("%1", local_time(report.expires_at)))
+    return lines + list(report.problems)
 
 
 def status_icon(status: RunStatus | None) -> QIcon:
