@@ -17,7 +17,7 @@ from tests.support.file_keyring import ENV as TEST_KEYRING_ENV
 from tests.support.file_keyring import FileKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-pytest_plugins = ["tests.simulator_fixtures", "tests.fake_sheets"]
+pytest_plugins = ["tests.simulator_fixtures", "tests.fake_sheets", "tests.support.qt"]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Iterator
 
+import pytest
+import qasync
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
@@ -27,3 +30,17 @@ def dispose_qt_objects(loop: asyncio.AbstractEventLoop) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def session_qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """One qasync loop for every GUI test of the session.
+
+    A loop per test left each closed loop's Qt timer object to be freed whenever the garbage
+    collector ran, possibly on a worker thread; its timer stayed registered with the main
+    thread and a later test's event processing crashed the process. One loop, closed once at
+    the very end, has no such leftovers.
+    """
+    loop = qasync.QEventLoop(qapp)
+    yield loop
+    loop.close()

@@ -25,15 +25,15 @@ Run = Callable[[Coroutine[Any, Any, T]], T]
 
 
 @pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop: Qt events and asyncio tasks both run while a test awaits."""
+def qloop(
+    qapp: QApplication, session_qasync_loop: qasync.QEventLoop
+) -> Iterator[qasync.QEventLoop]:
+    """The qasync loop: Qt events and asyncio tasks both run while a test awaits."""
     i18n.install_translators(qapp, "en")
     qapp.setQuitOnLastWindowClosed(False)  # as the app: closing a dialog must not stop the loop
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    yield loop
-    dispose_qt_objects(loop)
-    loop.close()
+    asyncio.set_event_loop(session_qasync_loop)
+    yield session_qasync_loop
+    dispose_qt_objects(session_qasync_loop)
     asyncio.set_event_loop(None)
 
 

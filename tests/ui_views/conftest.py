@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import pytest
 import qasync
 from PySide6.QtCore import SignalInstance
-from PySide6.QtWidgets import QApplication
 
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
@@ -29,8 +28,8 @@ WAIT_SECONDS = 10.0
 class QtLoop:
     """A qasync loop for one test, with helpers to run coroutines and wait for Qt signals."""
 
-    def __init__(self, app: QApplication) -> None:
-        self.loop = qasync.QEventLoop(app)
+    def __init__(self, loop: qasync.QEventLoop) -> None:
+        self.loop = loop
         asyncio.set_event_loop(self.loop)
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = WAIT_SECONDS) -> T:
@@ -59,15 +58,14 @@ class QtLoop:
         return self.run(waiting())
 
     def close(self) -> None:
-        # Collect the loop's Qt timers here: collected later on a worker thread, Qt complains.
+        """Leave nothing of this test behind; the session's loop itself stays open."""
         dispose_qt_objects(self.loop)
-        self.loop.close()
         asyncio.set_event_loop(None)
 
 
 @pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[QtLoop]:
-    loop = QtLoop(qapp)
+def qloop(session_qasync_loop: qasync.QEventLoop) -> Iterator[QtLoop]:
+    loop = QtLoop(session_qasync_loop)
     yield loop
     loop.close()
 
