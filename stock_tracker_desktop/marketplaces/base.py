@@ -36,6 +36,8 @@ class ProgressCallback(Protocol):
 class MarketplaceClient(Protocol):
     marketplace: Marketplace
     stats: RequestStats
+    # Whether order lines can be mapped to products only after products() has run.
+    orders_need_products: bool
 
     async def check_connection(self) -> ConnectionReport:
         """Which categories work, the seller's name and when the credential expires."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import httpx
 
@@ -42,7 +43,7 @@ from stock_tracker_desktop.marketplaces.ozon_models import (
     Roles,
 )
 from stock_tracker_desktop.marketplaces.pacing import credential_key
-from stock_tracker_desktop.marketplaces.parsing import chunks, parse, progress_or_silence
+from stock_tracker_desktop.marketplaces.parsing import chunks, progress_or_silence
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
 from stock_tracker_desktop.marketplaces.transport import ApiTransport, Credential
 
@@ -54,6 +55,9 @@ _POSTING_LISTS = ((api.FBO_POSTINGS, WarehouseType.FBO), (api.FBS_POSTINGS, Ware
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+A = TypeVar("A")  # an answer model
 
 
 def _ozon_time(moment: datetime) -> str:
@@ -74,8 +78,8 @@ def _product(info: ProductInfo) -> Product:
     )
 
 
-def _products_of(data: object) -> list[Product]:
-    return [_product(info) for info in parse(ProductInfoList, data, api.PRODUCT_INFO).items]
+def _products_of(answer: ProductInfoList) -> list[Product]:
+    return [_product(info) for info in answer.items]
 
 
 def _warehouse(posting: Posting, kind: WarehouseType) -> str:
@@ -93,6 +97,7 @@ class OzonClient:
     """An Ozon seller account, reached with a Client-Id and an API key."""
 
     marketplace = Marketplace.OZON
+    orders_need_products = True  # postings name SKUs; products() maps them
 
     def __init__(
         self,
@@ -152,14 +157,14 @@ class OzonClient:
                 "last_id": last_id,
                 "limit": api.PRODUCT_LIST_PAGE,
             }
-            data = await self._transport.call(api.PRODUCT_LIST, json_body=body)
-            listed = parse(ProductList, data, api.PRODUCT_LIST).result
+            answer = await self._transport.call(api.PRODUCT_LIST, ProductList, json_body=body)
+            listed = answer.result
             ids = [str(item.product_id) for item in listed.items]
             for chunk in chunks(ids, api.PRODUCT_INFO_CHUNK):
-                data = await self._transport.call(
-                    api.PRODUCT_INFO, json_body={"product_id": list(chunk)}
+                answer = await self._transport.call(
+                    api.PRODUCT_INFO, ProductInfoList, json_body={"product_id": list(chunk)}
                 )
-                products = await asyncio.to_thread(_products_of, data)
+                products = await asyncio.to_thread(_products_of, answer)
                 self._remember(products)
                 pages += 1
                 rows += len(products)
@@ -175,32 +180,37 @@ class OzonClient:
     async def stock(self, products: Sequence[Product]) -> AsyncIterator[list[StockRow]]:
         self._remember(products)
         skus = [size.size_id for product in products for size in product.sizes]
-        fbs = self._stock_pages(api.FBS_STOCK, "sku", api.FBS_STOCK_CHUNK, skus, self._fbs_rows)
+        fbs = self._stock_pages(
+            api.FBS_STOCK, FbsStockList, "sku", api.FBS_STOCK_CHUNK, skus, self._fbs_rows
+        )
         async for page in fbs:
             yield page
-        fbo = self._stock_pages(api.FBO_STOCK, "skus", api.FBO_STOCK_CHUNK, skus, self._fbo_rows)
+        fbo = self._stock_pages(
+            api.FBO_STOCK, FboStockList, "skus", api.FBO_STOCK_CHUNK, skus, self._fbo_rows
+        )
         async for page in fbo:
             yield page
 
     async def _stock_pages(
         self,
         endpoint: Endpoint,
+        shape: type[A],
         field: str,
         chunk_size: int,
         skus: Sequence[str],
-        rows_of: Callable[[object], list[StockRow]],
+        rows_of: Callable[[A], list[StockRow]],
     ) -> AsyncIterator[list[StockRow]]:
         rows = 0
         for pages, chunk in enumerate(chunks(skus, chunk_size), start=1):
-            data = await self._transport.call(endpoint, json_body={field: list(chunk)})
-            page = await asyncio.to_thread(rows_of, data)  # large pages: off the event loop
+            answer = await self._transport.call(endpoint, shape, json_body={field: list(chunk)})
+            page = await asyncio.to_thread(rows_of, answer)  # large pages: off the event loop
             rows += len(page)
             self._progress(f"stock:{endpoint.path}", pages, rows)
             if page:
                 yield page
 
     @staticmethod
-    def _fbs_rows(data: object) -> list[StockRow]:
+    def _fbs_rows(answer: FbsStockList) -> list[StockRow]:
         return [
             StockRow(
                 product_id=str(row.product_id),
@@ -209,10 +219,10 @@ class OzonClient:
                 warehouse_type=WarehouseType.FBS,
                 quantity=row.present - row.reserved,
             )
-            for row in parse(FbsStockList, data, api.FBS_STOCK).result
+            for row in answer.result
         ]
 
-    def _fbo_rows(self, data: object) -> list[StockRow]:
+    def _fbo_rows(self, answer: FboStockList) -> list[StockRow]:
         return [
             StockRow(
                 product_id=self._product_ids.get(str(row.sku), ""),
@@ -222,7 +232,7 @@ class OzonClient:
                 quantity=row.available_stock_count,
                 in_transit_returns=row.return_from_customer_stock_count,
             )
-            for row in parse(FboStockList, data, api.FBO_STOCK).items
+            for row in answer.items
         ]
 
     # --- orders --------------------------------------------------------------------------------
@@ -252,8 +262,7 @@ class OzonClient:
         stage = f"orders:{kind.value.lower()}"
         while True:
             body = {**base, "cursor": cursor} if cursor else base
-            data = await self._transport.call(endpoint, json_body=body)
-            page = await asyncio.to_thread(parse, PostingPage, data, endpoint)
+            page = await self._transport.call(endpoint, PostingPage, json_body=body)
             lines = [
                 line
                 for posting in page.postings
@@ -294,14 +303,14 @@ class OzonClient:
         """``/v1/roles`` proves the key works and says when it expires; the name comes from
         ``/v1/seller/info`` when the key may read it."""
         try:
-            roles = parse(Roles, await self._transport.call(api.ROLES, json_body={}), api.ROLES)
+            roles = await self._transport.call(api.ROLES, Roles, json_body={})
         except MarketplaceError as exc:
             return ConnectionReport(seller=None, problems=(str(exc),))
         problems: list[str] = []
         seller = None
         try:
-            data = await self._transport.call(api.SELLER_INFO, json_body={})
-            company = parse(OzonSellerInfo, data, api.SELLER_INFO).company
+            answer = await self._transport.call(api.SELLER_INFO, OzonSellerInfo, json_body={})
+            company = answer.company
             seller = SellerInfo(name=company.name or company.legal_name, seller_id=company.inn)
         except MarketplaceError as exc:
             problems.append(str(exc))

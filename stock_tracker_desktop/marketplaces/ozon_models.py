@@ -4,28 +4,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from stock_tracker_desktop.marketplaces.parsing import Answer
+from stock_tracker_desktop.marketplaces.parsing import answer
 
 
-class ListedProduct(Answer):
+@answer
+class ListedProduct:
     product_id: int
     offer_id: str = ""
 
 
-class ProductListResult(Answer):
+@answer
+class ProductListResult:
     items: tuple[ListedProduct, ...]
     last_id: str = ""
 
 
-class ProductList(Answer):
+@answer
+class ProductList:
     result: ProductListResult
 
 
-class ProductSource(Answer):
+@answer
+class ProductSource:
     sku: int = 0
 
 
-class ProductInfo(Answer):
+@answer
+class ProductInfo:
     id: int
     offer_id: str = ""
     name: str = ""
@@ -34,11 +39,13 @@ class ProductInfo(Answer):
     sources: tuple[ProductSource, ...] = ()
 
 
-class ProductInfoList(Answer):
+@answer
+class ProductInfoList:
     items: tuple[ProductInfo, ...]
 
 
-class FbsStock(Answer):
+@answer
+class FbsStock:
     sku: int
     product_id: int
     warehouse_name: str
@@ -46,36 +53,43 @@ class FbsStock(Answer):
     reserved: int
 
 
-class FbsStockList(Answer):
+@answer
+class FbsStockList:
     result: tuple[FbsStock, ...]
 
 
-class FboStock(Answer):
+@answer
+class FboStock:
     sku: int
     warehouse_name: str
     available_stock_count: int
     return_from_customer_stock_count: int = 0
 
 
-class FboStockList(Answer):
+@answer
+class FboStockList:
     items: tuple[FboStock, ...]
 
 
-class PostingProduct(Answer):
+@answer
+class PostingProduct:
     sku: int
     offer_id: str = ""
     quantity: int
 
 
-class FboAnalytics(Answer):
+@answer
+class FboAnalytics:
     warehouse_name: str = ""
 
 
-class DeliveryMethod(Answer):
+@answer
+class DeliveryMethod:
     warehouse: str = ""
 
 
-class Posting(Answer):
+@answer
+class Posting:
     posting_number: str
     status: str
     in_process_at: datetime
@@ -84,26 +98,31 @@ class Posting(Answer):
     delivery_method: DeliveryMethod | None = None
 
 
-class PostingPage(Answer):
+@answer
+class PostingPage:
     postings: tuple[Posting, ...]
     has_next: bool
     cursor: str = ""
 
 
-class Role(Answer):
+@answer
+class Role:
     name: str
 
 
-class Roles(Answer):
+@answer
+class Roles:
     expires_at: datetime | None = None
     roles: tuple[Role, ...] = ()
 
 
-class Company(Answer):
+@answer
+class Company:
     name: str = ""
     legal_name: str = ""
     inn: str = ""
 
 
-class OzonSellerInfo(Answer):
+@answer
+class OzonSellerInfo:
     company: Company

@@ -30,6 +30,7 @@ from stock_tracker_desktop.marketplaces.errors import (
     ServerError,
 )
 from stock_tracker_desktop.marketplaces.pacing import REGISTRY, RateLimit, TokenBucket
+from stock_tracker_desktop.marketplaces.parsing import NotJson, parse_json
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
 
 USER_AGENT = f"StockTrackerDesktop/{__version__}"
@@ -45,7 +46,7 @@ AuthDescriber = Callable[[Endpoint, int, str], str]
 # Building a verifying SSL context loads the system's CA bundle (~25 ms): one for the process,
 # not one per client, or fifty tenants starting at once stall the event loop.
 _TLS_CONTEXT = ssl.create_default_context()
-# Answers larger than this are decoded in a worker thread, not on the event loop.
+# Answers larger than this are decoded and validated in a worker thread, not on the loop.
 _OFF_LOOP_BYTES = 256 * 1024
 
 
@@ -169,12 +170,18 @@ class ApiTransport:
     async def call(
         self,
         endpoint: Endpoint,
+        shape: Any = Any,
         *,
         path_params: Mapping[str, object] | None = None,
         params: Mapping[str, str | int] | None = None,
         json_body: object = None,
     ) -> Any:
-        """Send one request, paced and retried; return the decoded JSON (None for 204)."""
+        """Send one request, paced and retried; return the answer validated against ``shape``
+        (a model or e.g. ``list[Model]``; by default the plain decoded JSON), None for 204.
+
+        An answer of the wrong shape raises MalformedResponse at once: asking again would
+        get the same answer.
+        """
         bucket = self.bucket(endpoint)
         url = self.url(endpoint, path_params)
         started = time.monotonic()
@@ -184,7 +191,7 @@ class ApiTransport:
             await bucket.acquire()
             self.stats.requests += 1
             try:
-                return await self._send(endpoint, bucket, url, params, json_body)
+                return await self._send(endpoint, shape, bucket, url, params, json_body)
             except _RateLimited:
                 self.stats.rate_limited += 1
                 rate_limited += 1
@@ -207,6 +214,7 @@ class ApiTransport:
     async def _send(
         self,
         endpoint: Endpoint,
+        shape: Any,
         bucket: TokenBucket,
         url: str,
         params: Mapping[str, str | int] | None,
@@ -248,11 +256,12 @@ class ApiTransport:
             raise self._client_error(endpoint, status, response.content)
         if status == 204:
             return None
+        body = response.content
         try:
-            if len(response.content) > _OFF_LOOP_BYTES:
-                return await asyncio.to_thread(json.loads, response.content)
-            return json.loads(response.content)
-        except ValueError:
+            if len(body) > _OFF_LOOP_BYTES:
+                return await asyncio.to_thread(parse_json, shape, body, endpoint)
+            return parse_json(shape, body, endpoint)
+        except NotJson:
             raise _Retryable(
                 ServerError("the answer was cut off or is not JSON", endpoint=label, status=status)
             ) from None

@@ -44,7 +44,7 @@ from stock_tracker_desktop.marketplaces.errors import (
     MarketplaceError,
 )
 from stock_tracker_desktop.marketplaces.pacing import credential_key
-from stock_tracker_desktop.marketplaces.parsing import chunks, parse, progress_or_silence
+from stock_tracker_desktop.marketplaces.parsing import chunks, progress_or_silence
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
 from stock_tracker_desktop.marketplaces.transport import ApiTransport, Credential
 from stock_tracker_desktop.marketplaces.wildberries_models import (
@@ -57,6 +57,7 @@ from stock_tracker_desktop.marketplaces.wildberries_models import (
     SellerStocks,
     SellerWarehouse,
     WbSellerInfo,
+    WbWarehouseStock,
     WbWarehouseStockPage,
 )
 
@@ -100,6 +101,7 @@ class WildberriesClient:
     """A Wildberries seller account, reached with one API token."""
 
     marketplace = Marketplace.WILDBERRIES
+    orders_need_products = False  # order rows carry the nmID itself
 
     def __init__(
         self,
@@ -201,11 +203,7 @@ class WildberriesClient:
                     "filter": {"withPhoto": -1},
                 }
             }
-            page = parse(
-                CardsPage,
-                await self._transport.call(api.CARDS_LIST, json_body=body),
-                api.CARDS_LIST,
-            )
+            page = await self._transport.call(api.CARDS_LIST, CardsPage, json_body=body)
             fresh = [card for card in page.cards if card.nmID not in seen]
             seen.update(card.nmID for card in fresh)
             pages += 1
@@ -241,7 +239,9 @@ class WildberriesClient:
         while True:
             body = {"limit": api.WB_WAREHOUSE_STOCKS_PAGE, "offset": offset}
             try:
-                data = await self._transport.call(api.WB_WAREHOUSE_STOCKS, json_body=body)
+                answer = await self._transport.call(
+                    api.WB_WAREHOUSE_STOCKS, WbWarehouseStockPage, json_body=body
+                )
             except (AuthError, EndpointRetired):
                 if pages:
                     raise
@@ -251,7 +251,7 @@ class WildberriesClient:
                     yield page
                 return
             # A page holds up to 250,000 rows: shape it off the event loop.
-            page = await asyncio.to_thread(_fbo_rows, data)
+            page = await asyncio.to_thread(_fbo_rows, answer.data.items)
             pages += 1
             rows += len(page)
             self._progress("stock:fbo", pages, rows)
@@ -265,17 +265,14 @@ class WildberriesClient:
         self, products: Sequence[Product]
     ) -> AsyncIterator[list[StockRow]]:
         params = {"groupByNm": "true", "groupByBarcode": "true", "groupBySize": "true"}
-        created = parse(
-            RemainsCreated,
-            await self._transport.call(api.REMAINS_CREATE, params=params),
-            api.REMAINS_CREATE,
-        )
+        created = await self._transport.call(api.REMAINS_CREATE, RemainsCreated, params=params)
         task = {"task_id": created.data.taskId}
         await self._await_report(task)
-        data = await self._transport.call(api.REMAINS_DOWNLOAD, path_params=task)
-        report = await asyncio.to_thread(parse, list[RemainsRow], data or [], api.REMAINS_DOWNLOAD)
+        report = await self._transport.call(
+            api.REMAINS_DOWNLOAD, list[RemainsRow] | None, path_params=task
+        )
         resolver = _SizeResolver(products)
-        stock = [row for report_row in report for row in _remains_rows(report_row, resolver)]
+        stock = [row for report_row in report or () for row in _remains_rows(report_row, resolver)]
         self._progress("stock:fbo", 1, len(stock))
         if stock:
             yield stock
@@ -286,8 +283,8 @@ class WildberriesClient:
         for poll in range(api.REMAINS_MAX_POLLS):
             if poll:
                 await asyncio.sleep(pause)
-            data = await self._transport.call(api.REMAINS_STATUS, path_params=task)
-            status = parse(RemainsStatus, data, api.REMAINS_STATUS).data.status
+            answer = await self._transport.call(api.REMAINS_STATUS, RemainsStatus, path_params=task)
+            status = answer.data.status
             if status == api.REMAINS_DONE:
                 return
             if status in api.REMAINS_FAILED:
@@ -303,17 +300,17 @@ class WildberriesClient:
     async def _fbs_stock(self, products: Sequence[Product]) -> AsyncIterator[list[StockRow]]:
         owner = {size.size_id: product.product_id for product in products for size in product.sizes}
         chrt_ids = [int(size_id) for size_id in owner]
-        data = await self._transport.call(api.SELLER_WAREHOUSES)
-        warehouses = parse(list[SellerWarehouse], data, api.SELLER_WAREHOUSES)
+        warehouses = await self._transport.call(api.SELLER_WAREHOUSES, list[SellerWarehouse])
         pages = rows = 0
         for warehouse in warehouses:
             for chunk in chunks(chrt_ids, api.SELLER_STOCKS_CHUNK):
-                data = await self._transport.call(
+                answer = await self._transport.call(
                     api.SELLER_STOCKS,
+                    SellerStocks,
                     path_params={"warehouse_id": warehouse.id},
                     json_body={"chrtIds": list(chunk)},
                 )
-                stocks = parse(SellerStocks, data, api.SELLER_STOCKS).stocks
+                stocks = answer.stocks
                 page = [
                     StockRow(
                         product_id=owner[str(stock.chrtId)],
@@ -344,9 +341,8 @@ class WildberriesClient:
         pages = rows = 0
         while True:
             params = {"dateFrom": date_from, "flag": 0}
-            data = await self._transport.call(api.SUPPLIER_ORDERS, params=params)
-            # Up to 80,000 rows a page: parse and shape them off the event loop.
-            batch = await asyncio.to_thread(parse, list[OrderRow], data, api.SUPPLIER_ORDERS)
+            # Up to 80,000 rows a page: the transport validates large answers off the loop.
+            batch = await self._transport.call(api.SUPPLIER_ORDERS, list[OrderRow], params=params)
             fresh = [row for row in batch if row.srid not in seen]
             if not fresh:
                 return
@@ -400,19 +396,17 @@ class WildberriesClient:
             problems.append("Wildberries has no sandbox for the seller's name")
             return None
         try:
-            data = await self._transport.call(api.SELLER_INFO)
+            answer = await self._transport.call(api.SELLER_INFO, WbSellerInfo)
         except MarketplaceError as exc:
             problems.append(str(exc))
             return None
-        answer = parse(WbSellerInfo, data, api.SELLER_INFO)
         self._seller = SellerInfo(
             name=answer.name, seller_id=answer.sid, trade_mark=answer.tradeMark
         )
         return self._seller
 
 
-def _fbo_rows(data: object) -> list[StockRow]:
-    items = parse(WbWarehouseStockPage, data, api.WB_WAREHOUSE_STOCKS).data.items
+def _fbo_rows(items: Sequence[WbWarehouseStock]) -> list[StockRow]:
     return [
         StockRow(
             product_id=str(item.nmId),

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from stock_tracker_desktop.marketplaces.parsing import Answer
+from stock_tracker_desktop.marketplaces.parsing import answer
 
 
-class CardSize(Answer):
+@answer
+class CardSize:
     chrtID: int
     techSize: str = ""
     skus: tuple[str, ...] = ()
 
 
-class Card(Answer):
+@answer
+class Card:
     nmID: int
     vendorCode: str = ""
     brand: str = ""
@@ -20,18 +22,21 @@ class Card(Answer):
     sizes: tuple[CardSize, ...] = ()
 
 
-class CardsCursor(Answer):
+@answer
+class CardsCursor:
     updatedAt: str | None = None
     nmID: int | None = None
     total: int
 
 
-class CardsPage(Answer):
+@answer
+class CardsPage:
     cards: list[Card]
     cursor: CardsCursor
 
 
-class WbWarehouseStock(Answer):
+@answer
+class WbWarehouseStock:
     nmId: int
     chrtId: int
     warehouseName: str
@@ -40,57 +45,69 @@ class WbWarehouseStock(Answer):
     inWayFromClient: int
 
 
-class WbWarehouseStockItems(Answer):
+@answer
+class WbWarehouseStockItems:
     items: list[WbWarehouseStock]
 
 
-class WbWarehouseStockPage(Answer):
+@answer
+class WbWarehouseStockPage:
     data: WbWarehouseStockItems
 
 
-class RemainsTaskId(Answer):
+@answer
+class RemainsTaskId:
     taskId: str
 
 
-class RemainsCreated(Answer):
+@answer
+class RemainsCreated:
     data: RemainsTaskId
 
 
-class RemainsTask(Answer):
+@answer
+class RemainsTask:
     status: str
 
 
-class RemainsStatus(Answer):
+@answer
+class RemainsStatus:
     data: RemainsTask
 
 
-class RemainsWarehouse(Answer):
+@answer
+class RemainsWarehouse:
     warehouseName: str
     quantity: int
 
 
-class RemainsRow(Answer):
+@answer
+class RemainsRow:
     nmId: int
     barcode: str = ""
     techSize: str = ""
     warehouses: tuple[RemainsWarehouse, ...] = ()
 
 
-class SellerWarehouse(Answer):
+@answer
+class SellerWarehouse:
     id: int
     name: str
 
 
-class SellerStock(Answer):
+@answer
+class SellerStock:
     chrtId: int
     amount: int
 
 
-class SellerStocks(Answer):
+@answer
+class SellerStocks:
     stocks: list[SellerStock]
 
 
-class OrderRow(Answer):
+@answer
+class OrderRow:
     date: str
     lastChangeDate: str
     warehouseName: str
@@ -100,7 +117,8 @@ class OrderRow(Answer):
     srid: str
 
 
-class WbSellerInfo(Answer):
+@answer
+class WbSellerInfo:
     name: str = ""
     sid: str = ""
     tradeMark: str = ""

@@ -330,32 +330,42 @@ class SyncEngine:
     async def _fetch(
         self, client: MarketplaceClient, figures: FiguresAggregator, tracker: _Tracker
     ) -> tuple[list[Product], list[OrderLine]]:
-        """Products, then stock beside orders. Orders wait for the products because Ozon's
-        postings name SKUs that only the product list maps to products."""
+        """Products, then stock; orders beside both where they can be.
+
+        Stock needs the products' size ids. Orders need the products only where order lines
+        name SKUs that the product list maps to products (Ozon); elsewhere the order chain,
+        usually the slowest under its rate limit, starts at once.
+        """
         products: list[Product] = []
         lines: list[OrderLine] = []
-        async with tracker.stage("products", lambda: len(products)):
-            async for page in client.products():
-                products.extend(page)
+
+        async def read_products() -> None:
+            async with tracker.stage("products", lambda: len(products)):
+                async for page in client.products():
+                    products.extend(page)
+
+        products_task = asyncio.ensure_future(read_products())
 
         async def stock() -> None:
+            await products_task
             async with tracker.stage("stock", lambda: figures.stock_rows):
                 async for page in client.stock(products):
                     figures.add_stock(page)
 
         async def orders() -> None:
+            if client.orders_need_products:
+                await products_task
             async with tracker.stage("orders", lambda: len(lines)):
                 async for page in client.order_lines(figures.window):
                     lines.extend(figures.add_orders(page))
 
-        stock_task = asyncio.ensure_future(stock())
-        orders_task = asyncio.ensure_future(orders())
+        tasks = [products_task, asyncio.ensure_future(stock()), asyncio.ensure_future(orders())]
         try:
-            await asyncio.gather(stock_task, orders_task)
+            await asyncio.gather(*tasks)
         except BaseException:
-            stock_task.cancel()
-            orders_task.cancel()
-            await asyncio.gather(stock_task, orders_task, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             raise
         return products, lines
 
