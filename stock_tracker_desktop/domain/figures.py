@@ -8,14 +8,16 @@ DOMAIN.md section 4, to the letter:
 - days of stock = stock / (orders in the window / window days), one decimal, empty when there
   were no orders; low stock = days at or below the threshold, or stock 0 with orders.
 
-The aggregator holds one tenant's figures keyed by small integers, so that a sync of many large
-sellers at once stays light in memory; rows are fed to it page by page as they arrive.
+Rows are fed to the aggregator page by page as they arrive; it keeps only the sums per level and
+the order lines to store, in compact columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from stock_tracker_desktop.domain.models import OrderLine, StockRow, WarehouseType
 from stock_tracker_desktop.domain.window import OrderWindow
@@ -50,64 +52,114 @@ class LevelFigures:
     low_stock: bool
 
 
-_QTY, _TO_CUSTOMERS, _RETURNS, _ORDERS = range(4)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_WAREHOUSE_BITS = 20  # a level's key is product << 20 | warehouse: room for a million warehouses
 
 
 class FiguresAggregator:
-    """Accumulates one tenant's stock rows and order lines, then yields LevelFigures."""
+    """Accumulates one tenant's stock rows and order lines, then yields LevelFigures.
+
+    Everything is held in columns of machine integers (``array``) and dictionaries of plain
+    strings and integers, not in an object per level or per order line: a hundred large sellers
+    syncing at once then cost a few megabytes each instead of tens, and the garbage collector,
+    which ignores such containers, no longer walks millions of small objects on every full pass.
+    """
 
     def __init__(self, window: OrderWindow, threshold: float = DEFAULT_LOW_STOCK_DAYS) -> None:
         self.window = window
         self.threshold = threshold
         self._products: dict[str, int] = {}
         self._warehouses: dict[tuple[str, WarehouseType], int] = {}
-        self._levels: dict[tuple[int, int], list[int]] = {}
+        self._slots: dict[int, int] = {}  # level key -> index into the columns below
+        self._quantity = array("q")
+        self._to_customers = array("q")
+        self._returns = array("q")
+        self._orders = array("q")
+        self._line_ids: list[str] = []
         self._seen_lines: set[str] = set()
+        self._line_places = array("q")  # level keys
+        self._line_times = array("q")  # microseconds since the epoch, UTC
+        self._line_quantities = array("q")
+        self._line_cancelled = bytearray()
         self.order_lines_in_window = 0
         self.stock_rows = 0
 
-    def _level(self, product_id: str, warehouse: str, kind: WarehouseType) -> list[int]:
-        p = self._products.setdefault(product_id, len(self._products))
-        w = self._warehouses.setdefault((warehouse, kind), len(self._warehouses))
-        level = self._levels.get((p, w))
-        if level is None:
-            level = self._levels[(p, w)] = [0, 0, 0, 0]
-        return level
+    def _place(self, product_id: str, warehouse: str, kind: WarehouseType) -> int:
+        """The level key of a product on a warehouse (product << 20 | warehouse)."""
+        products, warehouses = self._products, self._warehouses
+        p = products.get(product_id)
+        if p is None:
+            p = products[product_id] = len(products)
+        w = warehouses.get((warehouse, kind))
+        if w is None:
+            w = warehouses[(warehouse, kind)] = len(warehouses)
+        return p << _WAREHOUSE_BITS | w
+
+    def _slot(self, key: int) -> int:
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = len(self._quantity)
+            for column in (self._quantity, self._to_customers, self._returns, self._orders):
+                column.append(0)
+        return slot
 
     def add_stock(self, rows: Iterable[StockRow]) -> None:
         for row in rows:
-            level = self._level(row.product_id, row.warehouse, row.warehouse_type)
-            level[_QTY] += row.quantity
-            level[_TO_CUSTOMERS] += row.in_transit_to_customers
-            level[_RETURNS] += row.in_transit_returns
+            slot = self._slot(self._place(row.product_id, row.warehouse, row.warehouse_type))
+            self._quantity[slot] += row.quantity
+            self._to_customers[slot] += row.in_transit_to_customers
+            self._returns[slot] += row.in_transit_returns
             self.stock_rows += 1
 
-    def add_orders(self, lines: Iterable[OrderLine]) -> list[OrderLine]:
-        """Count the lines that belong to the window; return them (each id once) for storage."""
-        kept = []
+    def add_orders(self, lines: Iterable[OrderLine]) -> None:
+        """Count the lines that belong to the window, each id once, and keep them for storage."""
         for line in lines:
             if line.line_id in self._seen_lines or not self.window.contains(line.ordered_at):
                 continue
             self._seen_lines.add(line.line_id)
-            kept.append(line)
+            # A line keeps its place even when cancelled; only counted lines make a level.
+            key = self._place(line.product_id, line.warehouse, line.warehouse_type)
+            self._line_ids.append(line.line_id)
+            self._line_places.append(key)
+            self._line_times.append((line.ordered_at - _EPOCH) // _MICROSECOND)
+            self._line_quantities.append(line.quantity)
+            self._line_cancelled.append(line.cancelled)
             if line.cancelled:
                 continue
-            level = self._level(line.product_id, line.warehouse, line.warehouse_type)
-            level[_ORDERS] += line.quantity
+            self._orders[self._slot(key)] += line.quantity
             self.order_lines_in_window += 1
-        return kept
 
     def __len__(self) -> int:
-        return len(self._levels)
+        return len(self._slots)
 
-    def levels(self) -> Iterator[LevelFigures]:
+    @property
+    def kept_lines(self) -> int:
+        """Order lines in the window, cancelled ones included (what storage keeps)."""
+        return len(self._line_ids)
+
+    def _describe(self) -> Callable[[int], tuple[str, str, WarehouseType]]:
+        """Turns a level key back into product id, warehouse name and type."""
         products = list(self._products)
         warehouses = list(self._warehouses)
-        for (p, w), (qty, to_customers, returns, orders) in self._levels.items():
-            name, kind = warehouses[w]
-            days = days_of_stock(qty, orders, self.window.days)
+        mask = (1 << _WAREHOUSE_BITS) - 1
+
+        def describe(key: int) -> tuple[str, str, WarehouseType]:
+            name, kind = warehouses[key & mask]
+            return products[key >> _WAREHOUSE_BITS], name, kind
+
+        return describe
+
+    def levels(self) -> Iterator[LevelFigures]:
+        describe = self._describe()
+        days_in_window = self.window.days
+        columns = zip(self._quantity, self._to_customers, self._returns, self._orders, strict=True)
+        # Dictionaries keep insertion order and slots are handed out in order: keys line up.
+        for key, (qty, to_customers, returns, orders) in zip(self._slots, columns, strict=True):
+            product_id, name, kind = describe(key)
+            days = days_of_stock(qty, orders, days_in_window)
             yield LevelFigures(
-                product_id=products[p],
+                product_id=product_id,
                 warehouse=name,
                 warehouse_type=kind,
                 quantity=qty,
@@ -116,4 +168,26 @@ class FiguresAggregator:
                 orders=orders,
                 days_of_stock=days,
                 low_stock=is_low_stock(qty, orders, days, self.threshold),
+            )
+
+    def order_lines(self) -> Iterator[OrderLine]:
+        """The kept lines, in the order they arrived."""
+        describe = self._describe()
+        for line_id, key, micros, quantity, cancelled in zip(
+            self._line_ids,
+            self._line_places,
+            self._line_times,
+            self._line_quantities,
+            self._line_cancelled,
+            strict=True,
+        ):
+            product_id, name, kind = describe(key)
+            yield OrderLine(
+                line_id=line_id,
+                product_id=product_id,
+                warehouse=name,
+                warehouse_type=kind,
+                ordered_at=_EPOCH + micros * _MICROSECOND,
+                quantity=quantity,
+                cancelled=bool(cancelled),
             )

@@ -11,6 +11,7 @@ import asyncio
 import json
 import ssl
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,23 @@ AuthDescriber = Callable[[Endpoint, int, str], str]
 _TLS_CONTEXT = ssl.create_default_context()
 # Answers larger than this are decoded and validated in a worker thread, not on the loop.
 _OFF_LOOP_BYTES = 256 * 1024
+# How many answers that can run to hundreds of thousands of rows (a seller's whole stock) may be
+# in memory at once in this process, from request to folded figures. Their handling is CPU work
+# under one GIL anyway, so a few at a time cost no speed; a hundred sellers reaching that step
+# together would otherwise hold a hundred such pages (measured: ~5 MB each at 12,000 rows).
+LARGE_ANSWERS_AT_ONCE = 8
+_large_answer_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def large_answer_gate() -> asyncio.Semaphore:
+    """The running loop's bound on large answers held at once (see LARGE_ANSWERS_AT_ONCE)."""
+    loop = asyncio.get_running_loop()
+    gate = _large_answer_gates.get(loop)
+    if gate is None:
+        gate = _large_answer_gates[loop] = asyncio.Semaphore(LARGE_ANSWERS_AT_ONCE)
+    return gate
 
 
 def new_http_client(timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:

@@ -46,7 +46,11 @@ from stock_tracker_desktop.marketplaces.errors import (
 from stock_tracker_desktop.marketplaces.pacing import credential_key
 from stock_tracker_desktop.marketplaces.parsing import chunks, progress_or_silence
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
-from stock_tracker_desktop.marketplaces.transport import ApiTransport, Credential
+from stock_tracker_desktop.marketplaces.transport import (
+    ApiTransport,
+    Credential,
+    large_answer_gate,
+)
 from stock_tracker_desktop.marketplaces.wildberries_models import (
     Card,
     CardsPage,
@@ -235,31 +239,39 @@ class WildberriesClient:
             yield page
 
     async def _fbo_stock(self, products: Sequence[Product]) -> AsyncIterator[list[StockRow]]:
-        offset = pages = rows = 0
+        offset = pages = 0
         while True:
-            body = {"limit": api.WB_WAREHOUSE_STOCKS_PAGE, "offset": offset}
-            try:
-                answer = await self._transport.call(
-                    api.WB_WAREHOUSE_STOCKS, WbWarehouseStockPage, json_body=body
-                )
-            except (AuthError, EndpointRetired):
-                if pages:
-                    raise
-                # Tokens that may not call the new method (e.g. Base tokens without a secret)
-                # can still order the older asynchronous report.
-                async for page in self._fbo_stock_from_report(products):
+            # A page holds up to 250,000 rows: bounded process-wide from request until the
+            # caller has taken the rows (it resumes this generator only after).
+            async with large_answer_gate():
+                page = await self._fbo_page(offset)
+                if page is None:
+                    break
+                pages += 1
+                offset += len(page)
+                self._progress("stock:fbo", pages, offset)
+                if page:
                     yield page
-                return
-            # A page holds up to 250,000 rows: shape it off the event loop.
-            page = await asyncio.to_thread(_fbo_rows, answer.data.items)
-            pages += 1
-            rows += len(page)
-            self._progress("stock:fbo", pages, rows)
-            if page:
-                yield page
             if len(page) < api.WB_WAREHOUSE_STOCKS_PAGE:
                 return
-            offset += len(page)
+        # Tokens that may not call the new method (e.g. Base tokens without a secret) can
+        # still order the older asynchronous report.
+        async for report_page in self._fbo_stock_from_report(products):
+            yield report_page
+
+    async def _fbo_page(self, offset: int) -> list[StockRow] | None:
+        """One page of stock on WB warehouses; None when the method is refused to this token
+        on the first page (the report is the way then)."""
+        body = {"limit": api.WB_WAREHOUSE_STOCKS_PAGE, "offset": offset}
+        try:
+            answer = await self._transport.call(
+                api.WB_WAREHOUSE_STOCKS, WbWarehouseStockPage, json_body=body
+            )
+        except (AuthError, EndpointRetired):
+            if offset:
+                raise
+            return None
+        return await asyncio.to_thread(_fbo_rows, answer.data.items)
 
     async def _fbo_stock_from_report(
         self, products: Sequence[Product]
@@ -268,14 +280,16 @@ class WildberriesClient:
         created = await self._transport.call(api.REMAINS_CREATE, RemainsCreated, params=params)
         task = {"task_id": created.data.taskId}
         await self._await_report(task)
-        report = await self._transport.call(
-            api.REMAINS_DOWNLOAD, list[RemainsRow] | None, path_params=task
-        )
-        resolver = _SizeResolver(products)
-        stock = [row for report_row in report or () for row in _remains_rows(report_row, resolver)]
-        self._progress("stock:fbo", 1, len(stock))
-        if stock:
-            yield stock
+        async with large_answer_gate():
+            report = await self._transport.call(
+                api.REMAINS_DOWNLOAD, list[RemainsRow] | None, path_params=task
+            )
+            resolver = _SizeResolver(products)
+            stock = [row for line in report or () for row in _remains_rows(line, resolver)]
+            del report
+            self._progress("stock:fbo", 1, len(stock))
+            if stock:
+                yield stock
 
     async def _await_report(self, task: dict[str, object]) -> None:
         """Poll the report task at the pace its limit allows, a bounded number of times."""

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from stock_tracker_desktop.domain.figures import FiguresAggregator
-from stock_tracker_desktop.domain.models import OrderLine, Product
+from stock_tracker_desktop.domain.models import Product
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.marketplaces.base import MarketplaceClient
 from stock_tracker_desktop.marketplaces.errors import MarketplaceError
@@ -94,6 +94,30 @@ class _Tracker:
             raise _StageFailed(name, exc) from exc
         finally:
             self.stages.append(StageRecord(name, time.monotonic() - started, rows()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Collected:
+    """What one tenant's fetch produced, before it becomes a snapshot."""
+
+    tenant_id: uuid.UUID
+    run_id: uuid.UUID
+    taken_at: datetime
+    products: list[Product]
+    figures: FiguresAggregator
+
+    def snapshot(self) -> snapshots.SnapshotData:
+        figures = self.figures
+        return snapshots.SnapshotData(
+            tenant_id=self.tenant_id,
+            sync_run_id=self.run_id,
+            taken_at=self.taken_at,
+            window=figures.window,
+            threshold_days=figures.threshold,
+            products=self.products,
+            levels=list(figures.levels()),
+            order_lines=list(figures.order_lines()),
+        )
 
 
 class SyncEngine:
@@ -250,7 +274,7 @@ class SyncEngine:
 
     async def _collect(
         self, tenant: TenantView, run_id: uuid.UUID, outcome: RunOutcome, tracker: _Tracker
-    ) -> snapshots.SnapshotData:
+    ) -> _Collected:
         """Everything from the marketplace, aggregated; counts and API use go into ``outcome``."""
         settings = self.settings.for_tenant(await self.in_db(self.settings.load), tenant.overrides)
         credentials = await self.in_db(self.tenants.credentials, tenant.name)
@@ -264,7 +288,7 @@ class SyncEngine:
         window = last_full_days(settings.window_days)
         figures = FiguresAggregator(window, settings.low_stock_days)
         try:
-            products, lines = await self._fetch(client, figures, tracker)
+            products = await self._fetch(client, figures, tracker)
         finally:
             outcome.requests = client.stats.requests
             outcome.rate_limited = client.stats.rate_limited
@@ -273,16 +297,7 @@ class SyncEngine:
         outcome.products = len(products)
         outcome.stock_rows = figures.stock_rows
         outcome.orders = figures.order_lines_in_window
-        return snapshots.SnapshotData(
-            tenant_id=tenant.id,
-            sync_run_id=run_id,
-            taken_at=datetime.now(UTC),
-            window=window,
-            threshold_days=settings.low_stock_days,
-            products=products,
-            levels=list(figures.levels()),
-            order_lines=lines,
-        )
+        return _Collected(tenant.id, run_id, datetime.now(UTC), products, figures)
 
     async def _export(self, tenant: TenantView, outcome: RunOutcome, tracker: _Tracker) -> None:
         """The tenant's configured exports. The snapshot is saved already: a failure here makes
@@ -329,7 +344,7 @@ class SyncEngine:
 
     async def _fetch(
         self, client: MarketplaceClient, figures: FiguresAggregator, tracker: _Tracker
-    ) -> tuple[list[Product], list[OrderLine]]:
+    ) -> list[Product]:
         """Products, then stock; orders beside both where they can be.
 
         Stock needs the products' size ids. Orders need the products only where order lines
@@ -337,7 +352,6 @@ class SyncEngine:
         usually the slowest under its rate limit, starts at once.
         """
         products: list[Product] = []
-        lines: list[OrderLine] = []
 
         async def read_products() -> None:
             async with tracker.stage("products", lambda: len(products)):
@@ -355,9 +369,9 @@ class SyncEngine:
         async def orders() -> None:
             if client.orders_need_products:
                 await products_task
-            async with tracker.stage("orders", lambda: len(lines)):
+            async with tracker.stage("orders", lambda: figures.kept_lines):
                 async for page in client.order_lines(figures.window):
-                    lines.extend(figures.add_orders(page))
+                    figures.add_orders(page)
 
         tasks = [products_task, asyncio.ensure_future(stock()), asyncio.ensure_future(orders())]
         try:
@@ -367,14 +381,17 @@ class SyncEngine:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return products, lines
+        return products
 
-    async def _save(self, data: snapshots.SnapshotData, tracker: _Tracker) -> int:
+    async def _save(self, collected: _Collected, tracker: _Tracker) -> int:
         """Write the snapshot and prune old ones; return how many products newly went low."""
-        async with tracker.stage("saving", lambda: len(data.levels)):
-            return await self.in_db(self._write_and_prune, data)
+        async with tracker.stage("saving", lambda: len(collected.figures)):
+            return await self.in_db(self._write_and_prune, collected)
 
-    def _write_and_prune(self, data: snapshots.SnapshotData) -> int:
+    def _write_and_prune(self, collected: _Collected) -> int:
+        # Built here, on the one database thread: only the snapshot being written is ever
+        # held as objects, however many tenants wait for their turn.
+        data = collected.snapshot()
         engine = self.ctx.engine
         settings = self.settings.load()
         previous = snapshots.current_snapshot(engine, data.tenant_id)
