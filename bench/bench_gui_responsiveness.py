@@ -41,6 +41,7 @@ from PySide6.QtCore import QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QSplitter, QWidget  # noqa: E402
 
 from stock_tracker_desktop.domain.models import Marketplace  # noqa: E402
+from stock_tracker_desktop.memory import freeze_startup_objects  # noqa: E402
 from stock_tracker_desktop.services.context import AppContext  # noqa: E402
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService  # noqa: E402
 from stock_tracker_desktop.simulator import SimulatorConfig, World  # noqa: E402
@@ -195,6 +196,7 @@ async def run(args: argparse.Namespace) -> bool:
         window.show()
         first = TenantService(ctx).get("WB 00")
         stock.show_tenant(first)  # reloads itself when this tenant's sync finishes
+        freeze_startup_objects()  # as run_gui does once the window is up
         probe = StallProbe()
         try:
             probe.start()

@@ -45,6 +45,7 @@ def _on_stop_signals(stop: asyncio.Event) -> None:
 
 async def run_daemon(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
     """Run the scheduler until ``stop`` is set; then cancel what runs and record it."""
+    from stock_tracker_desktop.memory import freeze_startup_objects
     from stock_tracker_desktop.storage.settings_repository import change_marker
     from stock_tracker_desktop.sync.engine import SyncEngine
     from stock_tracker_desktop.sync.scheduler import SyncScheduler
@@ -56,6 +57,7 @@ async def run_daemon(ctx: AppContext, stop: asyncio.Event | None = None) -> None
     await scheduler.start()
     marker = await engine.in_db(change_marker, ctx.engine)
     _log_plan(scheduler)
+    freeze_startup_objects()
     try:
         while not stop.is_set():
             try:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from stock_tracker_desktop import APP_NAME, __version__
 from stock_tracker_desktop.config import data_dir
 from stock_tracker_desktop.logs import configure_logging
+from stock_tracker_desktop.memory import freeze_startup_objects
 from stock_tracker_desktop.security.vault import PassphraseProvider, WrongPassphrase
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.sync.engine import SyncEngine
@@ -133,6 +134,7 @@ async def _main(
         app.aboutToQuit.connect(finish)  # the session ends (log-out): shut down cleanly too
         window.show()
         await window.reload()
+        freeze_startup_objects()
         if sync_on_start:
             window.sync_all()
         await done

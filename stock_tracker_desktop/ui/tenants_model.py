@@ -54,9 +54,20 @@ class TenantsModel(QAbstractTableModel):
     # ----- feeding ---------------------------------------------------------------------------
 
     def set_rows(self, rows: list[TenantOverview]) -> None:
-        self.beginResetModel()
+        """Show ``rows``. The same tenants in the same order (the common case: syncs finished)
+        update only the rows that changed; a reset would make the view re-sort, re-measure and
+        repaint every row, which is a visible stall with many tenants syncing."""
+        old = self._rows
+        if [item.tenant.id for item in old] != [item.tenant.id for item in rows]:
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+            return
         self._rows = rows
-        self.endResetModel()
+        last_column = self.columnCount() - 1
+        for row, (before, after) in enumerate(zip(old, rows, strict=True)):
+            if before != after:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
 
     def set_next_runs(self, next_runs: dict[uuid.UUID, datetime]) -> None:
         self._next_runs = next_runs

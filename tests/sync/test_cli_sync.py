@@ -128,5 +128,6 @@ def test_daemon_runs_catch_up_and_stops_cleanly(sim: RunningSimulator, isolated_
         _, stderr = process.communicate(timeout=20)
     assert process.returncode == 0, stderr
     assert "next sync of Good" in stderr
+    assert "start-up objects kept out of garbage collection" in stderr
     assert "stopped" in stderr
     assert (isolated_home / "logs" / "stock-tracker.log").read_text().count("stopped") == 1

@@ -92,9 +92,16 @@ def test_one_click_sync_updates_the_row(
     seen: list[SyncEvent] = []
     window.engine.subscribe(seen.append)
 
+    resets: list[None] = []
+    changed_rows: set[int] = set()
+
     async def scenario() -> None:
         await window.reload()
         assert _cell(window, "WB One", Column.LAST_SYNC) == "never"
+        window.model.modelReset.connect(lambda: resets.append(None))
+        window.model.dataChanged.connect(
+            lambda first, last, _roles: changed_rows.update(range(first.row(), last.row() + 1))
+        )
         _select(window, "WB One")
         window.sync_action.trigger()
         await until(lambda: any(isinstance(e, SyncProgress) for e in seen), what="progress")
@@ -103,6 +110,12 @@ def test_one_click_sync_updates_the_row(
         await until(lambda: _cell(window, "WB One", Column.PRODUCTS) not in ("", None))
 
     run(scenario())
+    # The same tenants before and after: their rows were updated in place, the view kept its
+    # order and selection (a reset would re-sort and repaint every row).
+    assert resets == []
+    wb_row = window.model.row_of(next(t.id for t in window.model.tenants() if t.name == "WB One"))
+    assert wb_row in changed_rows
+    assert [t.name for t in window.tenants_view.selected_tenants()] == ["WB One"]
     overview = window.model.overview(_row(window, "WB One"))
     assert overview.last_run is not None and overview.last_run.status is RunStatus.SUCCEEDED
     assert overview.products == PRODUCTS  # every product of the simulated seller
