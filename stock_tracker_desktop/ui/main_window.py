@@ -551,7 +551,7 @@ class MainWindow(QMainWindow):
             self.hide()
             if not getattr(self, "_told_about_tray", False):
                 self._told_about_tray = True
-                self.tray.icon.showMessage(
+                self.tray.notify(
                     self.tr("Stock Tracker keeps running"),
                     self.tr("Syncs go on in the tray. Quit from the tray menu."),
                 )

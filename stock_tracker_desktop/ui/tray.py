@@ -25,6 +25,7 @@ class Tray(QObject):
         self.syncing = 0
         self.next_run_text = ""
         self.last_result_text = self.tr("No sync since the start")
+        self.notifications: list[tuple[str, str]] = []  # (title, text), as shown this session
 
         self.menu = QMenu()
         sync_all = QAction(icon("sync-all"), self.tr("Sync all now"), self)
@@ -74,7 +75,7 @@ class Tray(QObject):
         self.last_result_text = f"{event.tenant}: {texts.status_name(event.status)}"
         if event.status is RunStatus.FAILED:
             self.failures.add(event.tenant)
-            self.icon.showMessage(
+            self.notify(
                 self.tr("Sync failed"),
                 f"{event.tenant}: {event.outcome.error_message}",
                 QSystemTrayIcon.MessageIcon.Critical,
@@ -82,7 +83,7 @@ class Tray(QObject):
         else:
             self.failures.discard(event.tenant)
         if event.new_low_stock:
-            self.icon.showMessage(
+            self.notify(
                 self.tr("Running low on stock"),
                 self.tr("%1: %n product(s) newly low on stock", "", event.new_low_stock).replace(
                     "%1", event.tenant
@@ -90,6 +91,15 @@ class Tray(QObject):
                 QSystemTrayIcon.MessageIcon.Warning,
             )
         self._update()
+
+    def notify(
+        self,
+        title: str,
+        text: str,
+        kind: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information,
+    ) -> None:
+        self.notifications.append((title, text))
+        self.icon.showMessage(title, text, kind)
 
     def _update(self) -> None:
         if self.syncing:

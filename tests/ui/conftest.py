@@ -73,10 +73,13 @@ def engine(ctx: AppContext, run: Run[Any]) -> Iterator[SyncEngine]:
     run(sync_engine.aclose())
 
 
-@pytest.fixture
-def window(engine: SyncEngine, run: Run[Any], qtbot: Any) -> Iterator[MainWindow]:
+@pytest.fixture(params=[False], ids=["no tray"])
+def window(
+    engine: SyncEngine, run: Run[Any], qtbot: Any, request: pytest.FixtureRequest
+) -> Iterator[MainWindow]:
+    """The main window; parametrize indirectly with True for a desktop that has a tray."""
     settings = run(engine.in_db(engine.settings.load))
-    main = MainWindow(engine, settings, tray_available=False)
+    main = MainWindow(engine, settings, tray_available=request.param)
     qtbot.addWidget(main)
     main.show()
     run(main.reload())
