@@ -46,6 +46,7 @@ from stock_tracker_desktop.simulator import SimulatorConfig, start_in_thread  # 
 from stock_tracker_desktop.storage import snapshots  # noqa: E402
 from stock_tracker_desktop.storage.sync_runs import RunStatus  # noqa: E402
 from stock_tracker_desktop.sync.engine import SyncEngine  # noqa: E402
+from stock_tracker_desktop.ui import texts  # noqa: E402
 from stock_tracker_desktop.ui.history_view import HistoryView  # noqa: E402
 from stock_tracker_desktop.ui.stock_view import StockView  # noqa: E402
 
@@ -233,9 +234,24 @@ async def render_language(
         await settle()
         save(dialog, out, "settings", language)
         dialog.close()
+    tray_class = optional("tray", "Tray")
+    if tray_class is not None:
+        await save_tray_menu(tray_class, out, language)
     window.quitting = True
     window.hide()
     window.deleteLater()
+
+
+async def save_tray_menu(tray_class: Any, out: Path, language: str) -> None:
+    """The tray's menu after a failed sync (the menu renders the same with or without a tray)."""
+    tray = tray_class()
+    tray.failures.add("Lime Kids")
+    tray.last_result_text = f"Lime Kids: {texts.status_name(RunStatus.FAILED)}"
+    tray.set_next_run("18:00")  # also refreshes the menu's texts
+    tray.menu.adjustSize()
+    await settle()
+    save(tray.menu, out, "tray_menu", language)
+    tray.deleteLater()
 
 
 async def render(app: QApplication, out: Path, languages: list[str]) -> None:
