@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,6 +21,8 @@ from stock_tracker_desktop.domain.window import OrderWindow
 from stock_tracker_desktop.storage.ids import id_block, new_id
 
 BULK_CACHE_KIB = -65536  # negative: KiB, i.e. 64 MiB
+# One encoder for every product's sizes: json.dumps with options builds a new one per call.
+_encode_sizes = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _ts(moment: datetime) -> str:
@@ -42,10 +44,9 @@ class SnapshotData:
     order_lines: Sequence[OrderLine]
 
 
-_UPSERT_PRODUCT = text(
+_UPSERT_PRODUCT = (
     "INSERT INTO products (id, tenant_id, external_id, vendor_code, name, brand, subject, sizes,"
-    " first_seen_at, last_seen_at) VALUES (:id, :tenant_id, :external_id, :vendor_code, :name,"
-    " :brand, :subject, :sizes, :seen, :seen)"
+    " first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (tenant_id, external_id) DO UPDATE SET vendor_code = excluded.vendor_code,"
     " name = excluded.name, brand = excluded.brand, subject = excluded.subject,"
     " sizes = excluded.sizes, last_seen_at = excluded.last_seen_at"
@@ -70,19 +71,23 @@ _INSERT_ORDER = (
 )
 
 
-def _product_row(tenant: str, product: Product, seen: str) -> dict[str, object]:
-    sizes = [{"id": s.size_id, "name": s.name, "barcodes": list(s.barcodes)} for s in product.sizes]
-    return {
-        "id": new_id().hex,
-        "tenant_id": tenant,
-        "external_id": product.product_id,
-        "vendor_code": product.vendor_code,
-        "name": product.name,
-        "brand": product.brand,
-        "subject": product.subject,
-        "sizes": json.dumps(sizes, ensure_ascii=False),
-        "seen": seen,
-    }
+def _product_rows(tenant: str, products: Sequence[Product], seen: str) -> Iterator[tuple]:
+    for row_id, product in zip(id_block(len(products)), products, strict=True):
+        sizes = [
+            {"id": s.size_id, "name": s.name, "barcodes": list(s.barcodes)} for s in product.sizes
+        ]
+        yield (
+            row_id,
+            tenant,
+            product.product_id,
+            product.vendor_code,
+            product.name,
+            product.brand,
+            product.subject,
+            _encode_sizes(sizes),
+            seen,
+            seen,
+        )
 
 
 def _product_ids(conn: Connection, tenant: str) -> dict[str, str]:
@@ -107,8 +112,12 @@ def write_snapshot(engine: Engine, data: SnapshotData) -> uuid.UUID:
     seen = _ts(data.taken_at)
     snapshot_id = new_id()
     with engine.begin() as conn:
-        if data.products:
-            conn.execute(_UPSERT_PRODUCT, [_product_row(tenant, p, seen) for p in data.products])
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        # A larger page cache for this one big transaction keeps SQLite from spilling dirty
+        # pages to the WAL mid-way; it is set back before the connection returns to the pool.
+        cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        # The bulk rows go straight to the driver as positional rows (see the module's note).
+        cursor.executemany(_UPSERT_PRODUCT, _product_rows(tenant, data.products, seen))
         known = {p.product_id for p in data.products}
         unknown = {lv.product_id for lv in levels} | {o.product_id for o in data.order_lines}
         if unknown - known:
@@ -150,10 +159,6 @@ def write_snapshot(engine: Engine, data: SnapshotData) -> uuid.UUID:
                 "threshold": data.threshold_days,
             },
         )
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        # A larger page cache for this one big transaction keeps SQLite from spilling dirty
-        # pages to the WAL mid-way; it is set back before the connection returns to the pool.
-        cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
         snap = snapshot_id.hex
         # Rows are fed from generators, not prepared lists: the driver then runs a little
         # Python per row, where the interpreter hands the GIL to a waiting thread every few
