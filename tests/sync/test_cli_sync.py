@@ -68,7 +68,8 @@ def test_sync_history_and_stock(sim: RunningSimulator) -> None:
     assert runs[0]["requests"] > 0
     failed = cli_json("history", "--status", "failed", env=env)
     assert [r["tenant"] for r in failed] == ["Old"]
-    assert failed[0]["error"]["stage"] == "products"
+    # Products and orders start together on WB: whichever answer comes first names the stage.
+    assert failed[0]["error"]["stage"] in ("products", "orders")
     stock = cli_json("stock", "--tenant", "Good", env=env)
     assert stock["window_days"] == 7
     assert stock["rows"]
