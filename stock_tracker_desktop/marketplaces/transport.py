@@ -50,9 +50,9 @@ _TLS_CONTEXT = ssl.create_default_context()
 # Answers larger than this are decoded and validated in a worker thread, not on the loop.
 _OFF_LOOP_BYTES = 256 * 1024
 # How many answers that can run to hundreds of thousands of rows (a seller's whole stock) may be
-# in memory at once in this process, from request to folded figures. Their handling is CPU work
-# under one GIL anyway, so a few at a time cost no speed; a hundred sellers reaching that step
-# together would otherwise hold a hundred such pages (measured: ~5 MB each at 12,000 rows).
+# in memory at once in this process, from request until their rows are built. Their handling is
+# CPU work under one GIL anyway, so a few at a time cost no speed; a hundred sellers reaching that
+# step together would otherwise hold a hundred such pages (measured: ~5 MB each at 12,000 rows).
 LARGE_ANSWERS_AT_ONCE = 8
 _large_answer_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary()

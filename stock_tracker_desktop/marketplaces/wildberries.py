@@ -241,17 +241,18 @@ class WildberriesClient:
     async def _fbo_stock(self, products: Sequence[Product]) -> AsyncIterator[list[StockRow]]:
         offset = pages = 0
         while True:
-            # A page holds up to 250,000 rows: bounded process-wide from request until the
-            # caller has taken the rows (it resumes this generator only after).
+            # A page holds up to 250,000 rows: bounded process-wide from request until its rows
+            # are built. Not held across the yield: a caller that stops iterating would keep
+            # the permit until this generator is collected.
             async with large_answer_gate():
                 page = await self._fbo_page(offset)
-                if page is None:
-                    break
-                pages += 1
-                offset += len(page)
-                self._progress("stock:fbo", pages, offset)
-                if page:
-                    yield page
+            if page is None:
+                break
+            pages += 1
+            offset += len(page)
+            self._progress("stock:fbo", pages, offset)
+            if page:
+                yield page
             if len(page) < api.WB_WAREHOUSE_STOCKS_PAGE:
                 return
         # Tokens that may not call the new method (e.g. Base tokens without a secret) can
@@ -287,9 +288,9 @@ class WildberriesClient:
             resolver = _SizeResolver(products)
             stock = [row for line in report or () for row in _remains_rows(line, resolver)]
             del report
-            self._progress("stock:fbo", 1, len(stock))
-            if stock:
-                yield stock
+        self._progress("stock:fbo", 1, len(stock))
+        if stock:
+            yield stock
 
     async def _await_report(self, task: dict[str, object]) -> None:
         """Poll the report task at the pace its limit allows, a bounded number of times."""
