@@ -94,6 +94,38 @@ async def test_sync_stores_exactly_the_true_figures(ctx: AppContext, sim: Runnin
         assert stages[-1] == "saving"
 
 
+async def test_wb_orders_run_beside_products_and_ozon_orders_wait_for_them(
+    ctx: AppContext, sim: RunningSimulator
+) -> None:
+    # The catalogue's first answer takes a second. WB's order rows name the product themselves,
+    # so its orders overlap the catalogue; Ozon's postings name SKUs that only the catalogue
+    # maps to products, so its orders follow it.
+    wb, ozon = sim.world.sellers[0], sim.world.sellers[1]
+    add_wb(ctx, wb, "WB")
+    add_ozon(ctx, ozon, "Ozon")
+    for prefix, seller in (("/content/", wb.seller_id), ("/v3/product/list", ozon.seller_id)):
+        sim.world.faults.add(Fault(kind="slow", path_prefix=prefix, seller_id=seller, delay=1.0))
+    engine = SyncEngine(ctx)
+    seen: list[tuple[str, str]] = []  # (tenant, stage) in the order pages arrived
+    engine.subscribe(
+        lambda e: (
+            seen.append((e.tenant, e.stage.split(":")[0])) if isinstance(e, SyncProgress) else None
+        )
+    )
+    try:
+        results = await engine.sync()
+    finally:
+        await engine.aclose()
+    assert all(r.status is RunStatus.SUCCEEDED for r in results)
+    wb_stages = [stage for tenant, stage in seen if tenant == "WB"]
+    ozon_stages = [stage for tenant, stage in seen if tenant == "Ozon"]
+    # WB: order pages arrived while the catalogue was still being read.
+    assert wb_stages.index("orders") < wb_stages.index("products")
+    # Ozon: not one order page before the last catalogue page.
+    last_products = len(ozon_stages) - 1 - ozon_stages[::-1].index("products")
+    assert ozon_stages.index("orders") > last_products
+
+
 async def test_failures_stay_with_their_tenant(ctx: AppContext, sim: RunningSimulator) -> None:
     sellers = sim.world.sellers
     add_wb(ctx, sellers[0], "Healthy")
