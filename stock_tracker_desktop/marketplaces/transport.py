@@ -30,7 +30,12 @@ from stock_tracker_desktop.marketplaces.errors import (
     RequestRejected,
     ServerError,
 )
-from stock_tracker_desktop.marketplaces.pacing import REGISTRY, RateLimit, TokenBucket
+from stock_tracker_desktop.marketplaces.pacing import (
+    REGISTRY,
+    RateLimit,
+    Reservation,
+    TokenBucket,
+)
 from stock_tracker_desktop.marketplaces.parsing import NotJson, parse_json
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
 
@@ -66,6 +71,12 @@ def large_answer_gate() -> asyncio.Semaphore:
     if gate is None:
         gate = _large_answer_gates[loop] = asyncio.Semaphore(LARGE_ANSWERS_AT_ONCE)
     return gate
+
+
+def _remaining(response: httpx.Response) -> int | None:
+    """The marketplace's whole tokens left, when its answer says."""
+    value = response.headers.get(REMAINING_HEADER, "").strip()
+    return int(value) if value.lstrip("-").isdigit() else None
 
 
 def new_http_client(timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
@@ -206,10 +217,12 @@ class ApiTransport:
         failures = 0
         rate_limited = 0
         while True:
-            await bucket.acquire()
+            reservation = await bucket.acquire()
             self.stats.requests += 1
             try:
-                return await self._send(endpoint, shape, bucket, url, params, json_body)
+                return await self._send(
+                    endpoint, shape, bucket, reservation, url, params, json_body
+                )
             except _RateLimited:
                 self.stats.rate_limited += 1
                 rate_limited += 1
@@ -234,34 +247,23 @@ class ApiTransport:
         endpoint: Endpoint,
         shape: Any,
         bucket: TokenBucket,
+        reservation: Reservation,
         url: str,
         params: Mapping[str, str | int] | None,
         json_body: object,
     ) -> Any:
         label = endpoint.label
         try:
-            response = await self._client.request(
-                endpoint.method, url, params=params, json=json_body, headers=self._headers(endpoint)
-            )
-        except httpx.TimeoutException:
-            raise _Retryable(
-                NetworkError("the marketplace did not answer in time", endpoint=label)
-            ) from None
-        except httpx.TransportError as exc:
-            # The class name says enough (ConnectError, RemoteProtocolError...) and cannot
-            # carry a header value, whatever a proxy or library version puts in the text.
-            reason = type(exc).__name__
-            raise _Retryable(
-                NetworkError(f"the connection failed ({reason})", endpoint=label)
-            ) from None
+            response = await self._request(endpoint, url, params, json_body)
+        except BaseException:
+            bucket.answered(reservation)  # it may have been counted on its way
+            raise
+        bucket.answered(reservation, _remaining(response))
         status = response.status_code
         if status == 429:
             wait = self._retry_after(response, bucket)
             bucket.hold(wait)
             raise _RateLimited
-        remaining = response.headers.get(REMAINING_HEADER)
-        if remaining is not None and remaining.strip().lstrip("-").isdigit():
-            bucket.sync_remaining(int(remaining))
         if status >= 500:
             raise _Retryable(
                 ServerError(
@@ -282,6 +284,29 @@ class ApiTransport:
         except NotJson:
             raise _Retryable(
                 ServerError("the answer was cut off or is not JSON", endpoint=label, status=status)
+            ) from None
+
+    async def _request(
+        self,
+        endpoint: Endpoint,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        json_body: object,
+    ) -> httpx.Response:
+        try:
+            return await self._client.request(
+                endpoint.method, url, params=params, json=json_body, headers=self._headers(endpoint)
+            )
+        except httpx.TimeoutException:
+            raise _Retryable(
+                NetworkError("the marketplace did not answer in time", endpoint=endpoint.label)
+            ) from None
+        except httpx.TransportError as exc:
+            # The class name says enough (ConnectError, RemoteProtocolError...) and cannot
+            # carry a header value, whatever a proxy or library version puts in the text.
+            reason = type(exc).__name__
+            raise _Retryable(
+                NetworkError(f"the connection failed ({reason})", endpoint=endpoint.label)
             ) from None
 
     def _retry_after(self, response: httpx.Response, bucket: TokenBucket) -> float:

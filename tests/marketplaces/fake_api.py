@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
@@ -52,7 +53,9 @@ class FakeApi:
     failures_left: int = 0
     failure_status: int = 503
     truncate_left: int = 0
-    delay: float = 0.0
+    delay: float = 0.0  # before the bucket counts a request: its way to the marketplace
+    delays: Iterator[float] | None = None  # per request instead of ``delay``: jitter
+    answer_delay: float = 0.0  # after it is counted: the answer's way back
     status: int = 200
     error_body: dict[str, object] | None = None
     answer: object = field(default_factory=lambda: {"ok": True})
@@ -84,8 +87,9 @@ class FakeApi:
         self.violations.extend(validate_exchange(exchange, check_response=False).request)
 
     async def _answer(self) -> Response:
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        delay = next(self.delays) if self.delays is not None else self.delay
+        if delay:
+            await asyncio.sleep(delay)
         if self.bucket is not None:
             wait = self.bucket.take()
             if wait:
@@ -110,6 +114,8 @@ class FakeApi:
         headers = {}
         if self.bucket is not None:
             headers["X-Ratelimit-Remaining"] = str(int(self.bucket.tokens))
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return JSONResponse(self.answer, headers=headers)
 
 

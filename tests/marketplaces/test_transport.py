@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 import uuid
@@ -116,6 +117,44 @@ async def test_remaining_header_resyncs_the_bucket(fake_api: FakeApi, fake_url: 
         await transport.call(THING, json_body={})
     await transport.aclose()
     assert fake_api.statuses() == [200, 200, 200]
+
+
+async def test_latency_is_not_added_to_the_interval(fake_api: FakeApi, fake_url: str) -> None:
+    # Each answer takes 50 ms to come back. Past the burst the requests wait for tokens anyway,
+    # so that latency must not be added to every interval (the marketplace counted each request
+    # when it arrived, not when its answer was read).
+    fake_api.bucket = ServerBucket(burst=3, interval=0.2)
+    fake_api.answer_delay = 0.05
+    transport = make_transport(fake_url, RateLimit(0.6, 3, burst=3, interval=0.2))
+    started = time.monotonic()
+    for _ in range(9):
+        await transport.call(THING, json_body={})
+    elapsed = time.monotonic() - started
+    await transport.aclose()
+    assert fake_api.statuses() == [200] * 9
+    # The floor: 6 requests beyond the burst x 0.2 s, plus the last answer's way back. Paying
+    # the latency on every interval takes ~6 x 0.25 s.
+    assert 1.2 <= elapsed < 1.4
+
+
+async def test_jittery_latency_never_runs_into_429(fake_api: FakeApi, fake_url: str) -> None:
+    # Requests take 0-45 ms to arrive, in no order, and answers 20 ms to come back; a chain
+    # and three concurrent callers share one bucket. The marketplace must never refuse: the
+    # local copy assumes each request arrived as late as it could have.
+    fake_api.bucket = ServerBucket(burst=4, interval=0.05)
+    fake_api.delays = itertools.cycle([0.045, 0.0, 0.03, 0.0, 0.04, 0.01, 0.0, 0.02])
+    fake_api.answer_delay = 0.02
+    transport = make_transport(fake_url, RateLimit(0.2, 4, burst=4, interval=0.05))
+
+    async def caller(calls: int) -> None:
+        for _ in range(calls):
+            await transport.call(THING, json_body={})
+
+    await caller(12)
+    await asyncio.gather(*(caller(8) for _ in range(3)))
+    await transport.aclose()
+    assert fake_api.statuses() == [200] * 36
+    assert transport.stats.rate_limited == 0
 
 
 async def test_clients_of_one_credential_share_a_bucket(fake_api: FakeApi, fake_url: str) -> None:
