@@ -40,16 +40,20 @@ from stock_tracker_desktop.marketplaces import ozon_api, wildberries_api
 from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
 from stock_tracker_desktop.services.agency import default_service_account
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.export_settings import (
+    FOLDER_OVERRIDE,
+    FORMATS_OVERRIDE,
+    SHEET_OVERRIDE,
+    WORKSHEET_OVERRIDE,
+    ExportFailed,
+    has_exports,
+)
 from stock_tracker_desktop.services.tenants import SERVICE_ACCOUNT_KEY, TenantService, TenantView
 from stock_tracker_desktop.storage.snapshots import current_snapshot, stock_levels
 
 FileFormat = Literal["csv", "xlsx"]
 T = TypeVar("T")
 DbRunner = Callable[..., Awaitable[Any]]
-SHEET_OVERRIDE = "google_sheet"
-WORKSHEET_OVERRIDE = "google_worksheet"
-FOLDER_OVERRIDE = "export_folder"
-FORMATS_OVERRIDE = "export_formats"
 
 SOURCES: dict[Marketplace, tuple[str, ...]] = {
     Marketplace.WILDBERRIES: tuple(
@@ -247,14 +251,6 @@ async def check_sheet_access(
 
     target, exporter = await (in_db or _own_db_thread)(prepare)
     return await asyncio.to_thread(exporter.check_access, target)
-
-
-class ExportFailed(RuntimeError):
-    """One or more of a tenant's configured exports failed; the message lists them."""
-
-
-def has_exports(tenant: TenantView) -> bool:
-    return bool(tenant.overrides.get(SHEET_OVERRIDE) or tenant.overrides.get(FOLDER_OVERRIDE))
 
 
 async def run_configured_exports(

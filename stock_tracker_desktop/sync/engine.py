@@ -28,11 +28,7 @@ from stock_tracker_desktop.marketplaces.errors import MarketplaceError
 from stock_tracker_desktop.marketplaces.factory import create_client
 from stock_tracker_desktop.security.redaction import redact
 from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.services.exports import (
-    ExportFailed,
-    has_exports,
-    run_configured_exports,
-)
+from stock_tracker_desktop.services.export_settings import ExportFailed, has_exports
 from stock_tracker_desktop.services.settings import SettingsService, export_language
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
 from stock_tracker_desktop.storage import snapshots
@@ -305,6 +301,8 @@ class SyncEngine:
         if not has_exports(tenant):
             return
         started = time.monotonic()
+        from stock_tracker_desktop.services.exports import run_configured_exports
+
         try:
             settings = await self.in_db(self.settings.load)
             await run_configured_exports(
