@@ -2,10 +2,10 @@
 
     python bench/bench_snapshot_write.py [--products 20000] [--warehouses 50]
 
-The app's writer (storage.snapshots.write_snapshot: SQLCipher, WAL, one transaction, products and
-warehouses upserted, v7 ids generated) is timed against ``sqlite3.executemany`` of the very same
-stock_levels rows (same ids, same columns, same table definition) into a plain, unencrypted
-SQLite file with default settings, measured in the same run. Target: ratio <= 2.
+The app's writer (storage.snapshot_writer.write_snapshot: SQLCipher, WAL, one transaction,
+products and warehouses upserted, v7 ids generated) is timed against ``sqlite3.executemany`` of
+the very same stock_levels rows (same ids, same columns, same table definition) into a plain,
+unencrypted SQLite file with default settings, measured in the same run. Target: ratio <= 2.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from stock_tracker_desktop.domain.models import Marketplace, Product, WarehouseT
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
-from stock_tracker_desktop.storage import snapshots
+from stock_tracker_desktop.storage import snapshot_writer
 
 
-def make_data(tenant_id: uuid.UUID, products: int, warehouses: int) -> snapshots.SnapshotData:
+def make_data(tenant_id: uuid.UUID, products: int, warehouses: int) -> snapshot_writer.SnapshotData:
     catalogue = [
         Product(str(100_000 + p), f"VC-{p:06d}", f"Товар {p}", "Бренд", "Предмет")
         for p in range(products)
@@ -48,7 +48,7 @@ def make_data(tenant_id: uuid.UUID, products: int, warehouses: int) -> snapshots
         for p, product in enumerate(catalogue)
         for w, name in enumerate(names)
     ]
-    return snapshots.SnapshotData(
+    return snapshot_writer.SnapshotData(
         tenant_id=tenant_id,
         sync_run_id=None,
         taken_at=datetime.now(UTC),
@@ -114,7 +114,7 @@ def main() -> None:
         )
         data = make_data(tenant.id, args.products, args.warehouses)
         started = time.perf_counter()
-        snapshot_id = snapshots.write_snapshot(ctx.engine, data)
+        snapshot_id = snapshot_writer.write_snapshot(ctx.engine, data)
         app_seconds = time.perf_counter() - started
         raw_seconds, count = raw_baseline(folder, ctx, snapshot_id)
         ctx.close()

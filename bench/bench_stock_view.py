@@ -2,12 +2,13 @@
 
     python bench/bench_stock_view.py [--products 10000] [--warehouses 10] [--runs 3]
 
-A snapshot of products x warehouses level rows is written with storage.snapshots.write_snapshot
-into a throwaway installation. Then, on a qasync loop like the app's, the time from
-``StockView.show_tenant()`` until the model is filled and the table painted (target: < 1 s) is
-compared with the raw query (``snapshots.stock_levels`` alone). The event loop's longest stall
-during the load is reported too (the query and shaping run on the database thread), as are
-sorting, searching and switching to the per-product layout. Runs offscreen unless a display is set.
+A snapshot of products x warehouses level rows is written with
+storage.snapshot_writer.write_snapshot into a throwaway installation. Then, on a qasync loop
+like the app's, the time from ``StockView.show_tenant()`` until the model is filled and the
+table painted (target: < 1 s) is compared with the raw query (``snapshots.stock_levels`` alone).
+The event loop's longest stall during the load is reported too (the query and shaping run on the
+database thread), as are sorting, searching and switching to the per-product layout. Runs
+offscreen unless a display is set.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from stock_tracker_desktop.domain.models import Marketplace, Product, WarehouseT
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
-from stock_tracker_desktop.storage import snapshots
+from stock_tracker_desktop.storage import snapshot_writer, snapshots
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui.stock_view import StockView
 
@@ -80,9 +81,9 @@ def write_big_snapshot(ctx: AppContext, products: int, warehouses: int) -> uuid.
                     low_stock=is_low_stock(quantity, orders, days, 14.0),
                 )
             )
-    snapshots.write_snapshot(
+    snapshot_writer.write_snapshot(
         ctx.engine,
-        snapshots.SnapshotData(
+        snapshot_writer.SnapshotData(
             tenant_id=tenant.id,
             sync_run_id=None,
             taken_at=datetime.now(UTC),

@@ -43,7 +43,7 @@ from stock_tracker_desktop.domain.window import last_full_days  # noqa: E402
 from stock_tracker_desktop.services.context import AppContext  # noqa: E402
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService  # noqa: E402
 from stock_tracker_desktop.simulator import SimulatorConfig, start_in_thread  # noqa: E402
-from stock_tracker_desktop.storage import snapshots  # noqa: E402
+from stock_tracker_desktop.storage import snapshot_writer, snapshots  # noqa: E402
 from stock_tracker_desktop.storage.sync_runs import RunStatus  # noqa: E402
 from stock_tracker_desktop.sync.engine import SyncEngine  # noqa: E402
 from stock_tracker_desktop.ui import texts  # noqa: E402
@@ -114,9 +114,9 @@ def write_earlier_snapshots(ctx: AppContext, tenant_name: str) -> None:
             )
             for r in rows
         ]
-        snapshots.write_snapshot(
+        snapshot_writer.write_snapshot(
             ctx.engine,
-            snapshots.SnapshotData(
+            snapshot_writer.SnapshotData(
                 tenant_id=tenant.id,
                 sync_run_id=None,
                 taken_at=taken,

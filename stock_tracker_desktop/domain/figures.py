@@ -52,6 +52,16 @@ class LevelFigures:
     low_stock: bool
 
 
+@dataclass(frozen=True, slots=True)
+class OrderFigures:
+    """The order-made figures of the level at ``index`` (in the order levels were first met)."""
+
+    index: int
+    orders: int
+    days_of_stock: float | None
+    low_stock: bool
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _WAREHOUSE_BITS = 20  # a level's key is product << 20 | warehouse: room for a million warehouses
@@ -72,6 +82,7 @@ class FiguresAggregator:
         self._products: dict[str, int] = {}
         self._warehouses: dict[tuple[str, WarehouseType], int] = {}
         self._slots: dict[int, int] = {}  # level key -> index into the columns below
+        self._keys = array("q")  # index -> level key
         self._quantity = array("q")
         self._to_customers = array("q")
         self._returns = array("q")
@@ -100,6 +111,7 @@ class FiguresAggregator:
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = len(self._quantity)
+            self._keys.append(key)
             for column in (self._quantity, self._to_customers, self._returns, self._orders):
                 column.append(0)
         return slot
@@ -139,7 +151,11 @@ class FiguresAggregator:
         return len(self._line_ids)
 
     def _describe(self) -> Callable[[int], tuple[str, str, WarehouseType]]:
-        """Turns a level key back into product id, warehouse name and type."""
+        """Turns a level key back into product id, warehouse name and type.
+
+        Made where the aggregator is fed (it copies the names known so far); the function it
+        returns may then run on another thread for the keys known at that moment.
+        """
         products = list(self._products)
         warehouses = list(self._warehouses)
         mask = (1 << _WAREHOUSE_BITS) - 1
@@ -150,44 +166,67 @@ class FiguresAggregator:
 
         return describe
 
-    def levels(self) -> Iterator[LevelFigures]:
-        describe = self._describe()
+    def levels(self, start: int = 0, end: int | None = None) -> Iterator[LevelFigures]:
+        """The levels from index ``start`` to ``end`` (default: all), in the order first met.
+
+        Call it where the aggregator is fed; the iterator may be consumed on another thread
+        while more rows arrive: it reads only the levels that existed when it was made.
+        """
+        return self._levels(self._describe(), start, len(self._keys) if end is None else end)
+
+    def _levels(
+        self, describe: Callable[[int], tuple[str, str, WarehouseType]], start: int, end: int
+    ) -> Iterator[LevelFigures]:
         days_in_window = self.window.days
-        columns = zip(self._quantity, self._to_customers, self._returns, self._orders, strict=True)
-        # Dictionaries keep insertion order and slots are handed out in order: keys line up.
-        for key, (qty, to_customers, returns, orders) in zip(self._slots, columns, strict=True):
-            product_id, name, kind = describe(key)
+        for index in range(start, end):
+            product_id, name, kind = describe(self._keys[index])
+            qty, orders = self._quantity[index], self._orders[index]
             days = days_of_stock(qty, orders, days_in_window)
             yield LevelFigures(
                 product_id=product_id,
                 warehouse=name,
                 warehouse_type=kind,
                 quantity=qty,
-                in_transit_to_customers=to_customers,
-                in_transit_returns=returns,
+                in_transit_to_customers=self._to_customers[index],
+                in_transit_returns=self._returns[index],
                 orders=orders,
                 days_of_stock=days,
                 low_stock=is_low_stock(qty, orders, days, self.threshold),
             )
 
-    def order_lines(self) -> Iterator[OrderLine]:
-        """The kept lines, in the order they arrived."""
-        describe = self._describe()
-        for line_id, key, micros, quantity, cancelled in zip(
-            self._line_ids,
-            self._line_places,
-            self._line_times,
-            self._line_quantities,
-            self._line_cancelled,
-            strict=True,
-        ):
-            product_id, name, kind = describe(key)
+    def order_figures(self, below: int) -> Iterator[OrderFigures]:
+        """Orders, days of stock and low flag of the levels below index ``below`` with orders
+        (the others have none: no days of stock, and not low for want of orders)."""
+        days_in_window = self.window.days
+        for index in range(below):
+            orders = self._orders[index]
+            if orders:
+                qty = self._quantity[index]
+                days = days_of_stock(qty, orders, days_in_window)
+                low = is_low_stock(qty, orders, days, self.threshold)
+                yield OrderFigures(index, orders, days, low)
+
+    def low_products(self) -> set[str]:
+        """Products low on at least one warehouse."""
+        return {level.product_id for level in self.levels() if level.low_stock}
+
+    def order_lines(self, start: int = 0, end: int | None = None) -> Iterator[OrderLine]:
+        """The kept lines from ``start`` to ``end`` (default: all), in the order they arrived;
+        like ``levels``, safe to consume on another thread while more lines arrive."""
+        end = len(self._line_ids) if end is None else end
+        return self._order_lines(self._describe(), start, end)
+
+    def _order_lines(
+        self, describe: Callable[[int], tuple[str, str, WarehouseType]], start: int, end: int
+    ) -> Iterator[OrderLine]:
+        for index in range(start, end):
+            product_id, name, kind = describe(self._line_places[index])
             yield OrderLine(
-                line_id=line_id,
+                line_id=self._line_ids[index],
                 product_id=product_id,
                 warehouse=name,
                 warehouse_type=kind,
-                ordered_at=_EPOCH + micros * _MICROSECOND,
-                quantity=quantity,
-                cancelled=bool(cancelled),
+                ordered_at=_EPOCH + self._line_times[index] * _MICROSECOND,
+                quantity=self._line_quantities[index],
+                cancelled=bool(self._line_cancelled[index]),
             )

@@ -24,6 +24,7 @@ from stock_tracker_desktop.storage.database import (
     open_engine,
 )
 from stock_tracker_desktop.storage.rekey import discard_staging
+from stock_tracker_desktop.storage.snapshot_writer import remove_abandoned_snapshots
 from stock_tracker_desktop.storage.sync_runs import SyncRunRepository
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,10 @@ class AppContext:
             upgrade_backup = migrations.upgrade(
                 engine, db_path, vault.keys.database_key, backups_dir(home)
             )
-            # A run left "running" by a process that died (crash, kill -9) is interrupted.
+            # A run left "running" by a process that died (crash, kill -9) is interrupted, and
+            # the snapshot it was writing goes.
             SyncRunRepository(engine).mark_interrupted()
+            remove_abandoned_snapshots(engine)
         return cls(
             home=home,
             vault=vault,

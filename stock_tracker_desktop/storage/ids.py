@@ -27,17 +27,22 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(int=_compose(time.time_ns() // 1_000_000, counter))
 
 
-def id_block(count: int) -> list[str]:
-    """``count`` increasing v7 UUIDs as 32-digit hex, the form the database stores.
+def id_range(count: int) -> range:
+    """``count`` increasing v7 UUIDs as integers: one random start per block, then a counter.
 
-    One random start per block, then a counter: monotonic within the block, unpredictable across
-    blocks and desktops.
+    Monotonic within the block, unpredictable across blocks and desktops; a row's id can then be
+    found again from its position in the block without keeping the ids.
     """
     unix_ms = time.time_ns() // 1_000_000
     # Start low enough in rand_b that adding ``count`` never carries into the variant bits, so
-    # the block is one run of consecutive integers (cheap to format).
+    # the block is one run of consecutive integers.
     room = (1 << _RAND_B_BITS) - count
     rand_b = int.from_bytes(os.urandom(8)) % max(1, room)
     rand_a = int.from_bytes(os.urandom(2)) & 0xFFF
     first = _compose(unix_ms, (rand_a << _RAND_B_BITS) | rand_b)
-    return list(map("{:032x}".format, range(first, first + count)))
+    return range(first, first + count)
+
+
+def id_block(count: int) -> list[str]:
+    """``count`` increasing v7 UUIDs (see ``id_range``) as 32-digit hex, as the database stores."""
+    return list(map("{:032x}".format, id_range(count)))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -178,7 +179,7 @@ class SyncRun(Base):
 
 
 class Snapshot(Base):
-    """The complete state of one tenant at one sync: it exists only once all its rows do."""
+    """The state of one tenant at one sync; it counts once complete (all its rows are in)."""
 
     __tablename__ = "snapshots"
     __table_args__ = (Index("ix_snapshots_tenant_taken", "tenant_id", "taken_at"),)
@@ -193,6 +194,8 @@ class Snapshot(Base):
     window_end: Mapped[datetime] = mapped_column(UtcDateTime)
     window_days: Mapped[int] = mapped_column(Integer)
     threshold_days: Mapped[float] = mapped_column(Float)
+    # False while its sync still writes it: readers skip it (see storage.snapshot_writer).
+    complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     tenant: Mapped[Tenant] = relationship(back_populates="snapshots")
 

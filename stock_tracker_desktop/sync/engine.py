@@ -31,7 +31,7 @@ from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.export_settings import ExportFailed, has_exports
 from stock_tracker_desktop.services.settings import SettingsService, export_language
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
-from stock_tracker_desktop.storage import snapshots
+from stock_tracker_desktop.storage import snapshot_writer, snapshots
 from stock_tracker_desktop.storage.ids import new_id
 from stock_tracker_desktop.storage.sync_runs import (
     AlreadyRunning,
@@ -92,28 +92,17 @@ class _Tracker:
             self.stages.append(StageRecord(name, time.monotonic() - started, rows()))
 
 
-@dataclass(frozen=True, slots=True)
-class _Collected:
-    """What one tenant's fetch produced, before it becomes a snapshot."""
+@dataclass(slots=True)
+class _Draft:
+    """One run's snapshot while it is written: pending once products and stock are in, order
+    lines added as they arrive, published at the end (see storage.snapshot_writer)."""
 
     tenant_id: uuid.UUID
     run_id: uuid.UUID
-    taken_at: datetime
-    products: list[Product]
     figures: FiguresAggregator
-
-    def snapshot(self) -> snapshots.SnapshotData:
-        figures = self.figures
-        return snapshots.SnapshotData(
-            tenant_id=self.tenant_id,
-            sync_run_id=self.run_id,
-            taken_at=self.taken_at,
-            window=figures.window,
-            threshold_days=figures.threshold,
-            products=self.products,
-            levels=list(figures.levels()),
-            order_lines=list(figures.order_lines()),
-        )
+    pending: snapshot_writer.PendingSnapshot | None = None
+    lines_written: int = 0
+    writing_lines: asyncio.Future[None] | None = None
 
 
 class SyncEngine:
@@ -236,6 +225,7 @@ class SyncEngine:
         tracker = _Tracker()
         started = False
         new_low = 0
+        draft: _Draft | None = None
         try:
             async with self._semaphore:
                 _, cancelled = await self._complete(
@@ -245,8 +235,9 @@ class SyncEngine:
                 self._emit(SyncStarted(tenant.name, tenant.id, run_id, trigger))
                 if cancelled:
                     raise asyncio.CancelledError
-                data = await self._collect(tenant, run_id, outcome, tracker)
-            new_low, _ = await self._complete(self._save(data, tracker))
+                draft = await self._draft(tenant, run_id)
+                await self._collect(tenant, draft, outcome, tracker)
+            new_low, _ = await self._complete(self._save(draft, tracker))
             outcome.status = RunStatus.SUCCEEDED
             await self._export(tenant, outcome, tracker)
         except AlreadyRunning as exc:
@@ -263,37 +254,42 @@ class SyncEngine:
         except Exception as exc:
             log.exception("unexpected error while syncing %s", tenant.name)
             self._fail(outcome, "sync", exc)
+        if draft is not None and outcome.status not in (
+            RunStatus.SUCCEEDED,
+            RunStatus.PARTLY_SUCCEEDED,
+        ):
+            await self._discard(draft)
         outcome.stages = tracker.stages
         await self._complete(self.in_db(self.runs.finish, run_id, outcome))
         self._emit(SyncFinished(tenant.name, tenant.id, run_id, outcome, new_low))
         return SyncResult(tenant.name, outcome.status, run_id, outcome)
 
-    async def _collect(
-        self, tenant: TenantView, run_id: uuid.UUID, outcome: RunOutcome, tracker: _Tracker
-    ) -> _Collected:
-        """Everything from the marketplace, aggregated; counts and API use go into ``outcome``."""
+    async def _draft(self, tenant: TenantView, run_id: uuid.UUID) -> _Draft:
         settings = self.settings.for_tenant(await self.in_db(self.settings.load), tenant.overrides)
+        window = last_full_days(settings.window_days)
+        return _Draft(tenant.id, run_id, FiguresAggregator(window, settings.low_stock_days))
+
+    async def _collect(
+        self, tenant: TenantView, draft: _Draft, outcome: RunOutcome, tracker: _Tracker
+    ) -> None:
+        """Everything from the marketplace into the draft; counts and API use into ``outcome``."""
         credentials = await self.in_db(self.tenants.credentials, tenant.name)
         client = self._client_factory(
             tenant.marketplace,
             credentials,
             sandbox=tenant.sandbox,
-            progress=self._progress_reporter(tenant, run_id),
+            progress=self._progress_reporter(tenant, draft.run_id),
         )
         del credentials
-        window = last_full_days(settings.window_days)
-        figures = FiguresAggregator(window, settings.low_stock_days)
         try:
-            products = await self._fetch(client, figures, tracker)
+            outcome.products = await self._fetch(client, draft, tracker)
         finally:
             outcome.requests = client.stats.requests
             outcome.rate_limited = client.stats.rate_limited
             with contextlib.suppress(Exception):
                 await asyncio.shield(client.aclose())
-        outcome.products = len(products)
-        outcome.stock_rows = figures.stock_rows
-        outcome.orders = figures.order_lines_in_window
-        return _Collected(tenant.id, run_id, datetime.now(UTC), products, figures)
+        outcome.stock_rows = draft.figures.stock_rows
+        outcome.orders = draft.figures.order_lines_in_window
 
     async def _export(self, tenant: TenantView, outcome: RunOutcome, tracker: _Tracker) -> None:
         """The tenant's configured exports. The snapshot is saved already: a failure here makes
@@ -340,16 +336,17 @@ class SyncEngine:
 
         return report
 
-    async def _fetch(
-        self, client: MarketplaceClient, figures: FiguresAggregator, tracker: _Tracker
-    ) -> list[Product]:
-        """Products, then stock; orders beside both where they can be.
+    async def _fetch(self, client: MarketplaceClient, draft: _Draft, tracker: _Tracker) -> int:
+        """Products, then stock; orders beside both where they can be. Returns the products read.
 
         Stock needs the products' size ids. Orders need the products only where order lines
         name SKUs that the product list maps to products (Ozon); elsewhere the order chain,
-        usually the slowest under its rate limit, starts at once.
+        usually the slowest under its rate limit, starts at once. Once products and stock are
+        in, the snapshot is begun and the catalogue leaves memory.
         """
+        figures = draft.figures
         products: list[Product] = []
+        read = 0
 
         async def read_products() -> None:
             async with tracker.stage("products", lambda: len(products)):
@@ -359,10 +356,14 @@ class SyncEngine:
         products_task = asyncio.ensure_future(read_products())
 
         async def stock() -> None:
+            nonlocal read
             await products_task
             async with tracker.stage("stock", lambda: figures.stock_rows):
                 async for page in client.stock(products):
                     figures.add_stock(page)
+            read = len(products)
+            await self._begin(draft, products)
+            products.clear()
 
         async def orders() -> None:
             if client.orders_need_products:
@@ -370,6 +371,7 @@ class SyncEngine:
             async with tracker.stage("orders", lambda: figures.kept_lines):
                 async for page in client.order_lines(figures.window):
                     figures.add_orders(page)
+                    self._write_lines_soon(draft)
 
         tasks = [products_task, asyncio.ensure_future(stock()), asyncio.ensure_future(orders())]
         try:
@@ -379,23 +381,86 @@ class SyncEngine:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return products
+        return read
 
-    async def _save(self, collected: _Collected, tracker: _Tracker) -> int:
-        """Write the snapshot and prune old ones; return how many products newly went low."""
-        async with tracker.stage("saving", lambda: len(collected.figures)):
-            return await self.in_db(self._write_and_prune, collected)
+    # ----- the snapshot, written as the sync goes ----------------------------------------------
 
-    def _write_and_prune(self, collected: _Collected) -> int:
-        # Built here, on the one database thread: only the snapshot being written is ever
-        # held as objects, however many tenants wait for their turn.
-        data = collected.snapshot()
-        engine = self.ctx.engine
+    async def _begin(self, draft: _Draft, products: list[Product]) -> None:
+        """The pending snapshot: catalogue, levels and the order lines so far."""
+        figures = draft.figures
+        lines_end = figures.kept_lines
+        # The iterators are made here and read on the database thread: they cover what the
+        # aggregator holds now, while order pages may still arrive.
+        levels, lines = figures.levels(), figures.order_lines(0, lines_end)
+
+        def begin() -> snapshot_writer.PendingSnapshot:
+            data = snapshot_writer.SnapshotData(
+                tenant_id=draft.tenant_id,
+                sync_run_id=draft.run_id,
+                taken_at=datetime.now(UTC),
+                window=figures.window,
+                threshold_days=figures.threshold,
+                products=products,
+                levels=list(levels),
+                order_lines=list(lines),
+            )
+            return snapshot_writer.begin_snapshot(self.ctx.engine, data)
+
+        pending, cancelled = await self._complete(self.in_db(begin))
+        draft.pending, draft.lines_written = pending, lines_end
+        if cancelled:
+            raise asyncio.CancelledError
+        self._write_lines_soon(draft)
+
+    def _write_lines_soon(self, draft: _Draft) -> None:
+        """Add the order lines that arrived since the last write, without holding up the order
+        chain: at most one write per tenant is queued; publishing writes what is left."""
+        pending, lines_end = draft.pending, draft.figures.kept_lines
+        busy = draft.writing_lines is not None and not draft.writing_lines.done()
+        if pending is None or busy or lines_end == draft.lines_written:
+            return
+        lines = draft.figures.order_lines(draft.lines_written, lines_end)
+        draft.lines_written = lines_end
+        draft.writing_lines = asyncio.ensure_future(
+            self.in_db(snapshot_writer.add_order_lines, self.ctx.engine, pending, lines)
+        )
+
+    async def _discard(self, draft: _Draft) -> None:
+        """A failed or cancelled run leaves no pending snapshot behind."""
+        if draft.writing_lines is not None:
+            with contextlib.suppress(BaseException):
+                await self._complete(draft.writing_lines)
+        if draft.pending is not None:
+            try:
+                await self._complete(
+                    self.in_db(snapshot_writer.discard_snapshot, self.ctx.engine, draft.pending.id)
+                )
+            except Exception:
+                # Start-up removes it then; the run's own failure is what the history tells.
+                log.exception("could not remove the unfinished snapshot of a failed run")
+
+    async def _save(self, draft: _Draft, tracker: _Tracker) -> int:
+        """Publish the snapshot and prune old ones; return how many products newly went low."""
+        async with tracker.stage("saving", lambda: len(draft.figures)):
+            if draft.writing_lines is not None:
+                await draft.writing_lines
+            return await self.in_db(self._publish_and_prune, draft)
+
+    def _publish_and_prune(self, draft: _Draft) -> int:
+        # On the one database thread, after every fetch ended: the aggregator no longer changes.
+        engine, figures, pending = self.ctx.engine, draft.figures, draft.pending
+        assert pending is not None, "stock always begins the snapshot before a fetch succeeds"
         settings = self.settings.load()
-        previous = snapshots.current_snapshot(engine, data.tenant_id)
+        previous = snapshots.current_snapshot(engine, draft.tenant_id)
         was_low = snapshots.low_stock_products(engine, previous.id) if previous else set()
-        snapshots.write_snapshot(engine, data)
-        snapshots.prune_snapshots(engine, data.tenant_id, settings.keep_snapshots)
+        snapshot_writer.publish_snapshot(
+            engine,
+            pending,
+            taken_at=datetime.now(UTC),
+            order_figures=figures.order_figures(pending.levels),
+            new_levels=list(figures.levels(pending.levels)),
+            order_lines=list(figures.order_lines(draft.lines_written)),
+        )
+        snapshots.prune_snapshots(engine, draft.tenant_id, settings.keep_snapshots)
         self.runs.prune(settings.keep_history_days)
-        now_low = {level.product_id for level in data.levels if level.low_stock}
-        return len(now_low - was_low)
+        return len(figures.low_products() - was_low)

@@ -10,7 +10,7 @@ from stock_tracker_desktop.domain.models import Marketplace, Product, WarehouseT
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService, TenantView
-from stock_tracker_desktop.storage.snapshots import SnapshotData, write_snapshot
+from stock_tracker_desktop.storage.snapshot_writer import SnapshotData, write_snapshot
 from tests.support.tokens import wb_token
 
 WINDOW_DAYS = 7

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import text
+
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import Fault, RunningSimulator
@@ -70,7 +72,11 @@ def test_kill_9_during_a_sync_of_20_tenants(
         finished = 0
         while finished < 10:  # the ten healthy sellers are done; the others hang
             finished += lines.get(timeout=30).endswith(": succeeded\n")
-        time.sleep(0.2)
+        # ... with their snapshots begun (products and stock are in, orders hang).
+        deadline = time.monotonic() + 30
+        while _pending_snapshots(isolated_home) < 10 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _pending_snapshots(isolated_home) == 10
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -78,6 +84,7 @@ def test_kill_9_during_a_sync_of_20_tenants(
     ctx = AppContext.open(lambda: None, isolated_home)
     try:
         assert integrity_check(ctx.engine) == "ok"
+        assert _pending_snapshots(isolated_home) == 0  # removed at start-up
         runs = SyncRunRepository(ctx.engine).history(limit=None)
         second = [r for r in runs if r.started_at > max(p.taken_at for p in previous.values())]
         statuses = sorted(r.status.value for r in second)
@@ -94,5 +101,17 @@ def test_kill_9_during_a_sync_of_20_tenants(
             else:
                 assert current.taken_at > previous[tenant.name].taken_at
             assert snapshots.stock_levels(ctx.engine, current.id)
+    finally:
+        ctx.close()
+
+
+def _pending_snapshots(home: Path) -> int:
+    """Snapshots still being written, read as another process would (the sync runs on)."""
+    ctx = AppContext.open(lambda: None, home, migrate=False)
+    try:
+        with ctx.engine.connect() as conn:
+            return conn.execute(
+                text("SELECT count(*) FROM snapshots WHERE complete = 0")
+            ).scalar_one()
     finally:
         ctx.close()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from stock_tracker_desktop.domain.figures import days_of_stock
 from stock_tracker_desktop.domain.models import Marketplace
-from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import Fault, RunningSimulator
@@ -15,50 +13,7 @@ from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.sync.events import SyncEvent, SyncFinished, SyncProgress, SyncStarted
 from tests.sync.conftest import add_ozon, add_wb
-
-
-def _stored(ctx: AppContext, name: str) -> dict[tuple[str, str, str], snapshots.StockLevelRow]:
-    tenant = TenantService(ctx).get(name)
-    current = snapshots.current_snapshot(ctx.engine, tenant.id)
-    assert current is not None
-    return {
-        (row.product_id, row.warehouse, row.warehouse_type.value): row
-        for row in snapshots.stock_levels(ctx.engine, current.id)
-    }
-
-
-def _assert_matches_truth(
-    ctx: AppContext, sim: RunningSimulator, name: str, seller_index: int, marketplace: Marketplace
-) -> None:
-    window = last_full_days(7)
-    truth = sim.world.expected(sim.world.sellers[seller_index], marketplace, window)
-    stored = _stored(ctx, name)
-    for (product_id, warehouse, kind), (qty, to_customers, returns) in truth.stock.items():
-        row = stored[(product_id, warehouse, kind.value)]
-        assert (row.quantity, row.in_transit_to_customers, row.in_transit_returns) == (
-            qty,
-            to_customers,
-            returns,
-        ), (product_id, warehouse)
-    orders_by_place: dict[tuple[str, str], int] = {}
-    for (product_id, warehouse, _kind), row in stored.items():
-        orders_by_place[(product_id, warehouse)] = (
-            orders_by_place.get((product_id, warehouse), 0) + row.orders
-        )
-        assert row.days_of_stock == days_of_stock(row.quantity, row.orders, 7)
-    assert {k: v for k, v in orders_by_place.items() if v} == truth.orders
-    # a warehouse with orders and no stock still appears, with stock 0, flagged low
-    stockless = [
-        (product_id, warehouse)
-        for product_id, warehouse in truth.orders
-        if not any(k[:2] == (product_id, warehouse) for k in truth.stock)
-    ]
-    assert stockless, "the simulator should have a warehouse with orders and no stock"
-    for place in stockless:
-        rows = [r for k, r in stored.items() if k[:2] == place]
-        assert rows
-        assert all(r.quantity == 0 for r in rows)
-        assert all(r.low_stock for r in rows if r.orders)
+from tests.sync.truth import assert_matches_truth, stored_levels
 
 
 async def test_sync_stores_exactly_the_true_figures(ctx: AppContext, sim: RunningSimulator) -> None:
@@ -75,8 +30,8 @@ async def test_sync_stores_exactly_the_true_figures(ctx: AppContext, sim: Runnin
         ("Ozon Two", RunStatus.SUCCEEDED),
         ("WB One", RunStatus.SUCCEEDED),
     ]
-    _assert_matches_truth(ctx, sim, "WB One", 0, Marketplace.WILDBERRIES)
-    _assert_matches_truth(ctx, sim, "Ozon Two", 1, Marketplace.OZON)
+    assert_matches_truth(ctx, sim, "WB One", 0, Marketplace.WILDBERRIES)
+    assert_matches_truth(ctx, sim, "Ozon Two", 1, Marketplace.OZON)
     assert {type(e) for e in events} == {SyncStarted, SyncProgress, SyncFinished}
     stages = {e.stage.split(":")[0] for e in events if isinstance(e, SyncProgress)}
     assert stages >= {"products", "stock", "orders"}
@@ -165,7 +120,7 @@ async def test_a_failed_run_keeps_the_previous_snapshot(
     engine = SyncEngine(ctx)
     try:
         first = (await engine.sync())[0]
-        before = _stored(ctx, "Acme")
+        before = stored_levels(ctx, "Acme")
         sim.world.faults.add(
             Fault(kind="server_error", path_prefix="/api/v1/supplier/orders", count=1000)
         )
@@ -175,7 +130,7 @@ async def test_a_failed_run_keeps_the_previous_snapshot(
     assert first.status is RunStatus.SUCCEEDED
     assert second.status is RunStatus.FAILED
     assert "HTTP 50" in second.message
-    assert _stored(ctx, "Acme") == before
+    assert stored_levels(ctx, "Acme") == before
 
 
 async def test_cancel_stops_quickly_and_is_recorded(ctx: AppContext, sim: RunningSimulator) -> None:
