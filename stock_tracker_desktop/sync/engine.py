@@ -52,6 +52,12 @@ from stock_tracker_desktop.sync.events import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Tenants reading their catalogue and stock at once, whatever the concurrency. That phase holds
+# a seller's whole catalogue as objects (a few MB for 2,000 products) until its snapshot has
+# begun; the order chain, usually the slowest under its limit, runs beside it and is not bound.
+# A hundred sellers then take a few waves of this phase while their order histories are read,
+# in memory for ~16 catalogues instead of a hundred (docs/benchmarks.md, "Many tenants").
+CATALOGUES_AT_ONCE = 16
 ClientFactory = Callable[..., MarketplaceClient]
 
 
@@ -120,6 +126,7 @@ class SyncEngine:
         self._client_factory = client_factory
         self._concurrency = concurrency
         self._semaphore: asyncio.Semaphore | None = None
+        self._catalogues = asyncio.Semaphore(CATALOGUES_AT_ONCE)
         self._listeners: list[Listener] = []
         self._running: dict[uuid.UUID, RunningTenant] = {}
         # One thread owns every database call of the engine: SQLite takes one writer at a
@@ -342,13 +349,24 @@ class SyncEngine:
         Stock needs the products' size ids. Orders need the products only where order lines
         name SKUs that the product list maps to products (Ozon); elsewhere the order chain,
         usually the slowest under its rate limit, starts at once. Once products and stock are
-        in, the snapshot is begun and the catalogue leaves memory.
+        in, the snapshot is begun and the catalogue leaves memory; until then the tenant holds
+        one of the ``CATALOGUES_AT_ONCE`` places.
         """
         figures = draft.figures
         products: list[Product] = []
         read = 0
+        holding = False
+
+        def release() -> None:
+            nonlocal holding
+            if holding:
+                holding = False
+                self._catalogues.release()
 
         async def read_products() -> None:
+            nonlocal holding
+            await self._catalogues.acquire()
+            holding = True
             async with tracker.stage("products", lambda: len(products)):
                 async for page in client.products():
                     products.extend(page)
@@ -364,6 +382,7 @@ class SyncEngine:
             read = len(products)
             await self._begin(draft, products)
             products.clear()
+            release()
 
         async def orders() -> None:
             if client.orders_need_products:
@@ -381,6 +400,8 @@ class SyncEngine:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+        finally:
+            release()
         return read
 
     # ----- the snapshot, written as the sync goes ----------------------------------------------
