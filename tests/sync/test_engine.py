@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+
+import pytest
 
 from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.services.context import AppContext
@@ -10,6 +13,7 @@ from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import Fault, RunningSimulator
 from stock_tracker_desktop.storage import snapshots
 from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository, Trigger
+from stock_tracker_desktop.sync import engine as engine_module
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.sync.events import SyncEvent, SyncFinished, SyncProgress, SyncStarted
 from tests.sync.conftest import add_ozon, add_wb
@@ -79,6 +83,34 @@ async def test_wb_orders_run_beside_products_and_ozon_orders_wait_for_them(
     # Ozon: not one order page before the last catalogue page.
     last_products = len(ozon_stages) - 1 - ozon_stages[::-1].index("products")
     assert ozon_stages.index("orders") > last_products
+
+
+async def test_catalogues_are_read_a_few_tenants_at_once(
+    ctx: AppContext, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One place for catalogues: the second tenant reads its products and stock only once the
+    # first one's snapshot has begun, while both order histories are read all along.
+    monkeypatch.setattr(engine_module, "CATALOGUES_AT_ONCE", 1)
+    for index in range(3):
+        add_wb(ctx, sim.world.sellers[index], f"Seller {index}")
+    engine = SyncEngine(ctx)
+    seen: list[tuple[str, str]] = []
+    engine.subscribe(
+        lambda e: (
+            seen.append((e.tenant, e.stage.split(":")[0])) if isinstance(e, SyncProgress) else None
+        )
+    )
+    try:
+        results = await engine.sync()
+    finally:
+        await engine.aclose()
+    assert all(r.status is RunStatus.SUCCEEDED for r in results)
+    catalogue = [tenant for tenant, stage in seen if stage in ("products", "stock")]
+    runs = [tenant for tenant, _ in itertools.groupby(catalogue)]
+    assert sorted(runs) == ["Seller 0", "Seller 1", "Seller 2"]  # one after another, unbroken
+    assert {tenant for tenant, stage in seen if stage == "orders"} == set(runs)
+    for index in range(3):
+        assert_matches_truth(ctx, sim, f"Seller {index}", index, Marketplace.WILDBERRIES)
 
 
 async def test_failures_stay_with_their_tenant(ctx: AppContext, sim: RunningSimulator) -> None:
