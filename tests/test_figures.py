@@ -73,3 +73,31 @@ def test_kept_order_lines_come_back_exactly() -> None:
     figures.add_orders(lines[5:])
     assert list(figures.order_lines()) == lines
     assert all(kept.ordered_at.utcoffset() == timedelta(0) for kept in figures.order_lines())
+
+
+def test_compacting_after_stock_changes_no_figure() -> None:
+    window = last_full_days(7, NOW)
+    inside = window.start + timedelta(days=1)
+    stock = [
+        StockRow(str(p), f"{p}-{s}", f"Склад {w}", FBO if w % 2 else FBS, p + s + w)
+        for p in range(40, 0, -1)
+        for s in range(2)
+        for w in range(p % 4 + 1)
+    ]
+    orders = [
+        line(f"o{n}", str(n % 45), f"Склад {n % 6}", inside, quantity=n % 3 + 1) for n in range(90)
+    ]
+    plain, compacted = FiguresAggregator(window), FiguresAggregator(window)
+    for figures in (plain, compacted):
+        figures.add_stock(stock[:50])
+        figures.add_orders(orders[:30])
+    compacted.compact()  # as the engine does once stock is in; here more stock still comes
+    for figures in (plain, compacted):
+        figures.add_stock(stock[50:])
+        figures.add_orders(orders[30:])
+    assert list(compacted.levels()) == list(plain.levels())
+    assert len(compacted) == len(plain) > len({(r.product_id, r.warehouse) for r in stock})
+    compacted.compact()  # twice, with levels that only orders made
+    compacted.add_orders([line("late", "1", "Склад 0", inside, quantity=5)])
+    plain.add_orders([line("late", "1", "Склад 0", inside, quantity=5)])
+    assert list(compacted.levels()) == list(plain.levels())

@@ -15,6 +15,7 @@ the order lines to store, in compact columns.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -83,6 +84,9 @@ class FiguresAggregator:
         self._warehouses: dict[tuple[str, WarehouseType], int] = {}
         self._slots: dict[int, int] = {}  # level key -> index into the columns below
         self._keys = array("q")  # index -> level key
+        # After ``compact``: the keys of the levels then known, sorted, and their indexes.
+        self._sorted_keys = array("q")
+        self._sorted_slots = array("q")
         self._quantity = array("q")
         self._to_customers = array("q")
         self._returns = array("q")
@@ -108,6 +112,11 @@ class FiguresAggregator:
         return p << _WAREHOUSE_BITS | w
 
     def _slot(self, key: int) -> int:
+        keys = self._sorted_keys
+        if keys:
+            at = bisect_left(keys, key)
+            if at < len(keys) and keys[at] == key:
+                return self._sorted_slots[at]
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = len(self._quantity)
@@ -115,6 +124,19 @@ class FiguresAggregator:
             for column in (self._quantity, self._to_customers, self._returns, self._orders):
                 column.append(0)
         return slot
+
+    def compact(self) -> None:
+        """Trade the level dictionary for two sorted integer columns (a binary search each).
+
+        A dictionary entry costs two integer objects and its slot, ~100 bytes a level; sorted
+        columns cost 16. Worth it once stock is in and only order lines still arrive: a hundred
+        sellers' order histories are then read without their levels' dictionaries in memory.
+        """
+        keys = self._keys
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._sorted_keys = array("q", (keys[index] for index in order))
+        self._sorted_slots = array("q", order)
+        self._slots = {}
 
     def add_stock(self, rows: Iterable[StockRow]) -> None:
         for row in rows:
@@ -143,7 +165,7 @@ class FiguresAggregator:
             self.order_lines_in_window += 1
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return len(self._keys)
 
     @property
     def kept_lines(self) -> int:

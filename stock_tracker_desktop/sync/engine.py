@@ -409,6 +409,7 @@ class SyncEngine:
     async def _begin(self, draft: _Draft, products: list[Product]) -> None:
         """The pending snapshot: catalogue, levels and the order lines so far."""
         figures = draft.figures
+        figures.compact()
         lines_end = figures.kept_lines
         # The iterators are made here and read on the database thread: they cover what the
         # aggregator holds now, while order pages may still arrive.
