@@ -352,16 +352,20 @@ class WildberriesClient:
         such rows are read but not yielded, as the window is about the order date.
         """
         date_from = window.start.astimezone(MOSCOW).strftime(_MOSCOW_FORMAT)
-        seen: set[str] = set()
+        # Only rows at the page boundary can come again (see below): their ids are all that is
+        # remembered, not every id of the history.
+        peers: set[str] = set()
         pages = rows = 0
         while True:
             params = {"dateFrom": date_from, "flag": 0}
             # Up to 80,000 rows a page: the transport validates large answers off the loop.
             batch = await self._transport.call(api.SUPPLIER_ORDERS, list[OrderRow], params=params)
-            fresh = [row for row in batch if row.srid not in seen]
+            fresh = [row for row in batch if row.srid not in peers]
             if not fresh:
                 return
-            seen.update(row.srid for row in fresh)
+            last = batch[-1].lastChangeDate
+            at_last = {row.srid for row in batch if row.lastChangeDate == last}
+            peers = peers | at_last if last == date_from else at_last
             lines = await asyncio.to_thread(_lines_in_window, fresh, window)
             pages += 1
             rows += len(lines)
