@@ -201,11 +201,18 @@ class _Writer:
             ),
         )
 
+    def _places(
+        self, rows: Sequence[LevelFigures] | Sequence[OrderLine]
+    ) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+        """Row ids of the products and warehouses that ``rows`` name."""
+        products = self.product_ids({row.product_id for row in rows})
+        warehouses = self.warehouse_ids({(row.warehouse, row.warehouse_type) for row in rows})
+        return products, warehouses
+
     def insert_levels(
         self, snapshot_id: uuid.UUID, ids: Iterable[str], levels: Sequence[LevelFigures]
     ) -> None:
-        products = self.product_ids({lv.product_id for lv in levels})
-        warehouses = self.warehouse_ids({(lv.warehouse, lv.warehouse_type) for lv in levels})
+        products, warehouses = self._places(levels)
         snap = snapshot_id.hex
         self.cursor.executemany(
             _INSERT_LEVEL,
@@ -229,8 +236,7 @@ class _Writer:
     def insert_order_lines(self, snapshot_id: uuid.UUID, lines: Sequence[OrderLine]) -> None:
         if not lines:
             return
-        products = self.product_ids({o.product_id for o in lines})
-        warehouses = self.warehouse_ids({(o.warehouse, o.warehouse_type) for o in lines})
+        products, warehouses = self._places(lines)
         snap = snapshot_id.hex
         self.cursor.executemany(
             _INSERT_ORDER,

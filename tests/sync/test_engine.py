@@ -53,6 +53,23 @@ async def test_sync_stores_exactly_the_true_figures(ctx: AppContext, sim: Runnin
         assert stages[-1] == "saving"
 
 
+async def _sync_recording_stages(ctx: AppContext) -> list[tuple[str, str]]:
+    """Sync every tenant; (tenant, stage) of each progress event, in the order pages arrived."""
+    engine = SyncEngine(ctx)
+    seen: list[tuple[str, str]] = []
+    engine.subscribe(
+        lambda e: (
+            seen.append((e.tenant, e.stage.split(":")[0])) if isinstance(e, SyncProgress) else None
+        )
+    )
+    try:
+        results = await engine.sync()
+    finally:
+        await engine.aclose()
+    assert all(r.status is RunStatus.SUCCEEDED for r in results)
+    return seen
+
+
 async def test_wb_orders_run_beside_products_and_ozon_orders_wait_for_them(
     ctx: AppContext, sim: RunningSimulator
 ) -> None:
@@ -64,18 +81,7 @@ async def test_wb_orders_run_beside_products_and_ozon_orders_wait_for_them(
     add_ozon(ctx, ozon, "Ozon")
     for prefix, seller in (("/content/", wb.seller_id), ("/v3/product/list", ozon.seller_id)):
         sim.world.faults.add(Fault(kind="slow", path_prefix=prefix, seller_id=seller, delay=1.0))
-    engine = SyncEngine(ctx)
-    seen: list[tuple[str, str]] = []  # (tenant, stage) in the order pages arrived
-    engine.subscribe(
-        lambda e: (
-            seen.append((e.tenant, e.stage.split(":")[0])) if isinstance(e, SyncProgress) else None
-        )
-    )
-    try:
-        results = await engine.sync()
-    finally:
-        await engine.aclose()
-    assert all(r.status is RunStatus.SUCCEEDED for r in results)
+    seen = await _sync_recording_stages(ctx)
     wb_stages = [stage for tenant, stage in seen if tenant == "WB"]
     ozon_stages = [stage for tenant, stage in seen if tenant == "Ozon"]
     # WB: order pages arrived while the catalogue was still being read.
@@ -93,18 +99,7 @@ async def test_catalogues_are_read_a_few_tenants_at_once(
     monkeypatch.setattr(engine_module, "CATALOGUES_AT_ONCE", 1)
     for index in range(3):
         add_wb(ctx, sim.world.sellers[index], f"Seller {index}")
-    engine = SyncEngine(ctx)
-    seen: list[tuple[str, str]] = []
-    engine.subscribe(
-        lambda e: (
-            seen.append((e.tenant, e.stage.split(":")[0])) if isinstance(e, SyncProgress) else None
-        )
-    )
-    try:
-        results = await engine.sync()
-    finally:
-        await engine.aclose()
-    assert all(r.status is RunStatus.SUCCEEDED for r in results)
+    seen = await _sync_recording_stages(ctx)
     catalogue = [tenant for tenant, stage in seen if stage in ("products", "stock")]
     runs = [tenant for tenant, _ in itertools.groupby(catalogue)]
     assert sorted(runs) == ["Seller 0", "Seller 1", "Seller 2"]  # one after another, unbroken
