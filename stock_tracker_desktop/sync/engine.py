@@ -450,7 +450,7 @@ class SyncEngine:
     async def _discard(self, draft: _Draft) -> None:
         """A failed or cancelled run leaves no pending snapshot behind."""
         if draft.writing_lines is not None:
-            with contextlib.suppress(BaseException):
+            with contextlib.suppress(Exception):  # the run's own failure is what counts
                 await self._complete(draft.writing_lines)
         if draft.pending is not None:
             try:
