@@ -58,6 +58,7 @@ def test_levels_sum_sizes_count_lines_once_and_drop_cancelled_and_old_ones() -> 
     assert figures.order_lines_in_window == 3
     assert figures.kept_lines == 5
     assert len(figures) == 4
+    assert figures.low_products() == {"3"}
 
 
 def test_kept_order_lines_come_back_exactly() -> None:
@@ -97,6 +98,8 @@ def test_compacting_after_stock_changes_no_figure() -> None:
         figures.add_orders(orders[30:])
     assert list(compacted.levels()) == list(plain.levels())
     assert len(compacted) == len(plain) > len({(r.product_id, r.warehouse) for r in stock})
+    low = {level.product_id for level in plain.levels() if level.low_stock}
+    assert compacted.low_products() == plain.low_products() == low != set()
     compacted.compact()  # twice, with levels that only orders made
     compacted.add_orders([line("late", "1", "Склад 0", inside, quantity=5)])
     plain.add_orders([line("late", "1", "Склад 0", inside, quantity=5)])

@@ -229,8 +229,13 @@ class FiguresAggregator:
                 yield OrderFigures(index, orders, days, low)
 
     def low_products(self) -> set[str]:
-        """Products low on at least one warehouse."""
-        return {level.product_id for level in self.levels() if level.low_stock}
+        """Products low on at least one warehouse (only a level with orders can be low)."""
+        products = list(self._products)
+        return {
+            products[self._keys[figures.index] >> _WAREHOUSE_BITS]
+            for figures in self.order_figures(len(self._keys))
+            if figures.low_stock
+        }
 
     def order_lines(self, start: int = 0, end: int | None = None) -> Iterator[OrderLine]:
         """The kept lines from ``start`` to ``end`` (default: all), in the order they arrived;
