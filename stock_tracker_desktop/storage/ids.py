@@ -43,6 +43,11 @@ def id_range(count: int) -> range:
     return range(first, first + count)
 
 
+def id_text(value: int) -> str:
+    """An id from ``id_range`` as the database stores it: 32 hex digits."""
+    return f"{value:032x}"
+
+
 def id_block(count: int) -> list[str]:
-    """``count`` increasing v7 UUIDs (see ``id_range``) as 32-digit hex, as the database stores."""
-    return list(map("{:032x}".format, id_range(count)))
+    """``count`` increasing v7 UUIDs (see ``id_range``) as the database stores them."""
+    return list(map(id_text, id_range(count)))

@@ -31,7 +31,8 @@ from sqlalchemy import Connection, Engine, text
 from stock_tracker_desktop.domain.figures import LevelFigures, OrderFigures
 from stock_tracker_desktop.domain.models import OrderLine, Product, WarehouseType
 from stock_tracker_desktop.domain.window import OrderWindow
-from stock_tracker_desktop.storage.ids import id_block, id_range, new_id
+from stock_tracker_desktop.storage.ids import id_block, id_range, id_text, new_id
+from stock_tracker_desktop.storage.sync_runs import RunStatus
 
 BULK_CACHE_KIB = -65536  # negative: KiB, i.e. 64 MiB
 # One encoder for every product's sizes: json.dumps with options builds a new one per call.
@@ -285,7 +286,7 @@ def begin_snapshot(engine: Engine, data: SnapshotData) -> PendingSnapshot:
         writer.insert_snapshot(
             snapshot_id, data.sync_run_id, data.window, data.threshold_days, complete=False
         )
-        writer.insert_levels(snapshot_id, map("{:032x}".format, first), levels)
+        writer.insert_levels(snapshot_id, map(id_text, first), levels)
         writer.insert_order_lines(snapshot_id, data.order_lines)
         writer.close()
     return PendingSnapshot(snapshot_id, data.tenant_id, first.start, len(levels))
@@ -322,7 +323,7 @@ def publish_snapshot(
         writer.cursor.executemany(
             _UPDATE_LEVEL_ORDERS,
             (
-                (f.orders, f.days_of_stock, f.low_stock, f"{first + f.index:032x}")
+                (f.orders, f.days_of_stock, f.low_stock, id_text(first + f.index))
                 for f in order_figures
             ),
         )
@@ -347,7 +348,8 @@ def remove_abandoned_snapshots(engine: Engine) -> int:
         result = conn.execute(
             text(
                 "DELETE FROM snapshots WHERE complete = 0 AND (sync_run_id IS NULL OR"
-                " sync_run_id NOT IN (SELECT id FROM sync_runs WHERE status = 'running'))"
-            )
+                " sync_run_id NOT IN (SELECT id FROM sync_runs WHERE status = :running))"
+            ),
+            {"running": RunStatus.RUNNING.value},
         )
     return result.rowcount or 0
