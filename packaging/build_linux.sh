@@ -20,7 +20,7 @@ QT_QPA_PLATFORM=offscreen "$PYTHON" packaging/render_icons.py >/dev/null
   --distpath "$DIST" --workpath "$WORK" packaging/stock_tracker.spec
 
 BUNDLE="$DIST/StockTracker"
-cp resources/icons/app-256.png "$BUNDLE/stock-tracker.png"
+cp stock_tracker_desktop/resources/icons/app-256.png "$BUNDLE/stock-tracker.png"
 VERSION="$("$BUNDLE/StockTracker" --version | awk '{print $2}')"
 cat >"$BUNDLE/stock-tracker.desktop" <<EOF
 [Desktop Entry]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SOURCE = REPO_ROOT / "resources" / "icons" / "app.svg"
+SOURCE = REPO_ROOT / "stock_tracker_desktop" / "resources" / "icons" / "app.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # The ICNS element type for each pixel size (PNG payloads; Apple's "icp*"/"ic*" codes).

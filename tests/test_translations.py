@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 from PySide6.QtCore import QTranslator
 
+from stock_tracker_desktop.package_data import translations_dir
 from tests.support.cli import REPO_ROOT
 
 
@@ -23,7 +24,7 @@ def test_every_string_is_translated() -> None:
 
 def test_compiled_files_carry_every_translation() -> None:
     """The .qm the app loads says what the .ts says (a .qm left stale would not)."""
-    folder = REPO_ROOT / "resources" / "translations"
+    folder = translations_dir()
     sources = sorted(folder.glob("*.ts"))
     assert sources
     for ts in sources:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from stock_tracker_desktop.domain.figures import LevelFigures  # noqa: E402
 from stock_tracker_desktop.domain.models import Marketplace  # noqa: E402
 from stock_tracker_desktop.domain.window import last_full_days  # noqa: E402
+from stock_tracker_desktop.package_data import translations_dir  # noqa: E402
 from stock_tracker_desktop.services.context import AppContext  # noqa: E402
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService  # noqa: E402
 from stock_tracker_desktop.simulator import SimulatorConfig, start_in_thread  # noqa: E402
@@ -139,7 +140,7 @@ def set_language(app: QApplication, language: str) -> None:
         app.removeTranslator(old)
     if language != "en":
         translator = QTranslator(app)
-        translator.load(str(REPO / "resources" / "translations" / f"views_{language}.qm"))
+        translator.load(str(translations_dir() / f"views_{language}.qm"))
         app.installTranslator(translator)
 
 

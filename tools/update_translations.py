@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 UI = REPO / "stock_tracker_desktop" / "ui"
-TRANSLATIONS = REPO / "resources" / "translations"
+TRANSLATIONS = REPO / "stock_tracker_desktop" / "resources" / "translations"
 VIEWS = {"chart.py", "history_model.py", "history_view.py", "stock_model.py", "stock_view.py"}
 LANGUAGES = ("ru",)
 

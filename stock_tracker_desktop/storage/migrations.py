@@ -1,4 +1,4 @@
-"""Applying the Alembic migrations in ``migrations/`` at start-up, after a backup.
+"""Applying the Alembic migrations (the package's ``migrations/``) at start-up, after a backup.
 
 SQLite runs DDL inside the transaction (see database._on_begin), so a migration that fails rolls
 back completely and the previous database stays as it was; the backup is a second safety net
@@ -7,7 +7,6 @@ whose path the error names.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from stock_tracker_desktop.package_data import migrations_dir
 from stock_tracker_desktop.storage.backups import backup_database
 
 
@@ -24,17 +24,9 @@ class MigrationFailed(Exception):
     """A migration failed; the database was left at its previous revision."""
 
 
-def default_script_location() -> Path:
-    """``migrations/`` at the top of the source tree, or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "migrations"
-    return Path(__file__).resolve().parents[2] / "migrations"
-
-
 def alembic_config(script_location: Path | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(script_location or default_script_location()))
+    config.set_main_option("script_location", str(script_location or migrations_dir()))
     return config
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from stock_tracker_desktop.ui.resources import translations_dir
+from stock_tracker_desktop.package_data import translations_dir
 
 LANGUAGES = ("en", "ru")
 

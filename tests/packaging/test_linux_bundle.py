@@ -84,19 +84,20 @@ def test_bundle_size_and_contents(bundle: Path) -> None:
     assert size < SIZE_LIMIT_MIB
     internal = bundle / "_internal"
     plugins = internal / "PySide6" / "Qt" / "plugins"
+    package = internal / "stock_tracker_desktop"  # package data, where importlib.resources looks
     for needed in (
         plugins / "platforms" / "libqxcb.so",
         plugins / "platforms" / "libqoffscreen.so",
         plugins / "iconengines" / "libqsvgicon.so",
         plugins / "imageformats" / "libqsvg.so",
-        internal / "migrations" / "env.py",
-        internal / "resources" / "icons" / "app.svg",
-        internal / "resources" / "translations" / "shell_ru.qm",
+        package / "migrations" / "env.py",
+        package / "resources" / "icons" / "app.svg",
+        package / "resources" / "translations" / "shell_ru.qm",
         bundle / "stock-tracker.desktop",
         bundle / "stock-tracker.png",
     ):
         assert needed.is_file(), needed
-    assert list((internal / "migrations" / "versions").glob("*.py"))
+    assert list((package / "migrations" / "versions").glob("*.py"))
     # What the app does not use stays out.
     qt_libs = {p.name for p in (internal / "PySide6" / "Qt" / "lib").iterdir()}
     assert not {n for n in qt_libs if n.startswith(("libQt6WebEngine", "libQt6Quick", "libQt6Pdf"))}
@@ -124,7 +125,7 @@ def test_demo_headless_syncs_with_the_fail_keyring(bundle: Path, tmp_path: Path)
     assert "succeeded" in rows["Demo WB"] and "succeeded" in rows["Demo Ozon"]
     assert "token expired" in rows["Demo WB (expired token)"]
     assert (home / "demo" / "logs" / "stock-tracker.log").is_file()
-    # The migrations ran from the bundle's migrations/ folder.
+    # The migrations ran from the bundle's package data.
     status = _run(bundle, "db", "status", "--json", home=home / "demo", keyring_backend=fail)
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["pending"] == []

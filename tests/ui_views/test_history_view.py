@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from stock_tracker_desktop.package_data import translations_dir
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
@@ -16,7 +17,6 @@ from stock_tracker_desktop.storage.sync_runs import RunStatus
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui.history_view import HistoryView
 from stock_tracker_desktop.ui.stock_view import StockView
-from tests.conftest import REPO_ROOT
 from tests.sync.conftest import add_wb
 from tests.ui_views.conftest import QtLoop
 
@@ -127,7 +127,7 @@ def test_russian_texts(
     qapp: QApplication, ctx: AppContext, engine: SyncEngine, qtbot: QtBot
 ) -> None:
     translator = QTranslator()
-    assert translator.load(str(REPO_ROOT / "resources" / "translations" / "views_ru.qm"))
+    assert translator.load(str(translations_dir() / "views_ru.qm"))
     qapp.installTranslator(translator)
     try:
         history = HistoryView(engine)
