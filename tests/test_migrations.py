@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -12,12 +13,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from stock_tracker_desktop import package_data
 from stock_tracker_desktop.security.vault import Vault
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage import migrations
 from stock_tracker_desktop.storage.backups import backups_dir
 from stock_tracker_desktop.storage.database import database_path, open_engine
 from stock_tracker_desktop.storage.models import Base
+from tests.support.file_keyring import ENV as TEST_KEYRING_ENV
 
 # A revision that changes the schema, then fails: all of it must be rolled back.
 BROKEN_MIGRATION = """
@@ -88,7 +91,7 @@ def test_a_failed_migration_leaves_the_previous_database(
 ) -> None:
     vault, path = _first_revision_database(isolated_home)
     scripts = tmp_path / "scripts"
-    shutil.copytree(migrations.default_script_location(), scripts)
+    shutil.copytree(package_data.migrations_dir(), scripts)
     head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
     (scripts / "versions" / "9999_broken.py").write_text(BROKEN_MIGRATION.replace("HEAD", head))
     engine = open_engine(path, vault.keys.database_key)
@@ -107,3 +110,39 @@ def test_a_failed_migration_leaves_the_previous_database(
         assert conn.execute(text("SELECT name FROM tenants")).scalar() == "Old"
     assert migrations.schema_status(engine).current == "0001"
     engine.dispose()
+
+
+def test_a_failed_first_start_leaves_no_data_directory(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vault and the database a first start made go again when its migrations fail."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(package_data.migrations_dir(), scripts)
+    head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
+    (scripts / "versions" / "9999_broken.py").write_text(BROKEN_MIGRATION.replace("HEAD", head))
+    # The fault: the install's scripts include a broken revision.
+    monkeypatch.setattr(migrations, "migrations_dir", lambda: scripts)
+    keyring_file = Path(os.environ[TEST_KEYRING_ENV])
+
+    with pytest.raises(migrations.MigrationFailed):
+        AppContext.open(lambda: None, isolated_home)
+
+    assert not isolated_home.exists()
+    assert "master:" not in (keyring_file.read_text() if keyring_file.exists() else "")
+
+
+def test_a_failed_start_of_an_existing_installation_keeps_it(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, path = _first_revision_database(isolated_home)
+    scripts = tmp_path / "scripts"
+    shutil.copytree(package_data.migrations_dir(), scripts)
+    head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
+    (scripts / "versions" / "9999_broken.py").write_text(BROKEN_MIGRATION.replace("HEAD", head))
+    monkeypatch.setattr(migrations, "migrations_dir", lambda: scripts)
+
+    with pytest.raises(migrations.MigrationFailed):
+        AppContext.open(lambda: None, isolated_home)
+
+    assert Vault.exists(isolated_home) and path.exists()
+    assert Vault.open(isolated_home, lambda: None).keys.check == vault.keys.check

@@ -97,6 +97,7 @@ def opened_context(*, migrate: bool = True) -> Iterator[Any]:
 def translated_errors() -> Iterator[None]:
     """Known failures of the lower layers as messages, never as tracebacks."""
     from stock_tracker_desktop.domain.tenant_rules import InvalidTenant
+    from stock_tracker_desktop.package_data import PackageDataMissing
     from stock_tracker_desktop.security.vault import KeystoreError
     from stock_tracker_desktop.services.tenant_import import ImportFileError
     from stock_tracker_desktop.services.tenants import TenantNotFound
@@ -106,7 +107,13 @@ def translated_errors() -> Iterator[None]:
         yield
     except InvalidTenant as exc:
         fail("\n".join(f"error: {p.field}: {p.message}" for p in exc.problems))
-    except (KeystoreError, DatabaseError, TenantNotFound, ImportFileError) as exc:
+    except (
+        KeystoreError,
+        DatabaseError,
+        TenantNotFound,
+        ImportFileError,
+        PackageDataMissing,
+    ) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), 1)

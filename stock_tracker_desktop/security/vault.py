@@ -214,6 +214,13 @@ class Vault:
             )
         return keystore.unwrap_with_passphrase(blob, secret)
 
+    def discard(self) -> None:
+        """Remove this vault's file and its key in the keyring: for a vault just created by a
+        start-up that then failed, so that no half-made installation is left behind."""
+        if self.store == STORE_KEYRING:
+            keystore.keyring_delete(self._account(self._meta, ""))
+        self.meta_path(self.home).unlink(missing_ok=True)
+
     def _save(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_private_file(self.meta_path(self.home), json.dumps(self._meta, indent=2).encode())

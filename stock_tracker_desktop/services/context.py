@@ -7,6 +7,7 @@ order of operations and one set of error messages.
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +15,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from stock_tracker_desktop.config import data_dir
+from stock_tracker_desktop.package_data import migrations_dir
 from stock_tracker_desktop.security.files import ensure_private_dir
 from stock_tracker_desktop.security.vault import PassphraseProvider, Vault
 from stock_tracker_desktop.storage import migrations
 from stock_tracker_desktop.storage.backups import backups_dir
 from stock_tracker_desktop.storage.database import (
     WrongDatabaseKey,
+    database_files,
     database_path,
     open_engine,
 )
@@ -57,19 +60,38 @@ class AppContext:
         file as it was.
         """
         home = home or data_dir()
+        if migrate:
+            migrations_dir()  # a broken install says so before anything is written
+        new_home = not home.exists()
+        new_installation = not Vault.exists(home)
         vault = Vault.open(home, passphrase)
+        try:
+            return cls._open_unlocked(home, vault, passphrase, migrate=migrate)
+        except BaseException:
+            if new_installation:
+                _discard_new_installation(home, vault, remove_home=new_home)
+            raise
+
+    @classmethod
+    def _open_unlocked(
+        cls, home: Path, vault: Vault, passphrase: PassphraseProvider, *, migrate: bool
+    ) -> AppContext:
         ensure_private_dir(home)
         db_path = database_path(home)
         engine = cls._open_engine_finishing_rotation(vault, db_path, passphrase)
         upgrade_backup = None
-        if migrate:
-            upgrade_backup = migrations.upgrade(
-                engine, db_path, vault.keys.database_key, backups_dir(home)
-            )
-            # A run left "running" by a process that died (crash, kill -9) is interrupted, and
-            # the snapshot it was writing goes.
-            SyncRunRepository(engine).mark_interrupted()
-            remove_abandoned_snapshots(engine)
+        try:
+            if migrate:
+                upgrade_backup = migrations.upgrade(
+                    engine, db_path, vault.keys.database_key, backups_dir(home)
+                )
+                # A run left "running" by a process that died (crash, kill -9) is interrupted,
+                # and the snapshot it was writing goes.
+                SyncRunRepository(engine).mark_interrupted()
+                remove_abandoned_snapshots(engine)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(
             home=home,
             vault=vault,
@@ -108,3 +130,13 @@ class AppContext:
         self.engine.dispose()
         self.engine = open_engine(self.db_path, self.vault.keys.database_key)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def _discard_new_installation(home: Path, vault: Vault, *, remove_home: bool) -> None:
+    """Undo what a failed first start created: the database, its side files, the vault (and its
+    key in the keyring), and the data directory itself when this start made it."""
+    for path in database_files(database_path(home)):
+        path.unlink(missing_ok=True)
+    vault.discard()
+    if remove_home:
+        shutil.rmtree(home, ignore_errors=True)

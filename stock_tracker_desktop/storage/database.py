@@ -93,8 +93,13 @@ def open_engine(path: Path, key: str) -> Engine:
     return engine
 
 
+def database_files(path: Path) -> tuple[Path, ...]:
+    """The database file and the side files SQLite keeps beside it in WAL mode."""
+    return (path, *(path.with_name(path.name + suffix) for suffix in _SIDE_FILES))
+
+
 def restrict_database_files(path: Path) -> None:
-    for candidate in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+    for candidate in database_files(path):
         if candidate.exists():
             restrict(candidate)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from stock_tracker_desktop.package_data import PackageDataMissing
 from stock_tracker_desktop.security.keystore import KeystoreError, keyring_status
 from stock_tracker_desktop.security.vault import PassphraseRequired, Vault, WrongPassphrase
 from stock_tracker_desktop.services.context import AppContext
@@ -29,7 +30,7 @@ async def open_context(home: Path) -> AppContext | None:
             except PassphraseRequired:
                 pass  # this vault was created with a passphrase; ask for it below
         return await _open_with_passphrase(home)
-    except (KeystoreError, DatabaseError, MigrationFailed) as exc:
+    except (KeystoreError, DatabaseError, MigrationFailed, PackageDataMissing) as exc:
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             QCoreApplication.translate("Unlock", "Stock Tracker cannot start"),
