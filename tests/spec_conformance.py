@@ -21,9 +21,10 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+# The vendors' files, vendored beside the tests (tests/specs/SOURCES.md says where each came
+# from); STOCK_TRACKER_SPECS_DIR points at a newer set when one is being tried.
 SPEC_DIR = Path(
-    os.environ.get("STOCK_TRACKER_SPECS_DIR")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "specs"
+    os.environ.get("STOCK_TRACKER_SPECS_DIR") or Path(__file__).resolve().parent / "specs"
 )
 # The legacy WB reports file repeats paths of wb-reports.yaml, so it is left out.
 SPEC_FILES: tuple[str, ...] = (
@@ -32,6 +33,8 @@ SPEC_FILES: tuple[str, ...] = (
     "wb-analytics.yaml",
     "wb-reports.yaml",
     "ozon-seller.json",
+    # Ozon operations newer than ozon-seller.json (/v2/product/info/stocks-by-warehouse/fbs).
+    "ozon-seller-2026-09-additions.json",
 )
 HOST = "http://simulator"
 _HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
