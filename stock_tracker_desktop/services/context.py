@@ -60,8 +60,7 @@ class AppContext:
         file as it was.
         """
         home = home or data_dir()
-        if migrate:
-            migrations_dir()  # a broken install says so before anything is written
+        migrations_dir()  # a broken install says so before anything is written
         new_home = not home.exists()
         new_installation = not Vault.exists(home)
         vault = Vault.open(home, passphrase)
