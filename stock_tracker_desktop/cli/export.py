@@ -54,7 +54,7 @@ def _names_and_language(ctx: object, args: argparse.Namespace) -> tuple[list[str
 
 
 def cmd_files(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.exports import NoSnapshot, export_files
+    from stock_tracker_desktop.services.exports import ExportPathError, NoSnapshot, export_files
 
     with opened_context() as ctx, translated_errors():
         names, language = _names_and_language(ctx, args)
@@ -69,6 +69,8 @@ def cmd_files(args: argparse.Namespace) -> int:
             )
         except NoSnapshot as exc:
             fail(str(exc), EXIT_FAILED)
+        except ExportPathError as exc:
+            fail(str(exc))
     print(path)
     return EXIT_OK
 

@@ -3,7 +3,8 @@
 Sheets: the wide layout (one sheet per tenant, named after the tenant; a single tenant's sheet is
 named like the Google worksheet, "Остатки"/"Stock"), then the long form of all tenants (the
 tenant is its first column), then one row of facts per tenant (time, window, threshold, sources).
-Numbers are stored as numbers; days of stock show one decimal.
+Numbers are stored as numbers; days of stock show one decimal. Text is stored as text, also
+when it looks like a formula (``cell_text``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from stock_tracker_desktop.domain.window import MOSCOW
-from stock_tracker_desktop.exporters.table import ExportTable
+from stock_tracker_desktop.exporters.cell_text import looks_like_formula, xlsx_text
+from stock_tracker_desktop.exporters.table import ExportTable, LongValue
 from stock_tracker_desktop.exporters.texts import (
     LONG_COLUMNS,
     Language,
@@ -59,6 +62,23 @@ def _title(wanted: str, taken: set[str]) -> str:
     return title
 
 
+def _cell(sheet: Worksheet, value: LongValue) -> LongValue | Cell:
+    """A value to append; text always as text, formula-like text as a quoted string cell."""
+    if not isinstance(value, str):
+        return value
+    text = xlsx_text(value)
+    if not looks_like_formula(value):
+        return text
+    cell = Cell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
+    cell.quotePrefix = True  # and Excel would, once the cell is edited
+    return cell
+
+
+def _append(sheet: Worksheet, values: Sequence[LongValue]) -> None:
+    sheet.append([_cell(sheet, value) for value in values])
+
+
 def _style_header(sheet: Worksheet, rows: int, columns: int) -> None:
     for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns):
         for cell in row:
@@ -69,7 +89,7 @@ def _style_header(sheet: Worksheet, rows: int, columns: int) -> None:
 
 def _write_wide(sheet: Worksheet, grid: WideGrid) -> None:
     for values in grid.rows:
-        sheet.append(list(values))
+        _append(sheet, values)
     _style_header(sheet, HEADER_ROWS, grid.width)
     for span in grid.spans:
         sheet.merge_cells(start_row=1, start_column=span.start + 1, end_row=1, end_column=span.end)
@@ -91,7 +111,7 @@ def _write_long(sheet: Worksheet, tables: Sequence[ExportTable], language: Langu
     sheet.append(list(headers))
     for table in tables:
         for row in table.long_rows():
-            sheet.append(list(row))
+            _append(sheet, row)
     _style_header(sheet, 1, len(headers))
     for (cell,) in sheet.iter_rows(min_row=2, min_col=_DAYS_COLUMN, max_col=_DAYS_COLUMN):
         cell.number_format = DAYS_FORMAT
@@ -109,7 +129,8 @@ def _write_facts(sheet: Worksheet, tables: Sequence[ExportTable], language: Lang
     headers = fact_headers(language)
     sheet.append(list(headers))
     for table in tables:
-        sheet.append(
+        _append(
+            sheet,
             [
                 table.tenant,
                 table.marketplace.value,
@@ -121,7 +142,7 @@ def _write_facts(sheet: Worksheet, tables: Sequence[ExportTable], language: Lang
                 len(table.products),
                 len(table.warehouses),
                 ", ".join(table.sources),
-            ]
+            ],
         )
     _style_header(sheet, 1, len(headers))
     for i, header in enumerate(headers, start=1):

@@ -14,6 +14,7 @@ key is the tenant's own vault secret unless one is passed in (the agency default
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import os
 import re
@@ -100,6 +101,10 @@ class NoSnapshot(LookupError):
         self.names = tuple(names)
 
 
+class ExportPathError(ValueError):
+    """The export's file cannot be written where the user asked; the message says why."""
+
+
 def load_table(ctx: AppContext, tenant: TenantView) -> ExportTable | None:
     """The tenant's newest snapshot as export rows, or None before its first sync."""
     info = current_snapshot(ctx.engine, tenant.id)
@@ -130,6 +135,49 @@ def _file_name(tables: Sequence[ExportTable], fmt: FileFormat) -> str:
     return f"stock-{slug}-{newest:%Y%m%d-%H%M}.{fmt}"
 
 
+def _first(paths: Sequence[Path], test: Callable[[str], bool]) -> Path | None:
+    # os.path's tests, unlike Path's, answer False instead of raising (a folder we may not read)
+    return next((p for p in paths if test(str(p))), None)
+
+
+def _unwritable(path: Path, exc: OSError) -> str:
+    """Why the export cannot be written to ``path`` and what to do, in one sentence that names
+    the user's path, never the temporary file."""
+    above = sorted(path.parents, key=lambda p: len(p.parts))  # from the root down
+    blocker = _first(above, lambda p: os.path.exists(p) and not os.path.isdir(p))
+    missing = _first(above, lambda p: not os.path.exists(p))
+    if blocker is not None:
+        why, action = f"{blocker} is a file, not a folder", "choose a folder instead"
+    elif os.path.isdir(path):
+        why, action = "a folder of that name is in the way", "remove it or choose another name"
+    elif exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        why, action = "there is no room for the file", "free some space or choose another folder"
+    elif missing is not None:
+        why, action = f"{missing} does not exist and cannot be created", "choose another folder"
+    elif exc.errno == errno.ENOENT:  # the folder is there but takes no files (/proc)
+        why, action = f"{path.parent} takes no new files", "choose a folder you can write to"
+    else:
+        denied = exc.errno in (errno.EACCES, errno.EPERM)
+        why = "permission denied" if denied else (exc.strerror or type(exc).__name__).lower()
+        action = "choose a folder you can write to"
+    return f"cannot write the export to {path}: {why}; {action}"
+
+
+def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a hidden temporary file renamed at the end: the file appears whole or not
+    at all, and a file already there stays as it was until then. Missing folders are created."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            write(partial)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+    except OSError as exc:
+        raise ExportPathError(_unwritable(path, exc)) from exc
+
+
 def export_files(
     ctx: AppContext,
     names: Sequence[str],
@@ -138,11 +186,13 @@ def export_files(
     *,
     excel: bool = False,
     language: Language = "en",
+    into_folder: bool = False,
 ) -> Path:
     """Write the tenants' newest snapshots into one file and return its path.
 
-    ``out`` is the file, or a directory (existing, or given without a suffix) to put a file
-    named after the tenant and the snapshot's time in. The file appears whole or not at all.
+    ``out`` is the file, or a directory (existing, given without a suffix, or any ``out`` with
+    ``into_folder``) to put a file named after the tenant and the snapshot's time in. The file
+    appears whole or not at all; ExportPathError says why it could not be written.
     ``excel`` concerns CSV only (XLSX opens in Excel as it is).
     """
     if fmt not in ("csv", "xlsx"):
@@ -150,17 +200,12 @@ def export_files(
     if not names:
         raise ValueError("no tenant to export")
     tables = load_tables(ctx, names)
-    path = out / _file_name(tables, fmt) if out.is_dir() or not out.suffix else out
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        if fmt == "csv":
-            write_csv(tables, partial, excel=excel, language=language)
-        else:
-            write_xlsx(tables, partial, language=language)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    folder = into_folder or out.is_dir() or not out.suffix
+    path = out / _file_name(tables, fmt) if folder else out
+    if fmt == "csv":
+        _write_whole(path, lambda into: write_csv(tables, into, excel=excel, language=language))
+    else:
+        _write_whole(path, lambda into: write_xlsx(tables, into, language=language))
     return path
 
 
@@ -271,9 +316,17 @@ async def run_configured_exports(
     for fmt in tenant.overrides.get(FORMATS_OVERRIDE) or (["xlsx"] if folder else []):
         try:
             path = await in_db(
-                export_files, ctx, [tenant.name], fmt, Path(str(folder)), language=language
+                export_files,
+                ctx,
+                [tenant.name],
+                fmt,
+                Path(str(folder)),
+                language=language,
+                into_folder=True,
             )
             done.append(str(path))
+        except ExportPathError as exc:  # it names the file
+            failures.append(f"{fmt.upper()}: {exc}")
         except (OSError, ValueError, NoSnapshot) as exc:
             failures.append(f"{fmt.upper()} into {folder}: {exc}")
     if failures:
@@ -283,6 +336,7 @@ async def run_configured_exports(
 
 __all__ = [
     "ExportFailed",
+    "ExportPathError",
     "NoSnapshot",
     "SheetResult",
     "SheetTarget",

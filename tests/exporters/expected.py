@@ -3,8 +3,11 @@ oracle: it shares no code with the exporters)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from stock_tracker_desktop.domain.window import MOSCOW
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.storage.snapshots import (
@@ -31,6 +34,22 @@ def snapshot_of(ctx: AppContext, name: str) -> tuple[SnapshotInfo, list[StockLev
     info = current_snapshot(ctx.engine, TenantService(ctx).get(name).id)
     assert info is not None
     return info, stock_levels(ctx.engine, info.id)
+
+
+def expected_long(ctx: AppContext, names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The long form's rows, typed, for the tenants in ``names`` in that order."""
+    rows = []
+    for name in names:
+        marketplace = TenantService(ctx).get(name).marketplace.value
+        info, levels = snapshot_of(ctx, name)
+        taken = info.taken_at.astimezone(MOSCOW).isoformat(timespec="seconds")
+        for lv in levels:
+            rows.append(
+                (name, marketplace, lv.product_id, lv.vendor_code, lv.name, lv.brand, lv.subject,
+                 lv.warehouse, lv.warehouse_type.value, lv.quantity, lv.in_transit_to_customers,
+                 lv.in_transit_returns, lv.orders, lv.days_of_stock, int(lv.low_stock), taken)
+            )  # fmt: skip
+    return rows
 
 
 def truth(levels: list[StockLevelRow]) -> dict[str, ProductTruth]:

@@ -15,7 +15,7 @@ from stock_tracker_desktop.exporters.texts import long_headers, wide_headers
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.exports import NoSnapshot, export_files
 from tests.exporters.conftest import add_tenant, write_demo_snapshot
-from tests.exporters.expected import snapshot_of, total_days, truth
+from tests.exporters.expected import expected_long, snapshot_of, total_days, truth
 
 ISSUE_HEADER = (
     "tenant,marketplace,product_id,vendor_code,name,brand,subject,warehouse,warehouse_type,stock,"
@@ -27,21 +27,6 @@ def _two_tenants(ctx: AppContext) -> list[str]:
     write_demo_snapshot(ctx, add_tenant(ctx, "Магазин «Ёлка»"), products=30, seed=3)
     write_demo_snapshot(ctx, add_tenant(ctx, "Ozon; shop", Marketplace.OZON), products=12, seed=4)
     return ["Магазин «Ёлка»", "Ozon; shop"]
-
-
-def _expected_long(ctx: AppContext, names: list[str]) -> list[tuple[Any, ...]]:
-    rows = []
-    for name in names:
-        info, levels = snapshot_of(ctx, name)
-        taken = info.taken_at.astimezone(MOSCOW).isoformat(timespec="seconds")
-        marketplace = "wildberries" if name.startswith("Магазин") else "ozon"
-        for lv in levels:
-            rows.append(
-                (name, marketplace, lv.product_id, lv.vendor_code, lv.name, lv.brand, lv.subject,
-                 lv.warehouse, lv.warehouse_type.value, lv.quantity, lv.in_transit_to_customers,
-                 lv.in_transit_returns, lv.orders, lv.days_of_stock, int(lv.low_stock), taken)
-            )  # fmt: skip
-    return rows
 
 
 def _parse_csv_row(row: list[str], decimal: str) -> tuple[Any, ...]:
@@ -65,7 +50,7 @@ def test_csv_round_trip(ctx: AppContext, tmp_path: Path, language: str, excel: b
         assert text.splitlines()[0] == (ISSUE_HEADER.replace(",", ";") if excel else ISSUE_HEADER)
     decimal = "," if excel else "."
     parsed = [_parse_csv_row(row, decimal) for row in rows[1:]]
-    assert parsed == _expected_long(ctx, names)
+    assert parsed == expected_long(ctx, names)
     # days of stock: empty without orders, decimal separator as chosen, never a thousands mark
     assert any(r[13] == "" for r in rows[1:])
     assert all("." not in r[13] for r in rows[1:]) if excel else True
@@ -90,7 +75,7 @@ def test_xlsx_round_trip(ctx: AppContext, tmp_path: Path, language: str) -> None
         tuple("" if v is None and i in text_columns else v for i, v in enumerate(r))
         for r in values[1:]
     ]
-    assert reread == _expected_long(ctx, names)
+    assert reread == expected_long(ctx, names)
     facts = list(book.worksheets[3].iter_rows(values_only=True))
     info, _ = snapshot_of(ctx, names[0])
     assert facts[1][:3] == (names[0], "wildberries", info.taken_at.astimezone(MOSCOW).isoformat())
