@@ -50,7 +50,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _headless(home: object, sim: object) -> int:
-    from stock_tracker_desktop.cli.sync import print_results, run_sync
+    from stock_tracker_desktop.cli.sync import print_report, run_sync
     from stock_tracker_desktop.logs import configure_logging
     from stock_tracker_desktop.services import demo
     from stock_tracker_desktop.services.context import AppContext
@@ -61,11 +61,13 @@ def _headless(home: object, sim: object) -> int:
         configure_logging(ctx.home)
         demo.ensure_demo_tenants(ctx, sim)  # type: ignore[arg-type]
         print(f"demo data directory: {ctx.home}", file=sys.stderr)
-        results = asyncio.run(run_sync(ctx, [t.name for t in demo.DEMO_TENANTS]))
+        report = asyncio.run(run_sync(ctx, [t.name for t in demo.DEMO_TENANTS]))
     finally:
         ctx.close()
-    print_results(results, as_json=False)
-    by_name = {r.tenant: r for r in results}
+    code = print_report(report, as_json=False)
+    if report.interrupted:
+        return code
+    by_name = {line.result.tenant: line.result for line in report.tenants}
     as_intended = all(
         (not by_name[t.name].ok and "token expired" in by_name[t.name].message)
         if t.expected_to_fail

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from stock_tracker_desktop.cli.common import (
@@ -19,7 +20,11 @@ from stock_tracker_desktop.cli.common import (
 
 if TYPE_CHECKING:
     from stock_tracker_desktop.services.context import AppContext
+    from stock_tracker_desktop.services.tenants import TenantService, TenantView
+    from stock_tracker_desktop.storage.sync_runs import RunRecord, SyncRunRepository
     from stock_tracker_desktop.sync.events import SyncEvent, SyncResult
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a program stopped by Ctrl-C
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 class ProgressPrinter:
-    """Progress on stderr: one live line on a terminal, one line per start/finish otherwise."""
+    """Progress on stderr: one live line on a terminal, one line per start/finish otherwise.
+
+    The count is of tenants that finished (whatever their result), out of those chosen.
+    """
 
     def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
         self.total = total
@@ -71,7 +79,11 @@ class ProgressPrinter:
             self.current.pop(event.tenant, None)
             if self.live:
                 self.stream.write("\r\033[K")
-            print(f"{event.tenant}: {event.status.value}", file=self.stream, flush=True)
+            print(
+                f"[{self.done}/{self.total}] {event.tenant}: {event.status.value}",
+                file=self.stream,
+                flush=True,
+            )
         if self.live:
             self._draw()
 
@@ -83,80 +95,180 @@ class ProgressPrinter:
         self.stream.write("\r\033[K" + line[:160])
         self.stream.flush()
 
+    def close(self) -> None:
+        """Clear the live bar, so that the summary on stdout starts on a line of its own."""
+        if self.live:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
-def _result_row(result: SyncResult) -> list[object]:
-    outcome = result.outcome
+
+@dataclass(frozen=True, slots=True)
+class TenantSummary:
+    """One tenant's line of the summary: the engine's result and its run as history has it."""
+
+    result: SyncResult
+    run: RunRecord | None  # None when no run was started (refused, cancelled while queued)
+
+    @property
+    def tenant(self) -> str:
+        return self.run.tenant if self.run else self.result.tenant
+
+    @property
+    def status(self) -> str:
+        return self.result.status.value if self.result.status else "refused"
+
+    @property
+    def problem(self) -> str:
+        return problem(self.run) if self.run else self.result.message
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    tenants: list[TenantSummary]
+    interrupted: bool = False  # Ctrl-C: the runs still going were cancelled
+
+
+def stock_lines(run: RunRecord) -> int | None:
+    """How many product x warehouse lines the run saved, as `stock --tenant` lists them; None
+    when it saved no snapshot. (``run.stock_rows`` counts the marketplace's rows, one per size.)
+
+    The engine's "saving" stage records the number of levels it published.
+    """
+    from stock_tracker_desktop.storage.sync_runs import RunStatus
+
+    if run.status not in (RunStatus.SUCCEEDED, RunStatus.PARTLY_SUCCEEDED):
+        return None
+    return next((stage.rows for stage in run.stages if stage.stage == "saving"), None)
+
+
+def problem(run: RunRecord) -> str:
+    """What went wrong, as "stage (endpoint): message" as far as the run names them."""
+    endpoint = f"({run.error_endpoint})" if run.error_endpoint else ""
+    where = " ".join(part for part in (run.error_stage, endpoint) if part)
+    return f"{where}: {run.error_message}" if where and run.error_message else run.error_message
+
+
+RUN_HEADERS = ["TIME", "PRODUCTS", "STOCK LINES", "ORDERS", "REQUESTS", "429s"]
+
+
+def _run_cells(run: RunRecord | None) -> list[object]:
+    """TIME, PRODUCTS, STOCK LINES, ORDERS, REQUESTS, 429s: the same in `sync` and `history`."""
+    if run is None:
+        return [""] * len(RUN_HEADERS)
     return [
-        result.tenant,
-        result.status.value if result.status else "refused",
-        outcome.products if outcome else "",
-        outcome.stock_rows if outcome else "",
-        outcome.orders if outcome else "",
-        outcome.requests if outcome else "",
-        outcome.rate_limited if outcome else "",
-        f"{sum(s.seconds for s in outcome.stages):.1f}s" if outcome else "",
-        result.message,
+        f"{run.duration:.1f}s" if run.duration is not None else "",
+        run.products,
+        stock_lines(run),
+        run.orders,
+        run.requests,
+        run.rate_limited,
     ]
 
 
-def _result_json(result: SyncResult) -> dict[str, object]:
-    outcome = result.outcome
+def _summary_json(line: TenantSummary) -> dict[str, object]:
+    run = line.run.as_json() if line.run else {}
     return {
-        "tenant": result.tenant,
-        "status": result.status.value if result.status else "refused",
-        "run_id": str(result.run_id) if result.run_id else None,
-        "products": outcome.products if outcome else None,
-        "stock_rows": outcome.stock_rows if outcome else None,
-        "orders": outcome.orders if outcome else None,
-        "requests": outcome.requests if outcome else None,
-        "rate_limited": outcome.rate_limited if outcome else None,
-        "message": result.message,
+        "tenant": line.tenant,
+        "status": line.status,
+        "run_id": run.get("id"),
+        "duration_seconds": run.get("duration_seconds"),
+        "products": run.get("products"),
+        "stock_lines": stock_lines(line.run) if line.run else None,
+        "stock_rows": run.get("stock_rows"),
+        "orders": run.get("orders"),
+        "requests": run.get("requests"),
+        "rate_limited": run.get("rate_limited"),
+        "message": line.problem,
     }
+
+
+def _chosen(tenants: TenantService, names: list[str] | None) -> list[TenantView]:
+    """The tenants to sync: the named ones, or every enabled one (archived ones are not listed)."""
+    if names is None:
+        return [t for t in tenants.list() if t.enabled]
+    return [tenants.get(name) for name in names]
 
 
 async def run_sync(
     ctx: AppContext, names: list[str] | None, *, trigger_name: str = "cli"
-) -> list[SyncResult]:
-    """Sync tenants with a progress printer on stderr; cancel cleanly on Ctrl+C."""
+) -> SyncReport:
+    """Sync tenants with a progress printer on stderr; on Ctrl-C cancel what still runs, wait
+    until every run is recorded, and report it all as interrupted."""
     from stock_tracker_desktop.storage.sync_runs import Trigger
     from stock_tracker_desktop.sync.engine import SyncEngine
 
     engine = SyncEngine(ctx)
     try:
-        total = len(names) if names else len(await engine.in_db(engine.tenants.list))
-        engine.subscribe(ProgressPrinter(total))
-        return await engine.sync(names, Trigger(trigger_name))
+        tenants = await engine.in_db(_chosen, engine.tenants, names)
+        progress = ProgressPrinter(len(tenants))
+        engine.subscribe(progress)
+        tasks = [engine.start(tenant, Trigger(trigger_name)) for tenant in tenants]
+        interrupted = False
+        try:
+            await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            # asyncio.run turns the first Ctrl-C into this cancel; gather passed it on to the
+            # runs, and each records how it ended before it returns. The cancel ends here, so
+            # the awaits below run as in a task never cancelled.
+            interrupted = True
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        progress.close()
+        results = [task.result() for task in tasks]
+        runs = await engine.in_db(_records, engine.runs, results)
     finally:
         await engine.aclose()
+    return SyncReport(
+        [TenantSummary(r, run) for r, run in zip(results, runs, strict=True)], interrupted
+    )
 
 
-def print_results(results: list[SyncResult], *, as_json: bool) -> int:
+def _records(runs: SyncRunRepository, results: list[SyncResult]) -> list[RunRecord | None]:
+    return [runs.get(r.run_id) if r.run_id else None for r in results]
+
+
+def print_report(report: SyncReport, *, as_json: bool) -> int:
+    """The summary on stdout (and, after Ctrl-C, who finished and who was cancelled on stderr);
+    returns the exit code."""
     if as_json:
-        print_json([_result_json(r) for r in results])
+        print_json([_summary_json(line) for line in report.tenants])
     else:
         print_table(
+            ["TENANT", "STATUS", *RUN_HEADERS, "PROBLEM"],
             [
-                "TENANT",
-                "STATUS",
-                "PRODUCTS",
-                "STOCK ROWS",
-                "ORDERS",
-                "REQUESTS",
-                "429s",
-                "TIME",
-                "PROBLEM",
+                [line.tenant, line.status, *_run_cells(line.run), line.problem]
+                for line in report.tenants
             ],
-            [_result_row(r) for r in results],
         )
-    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+    if report.interrupted:
+        print(_interrupted_note(report), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK if all(line.result.ok for line in report.tenants) else EXIT_FAILED
+
+
+def _interrupted_note(report: SyncReport) -> str:
+    from stock_tracker_desktop.storage.sync_runs import RunStatus
+
+    cancelled = [t.tenant for t in report.tenants if t.result.status is RunStatus.CANCELLED]
+    finished = [
+        f"{t.tenant} ({t.status})"
+        for t in report.tenants
+        if t.result.status is not RunStatus.CANCELLED
+    ]
+    return (
+        f"interrupted: finished {', '.join(finished) or 'none'}; "
+        f"cancelled {', '.join(cancelled) or 'none'} (their previous snapshots were kept)"
+    )
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     with opened_context() as ctx, translated_errors():
-        results = asyncio.run(run_sync(ctx, None if args.all else args.tenant))
-    if not results:
+        report = asyncio.run(run_sync(ctx, None if args.all else args.tenant))
+    if not report.tenants and not report.interrupted:
         print("no enabled tenants to sync", file=sys.stderr)
-    return print_results(results, as_json=args.json)
+    return print_report(report, as_json=args.json)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -170,43 +282,18 @@ def cmd_history(args: argparse.Namespace) -> int:
             tenant_id=tenant_id, status=status, limit=args.limit
         )
     if args.json:
-        print_json([run.as_json() for run in runs])
+        print_json([{**run.as_json(), "stock_lines": stock_lines(run)} for run in runs])
         return EXIT_OK
     print_table(
-        [
-            "STARTED",
-            "TENANT",
-            "TRIGGER",
-            "STATUS",
-            "TIME",
-            "PRODUCTS",
-            "STOCK ROWS",
-            "ORDERS",
-            "REQUESTS",
-            "429s",
-            "PROBLEM",
-        ],
+        ["STARTED", "TENANT", "TRIGGER", "STATUS", *RUN_HEADERS, "PROBLEM"],
         [
             [
                 f"{run.started_at.astimezone():%Y-%m-%d %H:%M}",
                 run.tenant,
                 run.trigger.value,
                 run.status.value,
-                f"{run.duration:.1f}s" if run.duration is not None else "",
-                run.products,
-                run.stock_rows,
-                run.orders,
-                run.requests,
-                run.rate_limited,
-                " ".join(
-                    part
-                    for part in (
-                        f"{run.error_stage}:" if run.error_stage else "",
-                        run.error_endpoint,
-                        run.error_message,
-                    )
-                    if part
-                ),
+                *_run_cells(run),
+                problem(run),
             ]
             for run in runs
         ],

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
+import queue
+import re
 import signal
 import subprocess
-import sys
+import threading
 import time
 from pathlib import Path
 
-from stock_tracker_desktop.simulator import RunningSimulator
-from tests.support.cli import REPO_ROOT, cli_json, run_cli
+from stock_tracker_desktop.simulator import Fault, RunningSimulator
+from tests.support.cli import cli_json, run_cli, start_cli
 
 
 def _sim_env(sim: RunningSimulator) -> dict[str, str]:
@@ -81,6 +82,125 @@ def test_sync_history_and_stock(sim: RunningSimulator) -> None:
     assert "no snapshot yet" in none.stderr
 
 
+def _table(stdout: str) -> list[dict[str, str]]:
+    """The rows of a table the CLI printed, by header: a column starts where its header does."""
+    header, *lines = stdout.splitlines()
+    columns = [(m.group(), m.start()) for m in re.finditer(r"\S+(?: \S+)*", header)]
+    ends = [start for _, start in columns[1:]] + [None]
+    return [
+        {name: line[start:end].strip() for (name, start), end in zip(columns, ends, strict=True)}
+        for line in lines
+    ]
+
+
+def test_summary_stock_lines_are_the_rows_stock_lists(sim: RunningSimulator) -> None:
+    env = _add_tenants(sim)
+    synced = run_cli("sync", "--all", "--json", env=env)
+    summary = {row["tenant"]: row for row in json.loads(synced.stdout)}
+    for name in ("Good", "Oz"):
+        rows = cli_json("stock", "--tenant", name, env=env)["rows"]
+        assert summary[name]["stock_lines"] == len(rows) > 0
+    assert summary["Old"]["stock_lines"] is None  # failed: it saved no snapshot
+    table = {row["TENANT"]: row for row in _table(run_cli("sync", "--all", env=env).stdout)}
+    for name in ("Good", "Oz"):
+        listed = _table(run_cli("stock", "--tenant", name, env=env).stdout)
+        assert table[name]["STOCK LINES"] == str(len(listed))
+    assert table["Old"]["STOCK LINES"] == ""
+
+
+def test_summary_time_is_the_time_history_shows(sim: RunningSimulator) -> None:
+    env = _add_tenants(sim)
+    summary = json.loads(run_cli("sync", "--all", "--json", env=env).stdout)
+    history = {run["id"]: run for run in cli_json("history", env=env)}
+    for row in summary:
+        assert row["duration_seconds"] == history[row["run_id"]]["duration_seconds"] > 0
+    table = {row["TENANT"]: row["TIME"] for row in _table(run_cli("sync", "--all", env=env).stdout)}
+    # History is newest first: a tenant's first row there is the run the table reported.
+    shown: dict[str, str] = {}
+    for row in _table(run_cli("history", env=env).stdout):
+        shown.setdefault(row["TENANT"], row["TIME"])
+    assert table == shown
+    newest = {run["tenant"]: run for run in reversed(cli_json("history", env=env))}
+    assert table == {name: f"{run['duration_seconds']:.1f}s" for name, run in newest.items()}
+
+
+def test_an_ozon_tenant_is_named_as_history_and_the_tenant_list_name_it(
+    sim: RunningSimulator,
+) -> None:
+    env = _add_tenants(sim)
+    client_id = sim.world.sellers[2].ozon_client_id
+    synced = run_cli("sync", "--tenant", "Oz", env=env)
+    assert synced.returncode == 0, synced.stderr
+    [row] = _table(synced.stdout)
+    [run] = _table(run_cli("history", env=env).stdout)
+    listed = [t["NAME"] for t in _table(run_cli("tenants", "list", env=env).stdout)]
+    assert row["TENANT"] == run["TENANT"] == "Oz"
+    assert "Oz" in listed
+    assert client_id not in synced.stdout
+    [as_json] = json.loads(run_cli("sync", "--tenant", "Oz", "--json", env=env).stdout)
+    assert as_json["tenant"] == "Oz"
+    assert client_id not in json.dumps(as_json)
+
+
+def test_progress_counts_the_tenants_that_finished(sim: RunningSimulator) -> None:
+    env = _add_tenants(sim)
+    assert run_cli("tenants", "edit", "Old", "--disable", env=env).returncode == 0
+    result = run_cli("sync", "--all", env=env)
+    assert result.returncode == 0, result.stderr
+    finished = [line for line in result.stderr.splitlines() if not line.endswith(": started")]
+    # In the order they end; the disabled tenant is not synced, so not counted either.
+    assert [line.split(" ", 1)[0] for line in finished] == ["[1/2]", "[2/2]"]
+    assert sorted(line.split(" ", 1)[1] for line in finished) == [
+        "Good: succeeded",
+        "Oz: succeeded",
+    ]
+
+
+def test_ctrl_c_during_sync_all_reports_and_records_the_cancel(sim: RunningSimulator) -> None:
+    env = _add_tenants(sim)
+    oz = sim.world.sellers[2]
+    # The Ozon tenant hangs in its product list; the other two end quickly (one fails).
+    sim.world.faults.add(
+        Fault(kind="slow", path_prefix="/v3/product/list", seller_id=oz.seller_id, delay=50)
+    )
+    process = start_cli(
+        "sync",
+        "--all",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A shell starts background jobs with SIGINT ignored; Ctrl-C needs its default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    stderr: list[str] = []
+    assert process.stderr is not None and process.stdout is not None
+    reader = threading.Thread(
+        target=lambda: [(stderr.append(x), lines.put(x)) for x in process.stderr], daemon=True
+    )
+    reader.start()
+    try:
+        ended: set[str] = set()
+        while not {"Good: succeeded", "Old: failed"} <= ended:
+            ended.add(lines.get(timeout=30).split("] ", 1)[-1].strip())
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stdout = process.stdout.read()
+        assert process.wait(timeout=20) == 130
+        reader.join(timeout=10)
+    finally:
+        process.kill()
+    assert time.monotonic() - started < 10  # the cancel did not wait for the slow answer
+    err = "".join(stderr)
+    assert "Traceback" not in err
+    assert "interrupted: finished Good (succeeded), Old (failed); cancelled Oz" in err
+    summary = {row["TENANT"]: row["STATUS"] for row in _table(stdout)}
+    assert summary == {"Good": "succeeded", "Old": "failed", "Oz": "cancelled"}
+    runs = cli_json("history", env=env)
+    assert {run["tenant"]: run["status"] for run in runs} == summary
+    assert "running" not in {run["status"] for run in runs}
+
+
 def test_sync_needs_a_choice() -> None:
     result = run_cli("sync")
     assert result.returncode == 2
@@ -110,12 +230,7 @@ def test_daemon_runs_catch_up_and_stops_cleanly(sim: RunningSimulator, isolated_
     with ctx.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE sync_runs SET started_at = '2026-01-01T00:00:00.000000+00:00'")
     ctx.close()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stock_tracker_desktop", "daemon"],
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), **env},
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cli("daemon", env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 40
         while True:
