@@ -95,6 +95,9 @@ class ConnectionReport:
     missing: tuple[str, ...] = ()
     expires_at: datetime | None = None
     problems: tuple[str, ...] = field(default=())
+    # What the marketplace said when it refused the credential itself (HTTP 401/403 on a call
+    # that any valid credential may make); "" when it let the credential in.
+    refused: str = ""
 
     @property
     def ok(self) -> bool:

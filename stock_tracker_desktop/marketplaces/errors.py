@@ -42,3 +42,8 @@ class MalformedResponse(MarketplaceError):
 
 class RequestRejected(MarketplaceError):
     """A 4xx other than 401/403/404/429: the request itself was refused."""
+
+
+class Redirected(MarketplaceError):
+    """The marketplace answered 3xx. Never followed (credentials must not travel to another
+    host) and never retried; its body is not the answer."""

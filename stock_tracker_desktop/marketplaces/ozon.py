@@ -9,9 +9,9 @@ first, it reads the product list itself before the postings.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -30,10 +30,10 @@ from stock_tracker_desktop.domain.window import OrderWindow
 from stock_tracker_desktop.marketplaces import ozon_api as api
 from stock_tracker_desktop.marketplaces.base import ProgressCallback, RequestStats
 from stock_tracker_desktop.marketplaces.endpoints import Endpoint
-from stock_tracker_desktop.marketplaces.errors import MarketplaceError
+from stock_tracker_desktop.marketplaces.errors import AuthError, MarketplaceError
 from stock_tracker_desktop.marketplaces.ozon_models import (
     FboStockList,
-    FbsStockList,
+    FbsStockPage,
     OzonSellerInfo,
     Posting,
     PostingPage,
@@ -57,7 +57,17 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-A = TypeVar("A")  # an answer model
+class _CursorPage(Protocol):
+    """An answer of a listing paged by ``cursor`` while ``has_next``."""
+
+    @property
+    def has_next(self) -> bool: ...
+
+    @property
+    def cursor(self) -> str: ...
+
+
+P = TypeVar("P", bound=_CursorPage)
 
 
 def _ozon_time(moment: datetime) -> str:
@@ -180,46 +190,48 @@ class OzonClient:
     async def stock(self, products: Sequence[Product]) -> AsyncIterator[list[StockRow]]:
         self._remember(products)
         skus = [size.size_id for product in products for size in product.sizes]
-        fbs = self._stock_pages(
-            api.FBS_STOCK, FbsStockList, "sku", api.FBS_STOCK_CHUNK, skus, self._fbs_rows
-        )
-        async for page in fbs:
+        async for page in self._fbs_stock(skus):
             yield page
-        fbo = self._stock_pages(
-            api.FBO_STOCK, FboStockList, "skus", api.FBO_STOCK_CHUNK, skus, self._fbo_rows
-        )
-        async for page in fbo:
+        async for page in self._fbo_stock(skus):
             yield page
 
-    async def _stock_pages(
-        self,
-        endpoint: Endpoint,
-        shape: type[A],
-        field: str,
-        chunk_size: int,
-        skus: Sequence[str],
-        rows_of: Callable[[A], list[StockRow]],
-    ) -> AsyncIterator[list[StockRow]]:
+    async def _fbs_stock(self, skus: Sequence[str]) -> AsyncIterator[list[StockRow]]:
+        stage = f"stock:{api.FBS_STOCK.path}"
+        pages = rows = 0
+        for chunk in chunks(skus, api.FBS_STOCK_CHUNK):
+            base = {"sku": list(chunk), "limit": api.FBS_STOCK_PAGE}
+            async for answer in self._cursor_pages(api.FBS_STOCK, FbsStockPage, base):
+                page = await asyncio.to_thread(self._fbs_rows, answer)  # large pages: off the loop
+                pages += 1
+                rows += len(page)
+                self._progress(stage, pages, rows)
+                if page:
+                    yield page
+
+    async def _fbo_stock(self, skus: Sequence[str]) -> AsyncIterator[list[StockRow]]:
+        stage = f"stock:{api.FBO_STOCK.path}"
         rows = 0
-        for pages, chunk in enumerate(chunks(skus, chunk_size), start=1):
-            answer = await self._transport.call(endpoint, shape, json_body={field: list(chunk)})
-            page = await asyncio.to_thread(rows_of, answer)  # large pages: off the event loop
+        for pages, chunk in enumerate(chunks(skus, api.FBO_STOCK_CHUNK), start=1):
+            answer = await self._transport.call(
+                api.FBO_STOCK, FboStockList, json_body={"skus": list(chunk)}
+            )
+            page = await asyncio.to_thread(self._fbo_rows, answer)
             rows += len(page)
-            self._progress(f"stock:{endpoint.path}", pages, rows)
+            self._progress(stage, pages, rows)
             if page:
                 yield page
 
     @staticmethod
-    def _fbs_rows(answer: FbsStockList) -> list[StockRow]:
+    def _fbs_rows(answer: FbsStockPage) -> list[StockRow]:
         return [
             StockRow(
                 product_id=str(row.product_id),
                 size_id=str(row.sku),
                 warehouse=row.warehouse_name,
                 warehouse_type=WarehouseType.FBS,
-                quantity=row.present - row.reserved,
+                quantity=row.free_stock,
             )
-            for row in answer.result
+            for row in answer.products
         ]
 
     def _fbo_rows(self, answer: FboStockList) -> list[StockRow]:
@@ -257,12 +269,9 @@ class OzonClient:
             "sort_dir": "ASC",
             "with": {"analytics_data": kind is WarehouseType.FBO},
         }
-        cursor = ""
         pages = rows = 0
         stage = f"orders:{kind.value.lower()}"
-        while True:
-            body = {**base, "cursor": cursor} if cursor else base
-            page = await self._transport.call(endpoint, PostingPage, json_body=body)
+        async for page in self._cursor_pages(endpoint, PostingPage, base):
             lines = [
                 line
                 for posting in page.postings
@@ -274,7 +283,17 @@ class OzonClient:
             self._progress(stage, pages, rows)
             if lines:
                 yield lines
-            # A page may hold fewer postings than the limit while more follow: only has_next ends.
+
+    async def _cursor_pages(
+        self, endpoint: Endpoint, shape: type[P], base: dict[str, Any]
+    ) -> AsyncIterator[P]:
+        """Every page of a cursor listing. Only ``has_next`` ends it: a page may hold fewer
+        items than the limit, or none at all, while more follow."""
+        cursor = ""
+        while True:
+            body = {**base, "cursor": cursor} if cursor else base
+            page = await self._transport.call(endpoint, shape, json_body=body)
+            yield page
             if not page.has_next:
                 return
             if not page.cursor or page.cursor == cursor:
@@ -304,6 +323,8 @@ class OzonClient:
         ``/v1/seller/info`` when the key may read it."""
         try:
             roles = await self._transport.call(api.ROLES, Roles, json_body={})
+        except AuthError as exc:
+            return ConnectionReport(seller=None, problems=(str(exc),), refused=str(exc))
         except MarketplaceError as exc:
             return ConnectionReport(seller=None, problems=(str(exc),))
         problems: list[str] = []

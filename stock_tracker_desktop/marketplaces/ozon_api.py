@@ -1,7 +1,8 @@
 """Every Ozon Seller API path and limit the app relies on, in one place.
 
-All paths are in /work/shared/specs/ozon-seller.json (spec 2.1, English). Ozon retires versions
-often: moving to a new one is a change of one line here. The spec states a single limit for these
+The paths are in the specs vendored in tests/specs/: ozon-seller.json (spec 2.1, English) and,
+for FBS stock by warehouse, ozon-seller-2026-09-additions.json. Ozon retires versions often:
+moving to a new one is a change of one line here. The spec states a single limit for these
 methods, 50 requests per second per Client-Id.
 """
 
@@ -21,7 +22,8 @@ def _post(path: str) -> Endpoint:
 
 PRODUCT_LIST = _post("/v3/product/list")
 PRODUCT_INFO = _post("/v3/product/info/list")
-FBS_STOCK = _post("/v1/product/info/stocks-by-warehouse/fbs")
+# v1 was switched off on 2026-04-07.
+FBS_STOCK = _post("/v2/product/info/stocks-by-warehouse/fbs")
 FBO_STOCK = _post("/v1/analytics/stocks")
 FBO_POSTINGS = _post("/v3/posting/fbo/list")
 FBS_POSTINGS = _post("/v4/posting/fbs/list")
@@ -30,7 +32,8 @@ SELLER_INFO = _post("/v1/seller/info")
 
 PRODUCT_LIST_PAGE = 1000
 PRODUCT_INFO_CHUNK = 1000
-FBS_STOCK_CHUNK = 500  # the spec sets no maximum; stay well inside what the cabinet allows
+FBS_STOCK_CHUNK = 1000  # SKUs per request, the spec's maximum
+FBS_STOCK_PAGE = 1000  # rows per page asked for, the spec's maximum (a page may hold fewer)
 FBO_STOCK_CHUNK = 100
 POSTINGS_PAGE = 100
 CANCELLED = "cancelled"

@@ -1,4 +1,4 @@
-"""The parts of Ozon answers the client reads (field names as in ozon-seller.json)."""
+"""The parts of Ozon answers the client reads (field names as in tests/specs/ozon-seller*.json)."""
 
 from __future__ import annotations
 
@@ -49,13 +49,14 @@ class FbsStock:
     sku: int
     product_id: int
     warehouse_name: str
-    present: int
-    reserved: int
+    free_stock: int  # available for sale: present minus reserved
 
 
 @answer
-class FbsStockList:
-    result: tuple[FbsStock, ...]
+class FbsStockPage:
+    products: tuple[FbsStock, ...]
+    has_next: bool
+    cursor: str = ""
 
 
 @answer

@@ -35,3 +35,9 @@ class RetryPolicy:
         """Delay before attempt ``failures + 1``: half to all of the exponential step."""
         step = min(self.max_delay, self.base_delay * 2 ** (failures - 1))
         return _JITTER.uniform(step / 2, step)
+
+    @staticmethod
+    def rate_limit_wait(floor: float) -> float:
+        """Wait after a 429 that says nothing about when to come back: ``floor`` to a quarter
+        more, never less, so that sellers refused together do not return together."""
+        return _JITTER.uniform(floor, floor * 1.25)

@@ -27,6 +27,7 @@ from stock_tracker_desktop.marketplaces.errors import (
     MarketplaceError,
     NetworkError,
     RateLimitExhausted,
+    Redirected,
     RequestRejected,
     ServerError,
 )
@@ -42,6 +43,10 @@ from stock_tracker_desktop.marketplaces.retry import RetryPolicy
 USER_AGENT = f"StockTrackerDesktop/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 RETRY_HEADERS = ("X-Ratelimit-Retry", "Retry-After")
+# A 429 without advice (Ozon never gives any) waits at least this long, scaled by the time
+# factor: Ozon's limits are per second, so a token earned back at the refill interval (20 ms)
+# is not yet spendable; only the next second is sure to have room.
+UNADVISED_429_WAIT = 1.0
 REMAINING_HEADER = "X-Ratelimit-Remaining"
 _PROBLEM_KEYS = ("detail", "title", "message", "errorText", "errors")
 
@@ -260,6 +265,8 @@ class ApiTransport:
             raise
         bucket.answered(reservation, _remaining(response))
         status = response.status_code
+        if 300 <= status < 400:
+            raise self._redirected(endpoint, response)
         if status == 429:
             wait = self._retry_after(response, bucket)
             bucket.hold(wait)
@@ -314,8 +321,23 @@ class ApiTransport:
             seconds = _seconds(response.headers.get(header))
             if seconds is not None:
                 return max(0.0, seconds)
-        # No advice given: one refill interval is what the bucket would earn next.
-        return bucket.limit.refill_interval
+        floor = max(UNADVISED_429_WAIT * self._time_factor, bucket.limit.refill_interval)
+        return self._retry.rate_limit_wait(floor)
+
+    def _redirected(self, endpoint: Endpoint, response: httpx.Response) -> Redirected:
+        """A 3xx is never followed (the credential's headers would go along) nor retried, and
+        its body is not the answer, whatever it holds."""
+        location = response.headers.get("Location", "").strip()
+        if location:
+            host = response.request.url.join(location).host
+            message = f"the marketplace answered with a redirect to {host}"
+        else:
+            message = f"the marketplace answered with a redirect (HTTP {response.status_code})"
+        return Redirected(
+            redact(message, self._credential.secrets),
+            endpoint=endpoint.label,
+            status=response.status_code,
+        )
 
     def _client_error(self, endpoint: Endpoint, status: int, body: bytes) -> MarketplaceError:
         secrets = self._credential.secrets

@@ -26,6 +26,10 @@ class SimulatorConfig:
     orders_days: int = 30
     now: datetime | None = None
     orders_row_cap: int = 80_000
+    # How many of the requested SKUs one page of /v2/product/info/stocks-by-warehouse/fbs covers
+    # at most: like the live API, pages end at the server's own boundaries, so a page may hold
+    # fewer rows than the limit asked for, or none, while has_next is true.
+    ozon_fbs_page_skus: int = 100
     limit_overrides: Mapping[str, LimitSpec] = field(default_factory=dict)
     # Real seconds (before time_factor) a warehouse_remains task stays "new", then "processing".
     report_new_seconds: float = 2.0
@@ -36,7 +40,9 @@ class SimulatorConfig:
     def __post_init__(self) -> None:
         if self.time_factor <= 0:
             raise ValueError("time_factor must be positive")
-        if self.sellers < 1 or self.products < 1 or self.orders_days < 1:
-            raise ValueError("sellers, products and orders_days must be at least 1")
+        if min(self.sellers, self.products, self.orders_days, self.ozon_fbs_page_skus) < 1:
+            raise ValueError(
+                "sellers, products, orders_days and ozon_fbs_page_skus must be at least 1"
+            )
         if self.now is not None and self.now.tzinfo is None:
             raise ValueError("now must be timezone-aware")

@@ -2,6 +2,7 @@
 
 Stock keys are exactly the (product, warehouse, type) groups the marketplace returns rows for;
 the simulator never returns an all-zero row, except Ozon FBS rows whose whole stock is reserved.
+Ozon FBS stock is ``free_stock`` (available for sale: present minus reserved), never ``present``.
 Ozon products: ``brand`` and ``subject`` are "" because /v3/product/info/list carries neither
 (they need /v4/product/info/attributes and the category tree, which a stock sync does not call).
 """
@@ -144,7 +145,7 @@ def ozon_expected(data: OzonSellerData, window: OrderWindow) -> ExpectedFigures:
         _add(stock, key, (row.available, 0, row.returns))
     for row in data.fbs_stock:
         key = (str(row.product.product_id), row.warehouse.name, WarehouseType.FBS)
-        _add(stock, key, (row.present - row.reserved, 0, 0))
+        _add(stock, key, (row.free_stock, 0, 0))
     orders: dict[OrderKey, int] = defaultdict(int)
     for postings in data.postings.values():
         for posting in postings:

@@ -1,7 +1,8 @@
 """The steps every marketplace call goes through: authenticate, rate limit, handle, account.
 
-Each marketplace module supplies an ``Authenticator`` and its ``too_many`` answer; the guard
-wraps a handler into a starlette endpoint.
+Each marketplace module supplies an ``Authenticator`` and its ``too_many`` answer (with the
+headers that marketplace sends on a 429, if any); the guard wraps a handler into a starlette
+endpoint.
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ class Call:
 Handler = Callable[[Call], Awaitable[Response]]
 # Returns the seller, or the error answer to send instead.
 Authenticator = Callable[[Request, World], SellerAccount | Response]
+# The 429 answer, headers included.
 TooMany = Callable[[Decision], Response]
 
 
 def rate_headers(decision: Decision) -> dict[str, str]:
+    """WB's advice on a 429 (Ozon gives none)."""
     return {
         "X-Ratelimit-Retry": format_seconds(decision.retry_after),
         "X-Ratelimit-Limit": str(decision.limit),
@@ -64,9 +67,7 @@ def guarded(
         decision = bucket.take()
         world.stats.record(seller.seller_id, group, throttled=not decision.allowed)
         if not decision.allowed:
-            answer = too_many(decision)
-            answer.headers.update(rate_headers(decision))
-            return answer
+            return too_many(decision)
         response = await handler(Call(request, world, seller, await request.body()))
         if 400 <= response.status_code < 500 and spec.penalty_4xx > 1:
             bucket.charge(spec.penalty_4xx - 1)

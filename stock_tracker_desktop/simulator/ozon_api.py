@@ -3,8 +3,10 @@
 Ozon and WB paths never collide, so the same app serves both marketplaces.
 Postings are filtered on ``in_process_at`` by ``filter.since``/``filter.to``; their pages end at
 internal shard boundaries, so a page may hold fewer than ``limit`` postings while ``has_next``
-is true, as the real API does. Cursors are opaque strings; an exhausted listing answers
-``cursor: ""``.
+is true, as the real API does; FBS stock pages (/v2/product/info/stocks-by-warehouse/fbs) do
+the same, down to empty pages with more to come. Cursors are opaque strings; an exhausted
+listing answers ``cursor: ""``. Product and stock lists carry no ``total`` (Ozon drops it on
+2026-11-23), and the switched-off v1 FBS stock method answers 404.
 """
 
 from __future__ import annotations
@@ -20,20 +22,22 @@ from starlette.routing import Route
 
 from stock_tracker_desktop.simulator.guard import Call, Handler, guarded
 from stock_tracker_desktop.simulator.limits import Decision
-from stock_tracker_desktop.simulator.ozon_data import OzonProduct, posting_json
+from stock_tracker_desktop.simulator.ozon_data import OzonFbsStock, OzonProduct, posting_json
 from stock_tracker_desktop.simulator.responses import json_response, ozon_error
 from stock_tracker_desktop.simulator.timefmt import parse_rfc3339, utc_z
 from stock_tracker_desktop.simulator.world import SellerAccount, World
 
 INVALID_ARGUMENT = 3
+NOT_FOUND = 5
 PERMISSION_DENIED = 7
+RESOURCE_EXHAUSTED = 8
 POSTINGS_SHARD = 60
 MAX_PERIOD = timedelta(days=365)
 OZON_ROLE_METHODS = (
     "/v3/product/list",
     "/v3/product/info/list",
     "/v4/product/info/stocks",
-    "/v1/product/info/stocks-by-warehouse/fbs",
+    "/v2/product/info/stocks-by-warehouse/fbs",
     "/v1/analytics/stocks",
     "/v3/posting/fbo/list",
     "/v4/posting/fbs/list",
@@ -57,7 +61,8 @@ def _authenticate(request: Request, world: World) -> SellerAccount | Response:
 
 
 def _too_many(decision: Decision) -> Response:
-    return ozon_error(429, 8, "You have reached request rate limit per second")
+    # As the live API: no Retry-After, no X-Ratelimit-* headers. Ozon's limits are per second.
+    return ozon_error(429, RESOURCE_EXHAUSTED, "You have reached request rate limit per second")
 
 
 def _encode_cursor(offset: int) -> str:
@@ -152,13 +157,8 @@ def product_list(call: Call, body: dict) -> dict:
         }
         for p in page
     ]
-    return {
-        "result": {
-            "items": items,
-            "total": len(products),
-            "last_id": str(page[-1].product_id) if page else "",
-        }
-    }
+    # No `total`: Ozon drops it from this answer on 2026-11-23.
+    return {"result": {"items": items, "last_id": str(page[-1].product_id) if page else ""}}
 
 
 def product_info_list(call: Call, body: dict) -> dict:
@@ -264,39 +264,69 @@ def product_stocks(call: Call, body: dict) -> dict:
             {"offer_id": product.offer_id, "product_id": product.product_id, "stocks": stocks}
         )
     more = start + limit < len(products)
+    # No `total`: Ozon drops it from this answer on 2026-11-23.
+    return {"items": items, "cursor": _encode_cursor(start + limit) if more else ""}
+
+
+def _fbs_products(call: Call, body: dict) -> list[OzonProduct]:
+    """The products a /v2/product/info/stocks-by-warehouse/fbs request names, in its order."""
+    data = call.seller.ozon
+    skus, offer_ids = _ids(body.get("sku")), _ids(body.get("offer_id"))
+    if bool(skus) == bool(offer_ids):
+        raise BadRequest("pass either sku or offer_id")
+    if max(len(skus), len(offer_ids)) > 1000:
+        raise BadRequest("at most 1000 identifiers")
+    if skus:
+        return [data.by_sku[int(s)] for s in skus if s.isdigit() and int(s) in data.by_sku]
+    return [data.by_offer[o] for o in offer_ids if o in data.by_offer]
+
+
+def _fbs_row(row: OzonFbsStock) -> dict:
     return {
-        "items": items,
-        "total": len(products),
-        "cursor": _encode_cursor(start + limit) if more else "",
+        "sku": row.product.sku,
+        "offer_id": row.product.offer_id,
+        "product_id": row.product.product_id,
+        "present": row.present,
+        "reserved": row.reserved,
+        "free_stock": row.free_stock,
+        "warehouse_id": row.warehouse.id,
+        "warehouse_name": row.warehouse.name,
     }
 
 
 def stocks_by_warehouse_fbs(call: Call, body: dict) -> dict:
+    """Rows of the named SKUs, paged by cursor over (SKU, row) positions.
+
+    A page takes at most ``limit`` positions and ends where the SKUs of one server page end
+    (``config.ozon_fbs_page_skus``). A SKU without FBS stock takes a position and gives no row,
+    so a page can be short, or empty, with ``has_next`` true.
+    """
+    limit = _limit(body, 1000)
     data = call.seller.ozon
-    skus, offer_ids = _ids(body.get("sku")), _ids(body.get("offer_id"))
-    if not skus and not offer_ids:
-        raise BadRequest("sku or offer_id is required")
-    if len(skus) > 500 or len(offer_ids) > 500:
-        raise BadRequest("at most 500 identifiers")
-    if skus:
-        products = [data.by_sku[int(s)] for s in skus if s.isdigit() and int(s) in data.by_sku]
-    else:
-        products = [data.by_offer[o] for o in offer_ids if o in data.by_offer]
+    positions = [
+        (index, row)
+        for index, product in enumerate(_fbs_products(call, body))
+        for row in data.fbs_by_sku.get(product.sku) or [None]
+    ]
+    start = _decode_cursor(body.get("cursor"))
+    if start > len(positions):
+        raise BadRequest("invalid cursor")
+    page_skus = call.world.config.ozon_fbs_page_skus
+    boundary = (positions[start][0] // page_skus + 1) * page_skus if start < len(positions) else 0
+    end = start
+    while end < min(len(positions), start + limit) and positions[end][0] < boundary:
+        end += 1
+    has_next = end < len(positions)
     return {
-        "result": [
-            {
-                "sku": row.product.sku,
-                "offer_id": row.product.offer_id,
-                "product_id": row.product.product_id,
-                "present": row.present,
-                "reserved": row.reserved,
-                "warehouse_id": row.warehouse.id,
-                "warehouse_name": row.warehouse.name,
-            }
-            for product in products
-            for row in data.fbs_by_sku.get(product.sku, [])
-        ]
+        "products": [_fbs_row(row) for _, row in positions[start:end] if row is not None],
+        "has_next": has_next,
+        "cursor": _encode_cursor(end) if has_next else "",
     }
+
+
+async def retired(call: Call) -> Response:
+    """A method Ozon switched off: 404 in Ozon's error shape, as the live API answers."""
+    return ozon_error(404, NOT_FOUND, "method is switched off")
 
 
 def analytics_stocks(call: Call, body: dict) -> dict:
@@ -424,7 +454,7 @@ HANDLERS: dict[str, Any] = {
     "/v3/product/list": product_list,
     "/v3/product/info/list": product_info_list,
     "/v4/product/info/stocks": product_stocks,
-    "/v1/product/info/stocks-by-warehouse/fbs": stocks_by_warehouse_fbs,
+    "/v2/product/info/stocks-by-warehouse/fbs": stocks_by_warehouse_fbs,
     "/v1/analytics/stocks": analytics_stocks,
     "/v3/posting/fbo/list": _postings("fbo", require_period=False),
     "/v4/posting/fbs/list": _postings("fbs", require_period=True),
@@ -434,10 +464,16 @@ HANDLERS: dict[str, Any] = {
 }
 
 
+# Switched off by Ozon (2026-04-07); still authenticated and counted, as every Ozon path.
+RETIRED = ("/v1/product/info/stocks-by-warehouse/fbs",)
+
+
 def routes(world: World) -> list[Route]:
+    handlers: dict[str, Handler] = {
+        **{path: _endpoint(fn) for path, fn in HANDLERS.items()},
+        **dict.fromkeys(RETIRED, retired),
+    }
     return [
-        Route(
-            path, guarded(world, "ozon", _authenticate, _too_many, _endpoint(fn)), methods=["POST"]
-        )
-        for path, fn in HANDLERS.items()
+        Route(path, guarded(world, "ozon", _authenticate, _too_many, handler), methods=["POST"])
+        for path, handler in handlers.items()
     ]

@@ -47,7 +47,12 @@ class OzonFbsStock:
     product: OzonProduct
     warehouse: OzonWarehouse
     present: int
-    reserved: int
+    reserved: int  # held for orders not yet shipped: on the shelf, not for sale
+
+    @property
+    def free_stock(self) -> int:
+        """Available for sale, the figure a stock tracker shows."""
+        return self.present - self.reserved
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +130,9 @@ class OzonSellerData:
                 for warehouse in self.fbs_warehouses:
                     present = rng.randint(1, 40) if position == 0 else rng.randint(0, 40)
                     if present:
-                        reserved = rng.randint(0, min(present, 3))
+                        # The first product always has some stock reserved: present is then
+                        # never what is for sale, whatever the seed.
+                        reserved = rng.randint(1 if position == 0 else 0, min(present, 3))
                         fbs.append(OzonFbsStock(product, warehouse, present, reserved))
         return fbo, fbs
 

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stock_tracker_desktop.domain.window import MOSCOW
-from stock_tracker_desktop.simulator.guard import Call, Handler, guarded
+from stock_tracker_desktop.simulator.guard import Call, Handler, guarded, rate_headers
 from stock_tracker_desktop.simulator.limits import Decision
 from stock_tracker_desktop.simulator.responses import (
     json_response,
@@ -39,7 +39,9 @@ PSEUDO_TOTAL = "Всего находится на складах"
 
 
 def _too_many(decision: Decision) -> Response:
-    return wb_problem(429, "too many requests", f"limited by {uuid.uuid4()}", "s2s-api-auth")
+    answer = wb_problem(429, "too many requests", f"limited by {uuid.uuid4()}", "s2s-api-auth")
+    answer.headers.update(rate_headers(decision))
+    return answer
 
 
 def _content_error(text: str) -> Response:

@@ -58,6 +58,8 @@ class FakeApi:
     answer_delay: float = 0.0  # after it is counted: the answer's way back
     status: int = 200
     error_body: dict[str, object] | None = None
+    redirect_to: str | None = None  # answer 302 with this Location and ``redirect_body``
+    redirect_body: bytes = b"<html><body>Moved</body></html>"
     answer: object = field(default_factory=lambda: {"ok": True})
     log: list[tuple[float, int, dict[str, str]]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
@@ -105,6 +107,10 @@ class FakeApi:
             self.truncate_left -= 1
             text = json.dumps(self.answer)
             return Response(text[: len(text) // 2], media_type="application/json")
+        if self.redirect_to is not None:
+            return Response(
+                self.redirect_body, status_code=302, headers={"Location": self.redirect_to}
+            )
         if self.status != 200:
             return JSONResponse(
                 self.error_body or {},

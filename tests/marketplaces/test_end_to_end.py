@@ -21,7 +21,7 @@ def seeded(
     request: pytest.FixtureRequest, make_simulator: Callable[..., RunningSimulator]
 ) -> RunningSimulator:
     """A spec-validating simulator. 110 products: two pages of cards; a small row cap:
-    several pages of orders with repeated boundary rows."""
+    several pages of orders with repeated boundary rows; Ozon FBS stock pages of 7 SKUs."""
     return make_simulator(
         seed=request.param,
         sellers=1,
@@ -29,6 +29,7 @@ def seeded(
         time_factor=TIME_FACTOR,
         orders_days=10,
         orders_row_cap=150,
+        ozon_fbs_page_skus=7,
     )
 
 

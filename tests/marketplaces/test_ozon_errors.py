@@ -1,13 +1,21 @@
-"""Ozon's refusals become secret-free errors; a retired version is named (own HTTP server)."""
+"""Ozon's refusals become secret-free errors; a retired version is named; a redirect is no data;
+a 429, which Ozon sends without advice, waits until the next second."""
 
 from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
 
 import pytest
 
 from stock_tracker_desktop.domain.window import last_full_days
-from stock_tracker_desktop.marketplaces.errors import AuthError, EndpointRetired
+from stock_tracker_desktop.marketplaces.errors import AuthError, EndpointRetired, Redirected
 from stock_tracker_desktop.marketplaces.ozon import OzonClient
+from stock_tracker_desktop.simulator import LimitSpec, RunningSimulator
 from tests.marketplaces.fake_api import FakeApi
+from tests.marketplaces.figures import all_products
+from tests.simulator.helpers import ozon_client
 
 CLIENT_ID = "7301956"
 API_KEY = "5b0c3f5e-6a1f-4c1e-9d3c-2f6a7b8c9d0e"
@@ -38,3 +46,46 @@ async def test_retired_posting_list_is_named(fake_api: FakeApi, fake_url: str) -
             pass
     await client.aclose()
     assert str(caught.value) == "POST /v3/posting/fbo/list: endpoint retired by the marketplace"
+
+
+async def test_a_redirect_with_a_product_list_body_is_no_product_list(
+    fake_api: FakeApi, fake_url: str
+) -> None:
+    listed = {"result": {"items": [{"product_id": 10, "offer_id": "A-1"}], "last_id": "10"}}
+    fake_api.redirect_to = "https://login.example.net/v3/product/list"
+    fake_api.redirect_body = json.dumps(listed).encode()
+    client = OzonClient(CLIENT_ID, API_KEY, base_url=fake_url)
+    with pytest.raises(Redirected) as caught:
+        await all_products(client)
+    await client.aclose()
+    assert str(caught.value) == (
+        "POST /v3/product/list: the marketplace answered with a redirect to login.example.net"
+    )
+    assert len(fake_api.log) == 1  # neither followed nor asked again
+
+
+async def test_a_429_without_advice_waits_until_the_next_second(
+    make_simulator: Callable[..., RunningSimulator],
+) -> None:
+    # Ozon lets this seller send one request per 0.95 s (scaled): the key check's second request
+    # meets a 429 that says nothing about when to come back. A client that came back after one
+    # refill interval of Ozon's real limit (20 ms) would meet nine more and give up.
+    time_factor = 0.5
+    strict = LimitSpec(period=1, limit=1, interval=0.95, burst=1)
+    sim = make_simulator(
+        seed=11, sellers=2, products=5, time_factor=time_factor, limit_overrides={"ozon": strict}
+    )
+    seller, other = sim.world.sellers
+    with ozon_client(sim, other) as warm_up:  # the spec check's first answer is slow
+        assert warm_up.post("/v1/roles", json={}).status_code == 200
+    client = OzonClient(
+        seller.ozon_client_id, seller.ozon_api_key, base_url=sim.base_url, time_factor=time_factor
+    )
+    started = time.monotonic()
+    report = await client.check_connection()
+    elapsed = time.monotonic() - started
+    await client.aclose()
+    assert report.problems == ()
+    assert client.stats.rate_limited == 1  # one wait was enough
+    # At least a second, scaled; jittered by at most a quarter more (plus the requests).
+    assert 1.0 * time_factor <= elapsed < 1.25 * time_factor + 0.4

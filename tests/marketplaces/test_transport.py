@@ -16,6 +16,7 @@ from stock_tracker_desktop.marketplaces.errors import (
     AuthError,
     EndpointRetired,
     NetworkError,
+    Redirected,
     RequestRejected,
     ServerError,
 )
@@ -245,6 +246,29 @@ async def test_other_4xx_is_rejected_without_retry_and_charged(
     assert len(fake_api.log) == 1
     # A 4xx on such an endpoint costs 10 requests of the local bucket, not 1.
     assert transport.bucket(PENALISED).tokens < 11
+
+
+async def test_a_redirect_is_reported_not_followed_nor_retried(
+    fake_api: FakeApi, fake_url: str
+) -> None:
+    fake_api.redirect_to = "/auth/login?next=/v1/thing/list"
+    transport = make_transport(fake_url)
+    with pytest.raises(Redirected) as caught:
+        await transport.call(THING, json_body={})
+    await transport.aclose()
+    # A relative Location points at the host the request went to.
+    assert str(caught.value) == (
+        "POST /v1/thing/list: the marketplace answered with a redirect to 127.0.0.1"
+    )
+    assert [status for _, status, _ in fake_api.log] == [302]
+    assert transport.stats.retries == 0
+
+
+def test_a_429_without_advice_waits_at_least_the_floor_jittered() -> None:
+    policy = RetryPolicy()
+    waits = [policy.rate_limit_wait(0.5) for _ in range(40)]
+    assert all(0.5 <= wait <= 0.5 * 1.25 for wait in waits)
+    assert len(set(waits)) > 1  # jittered: tenants refused together do not return together
 
 
 async def test_truncated_body_is_retried(fake_api: FakeApi, fake_url: str) -> None:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
+
 from stock_tracker_desktop.simulator import LimitSpec, RunningSimulator
 from stock_tracker_desktop.simulator.timefmt import utc_z
 from tests.simulator.helpers import ozon_client, wb_client
+
+FBS_STOCK_V1 = "/v1/product/info/stocks-by-warehouse/fbs"
+FBS_STOCK_V2 = "/v2/product/info/stocks-by-warehouse/fbs"
 
 
 def test_cards_cursor_walks_every_card_once(simulator: RunningSimulator) -> None:
@@ -117,4 +122,62 @@ def test_ozon_product_list_last_id(simulator: RunningSimulator) -> None:
         stocks = oz.post("/v4/product/info/stocks", json={"filter": {}, "limit": 1000}).json()
     assert ids == [p.product_id for p in seller.ozon.products]
     assert stocks["cursor"] == ""
-    assert stocks["total"] == len(ids)
+    # Ozon drops `total` from both answers on 2026-11-23: a client must never need it.
+    assert "total" not in result["result"]
+    assert "total" not in stocks
+
+
+def _fbs_pages(oz: httpx.Client, skus: list[str], limit: int) -> list[dict]:
+    pages: list[dict] = []
+    cursor = ""
+    while True:
+        body = {"sku": skus, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        answer = oz.post(FBS_STOCK_V2, json=body)
+        assert answer.status_code == 200, answer.text
+        pages.append(answer.json())
+        if not pages[-1]["has_next"]:
+            return pages
+        cursor = pages[-1]["cursor"]
+
+
+def test_ozon_fbs_stock_pages_end_only_with_has_next(make_simulator) -> None:
+    sim = make_simulator(products=40, ozon_fbs_page_skus=1)
+    data = sim.world.sellers[0].ozon
+    skus = [str(p.sku) for p in data.products]
+    with ozon_client(sim, sim.world.sellers[0]) as oz:
+        pages = _fbs_pages(oz, skus, limit=5)
+    rows = [row for page in pages for row in page["products"]]
+    expected = [(s.product.sku, s.warehouse.id) for s in data.fbs_stock]
+    assert sorted((row["sku"], row["warehouse_id"]) for row in rows) == sorted(expected)
+    assert all(len(page["products"]) <= 5 for page in pages)
+    more = [page for page in pages if page["has_next"]]
+    assert any(0 < len(page["products"]) < 5 for page in more), "a short page with more to come"
+    assert any(not page["products"] for page in more), "an empty page with more to come"
+    assert all(row["free_stock"] == row["present"] - row["reserved"] for row in rows)
+    assert any(row["present"] != row["free_stock"] for row in rows), "some stock is reserved"
+
+
+def test_ozon_fbs_stock_v2_refuses_what_the_spec_forbids(simulator: RunningSimulator) -> None:
+    seller = simulator.world.sellers[0]
+    skus = [str(p.sku) for p in seller.ozon.products[:3]]
+    offers = [p.offer_id for p in seller.ozon.products[:3]]
+    with ozon_client(simulator, seller) as oz:
+        no_limit = oz.post(FBS_STOCK_V2, json={"sku": skus})
+        too_big = oz.post(FBS_STOCK_V2, json={"sku": skus, "limit": 1001})
+        both = oz.post(FBS_STOCK_V2, json={"sku": skus, "offer_id": offers, "limit": 10})
+        too_many = oz.post(FBS_STOCK_V2, json={"sku": ["1"] * 1001, "limit": 10})
+        by_offer = oz.post(FBS_STOCK_V2, json={"offer_id": offers, "limit": 10})
+    assert [a.status_code for a in (no_limit, too_big, both, too_many)] == [400] * 4
+    assert all(a.json()["message"] for a in (no_limit, too_big, both, too_many))
+    assert {row["offer_id"] for row in by_offer.json()["products"]} <= set(offers)
+    assert by_offer.json()["products"]
+
+
+def test_ozon_fbs_stock_v1_is_switched_off(simulator: RunningSimulator) -> None:
+    seller = simulator.world.sellers[0]
+    with ozon_client(simulator, seller) as oz:
+        answer = oz.post(FBS_STOCK_V1, json={"sku": [str(seller.ozon.products[0].sku)]})
+    body = answer.json()
+    assert answer.status_code == 404
+    assert (sorted(body), body["code"], body["details"]) == (["code", "details", "message"], 5, [])
+    assert body["message"]

@@ -1,11 +1,11 @@
-"""Token buckets per seller and group, with WB's headers and the /api/v3 4xx penalty."""
+"""Token buckets per seller and group: WB's headers, Ozon's bare 429, the /api/v3 4xx penalty."""
 
 from __future__ import annotations
 
 import time
 
 from stock_tracker_desktop.simulator.limits import WB_LIMITS, LimitSpec, TokenBucket, format_seconds
-from tests.simulator.helpers import wb_client
+from tests.simulator.helpers import ozon_client, wb_client
 
 CARDS = "/content/v2/get/cards/list"
 BODY = {"settings": {"cursor": {"limit": 1}}}
@@ -30,6 +30,18 @@ def test_burst_then_429_with_headers(make_simulator) -> None:
         assert wb.post(CARDS, json=BODY).status_code == 200
     stats = sim.world.stats.get(seller.seller_id, "wb.content.cards")
     assert (stats.requests, stats.throttled) == (burst + 1, 1)
+
+
+def test_ozon_429_gives_no_retry_advice(make_simulator) -> None:
+    strict = LimitSpec(period=1, limit=1, interval=1, burst=1)
+    sim = make_simulator(time_factor=1.0, limit_overrides={"ozon": strict})
+    with ozon_client(sim, sim.world.sellers[0]) as oz:
+        answers = [oz.post("/v1/roles", json={}) for _ in range(2)]
+    throttled = answers[-1]
+    assert [a.status_code for a in answers] == [200, 429]
+    assert throttled.json()["code"] == 8
+    # Ozon says nothing about when to come back: its limits are per second.
+    assert not {"retry-after", "x-ratelimit-retry", "x-ratelimit-reset"} & set(throttled.headers)
 
 
 def test_scaled_bucket_refills(make_simulator) -> None:

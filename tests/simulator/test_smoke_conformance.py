@@ -41,10 +41,10 @@ def test_every_ozon_endpoint_conforms(simulator: RunningSimulator) -> None:
         info = oz.post("/v3/product/info/list", json={"product_id": ids}).json()["items"]
         skus = [str(i["sku"]) for i in info]
         assert oz.post("/v4/product/info/stocks", json={"filter": {}, "limit": 5}).json()["items"]
-        assert (
-            oz.post("/v1/product/info/stocks-by-warehouse/fbs", json={"sku": skus}).status_code
-            == 200
-        )
+        fbs = oz.post("/v2/product/info/stocks-by-warehouse/fbs", json={"sku": skus, "limit": 50})
+        assert "has_next" in fbs.json()
+        retired = oz.post("/v1/product/info/stocks-by-warehouse/fbs", json={"sku": skus})
+        assert retired.status_code == 404
         assert oz.post("/v1/analytics/stocks", json={"skus": skus}).status_code == 200
         fbo = oz.post("/v3/posting/fbo/list", json={"filter": period, "limit": 50})
         assert fbo.json()["postings"]

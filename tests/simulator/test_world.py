@@ -84,6 +84,20 @@ def test_ozon_expected_excludes_cancelled() -> None:
     assert all(product.brand == "" for product in figures.products)
 
 
+def test_ozon_fbs_truth_is_free_stock() -> None:
+    world = World.build(SimulatorConfig(seed=3, sellers=1, products=60, now=NOW))
+    seller = world.sellers[0]
+    figures = world.expected(seller, Marketplace.OZON, last_full_days(7, NOW))
+    rows = seller.ozon.fbs_stock
+    assert any(row.reserved for row in rows), "some FBS stock is reserved for orders"
+    free: dict[tuple[str, str], int] = {}
+    for row in rows:
+        place = (str(row.product.product_id), row.warehouse.name)
+        free[place] = free.get(place, 0) + row.free_stock
+    fbs = {(p, w): f[0] for (p, w, kind), f in figures.stock.items() if kind is WarehouseType.FBS}
+    assert fbs == free
+
+
 def test_expected_json_round_trip(simulator: RunningSimulator) -> None:
     world = simulator.world
     seller = world.sellers[1]
