@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tests.support.cli import cli_json, run_cli
 from tests.support.tokens import wb_token
 
 OZON_KEY = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+PASSPHRASE = "correct horse battery"
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
@@ -24,8 +26,8 @@ def _tree_digest(root: Path) -> dict[str, str]:
     }
 
 
-def _add_wb_tenant(name: str = "A", token: str | None = None) -> None:
-    result = run_cli(
+def _run_add_wb(name: str = "A", token: str | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli(
         "tenants",
         "add",
         "--name",
@@ -36,6 +38,10 @@ def _add_wb_tenant(name: str = "A", token: str | None = None) -> None:
         "T",
         env={"T": token or wb_token()},
     )
+
+
+def _add_wb_tenant(name: str = "A", token: str | None = None) -> None:
+    result = _run_add_wb(name, token)
     assert result.returncode == 0, result.stderr
 
 
@@ -45,8 +51,8 @@ def _all_bytes(root: Path) -> bytes:
 
 @pytest.fixture
 def passphrase_env(no_keyring: None, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("STOCK_TRACKER_PASSPHRASE", "pw")
-    return "pw"
+    monkeypatch.setenv("STOCK_TRACKER_PASSPHRASE", PASSPHRASE)
+    return PASSPHRASE
 
 
 def test_version_touches_nothing(isolated_home: Path) -> None:
@@ -382,7 +388,6 @@ def test_vault_status_rotate_and_recovery_to_a_new_machine(
 def test_without_a_display_the_window_says_what_to_do_and_demo_runs_headless(
     isolated_home: Path, no_keyring: None
 ) -> None:
-    import subprocess
     import sys
 
     from tests.support.cli import REPO_ROOT

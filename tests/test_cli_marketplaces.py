@@ -8,12 +8,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from subprocess import CompletedProcess
 
 import httpx
 import pytest
 
 from stock_tracker_desktop.simulator import RunningSimulator
 from tests.support.cli import REPO_ROOT, cli_json, run_cli
+from tests.support.tokens import wb_token
 
 
 @pytest.fixture
@@ -98,6 +100,59 @@ def test_check_an_ozon_tenant(sim: RunningSimulator) -> None:
     refused = run_cli("tenants", "check", "Sim Oz", "--json", env=wrong)
     assert refused.returncode == 1
     assert json.loads(refused.stdout)["problems"]
+
+
+def _add_checked(sim: RunningSimulator, *options: str, **secrets: str) -> CompletedProcess[str]:
+    """`tenants add --check` against the simulator: a WB tenant when ``T`` is given, else an
+    Ozon one (``K``, the seller's Client-Id)."""
+    if "T" in secrets:
+        who = ["--marketplace", "wildberries", "--token-env", "T"]
+    else:
+        client_id = sim.world.sellers[0].ozon_client_id
+        who = ["--marketplace", "ozon", "--client-id", client_id, "--api-key-env", "K"]
+    return run_cli(
+        "tenants", "add", "--name", "Shop", *who, "--check", *options, env={**_env(sim), **secrets}
+    )
+
+
+@pytest.mark.parametrize(
+    ("secrets", "said"),
+    [
+        (
+            {"T": wb_token()},
+            "GET /api/v1/seller-info: the marketplace refused the token (HTTP 401)",
+        ),
+        (
+            {"K": "00000000-0000-4000-8000-000000000000"},
+            "POST /v1/roles: Ozon refused the Client-Id and API key (HTTP 403)",
+        ),
+    ],
+    ids=["wb-token-rejected", "ozon-wrong-api-key"],
+)
+def test_add_check_refuses_credentials_the_marketplace_rejects(
+    sim: RunningSimulator, secrets: dict[str, str], said: str
+) -> None:
+    refused = _add_checked(sim, **secrets)
+    assert refused.returncode == 2, refused.stderr
+    first = refused.stderr.splitlines()[0]
+    assert first.startswith(f"stock-tracker: {said}"), refused.stderr
+    assert first.endswith("the tenant was not added (--force adds it anyway)")
+    assert "categor" not in refused.stderr  # the marketplace's words, not a guess at categories
+    assert "Traceback" not in refused.stderr
+    assert cli_json("tenants", "list", "--all", env=_env(sim)) == []
+
+    forced = _add_checked(sim, "--force", **secrets)
+    assert forced.returncode == 1, forced.stderr  # added, and the check's failure is reported
+    assert "added Shop" in forced.stdout
+    assert said in forced.stderr
+    assert [t["name"] for t in cli_json("tenants", "list", env=_env(sim))] == ["Shop"]
+
+
+def test_add_check_with_json_keeps_stdout_json(sim: RunningSimulator) -> None:
+    added = _add_checked(sim, "--json", T=sim.world.sellers[0].wb_token)
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["seller_name"] == sim.world.sellers[0].name
+    assert "Missing:    none" in added.stderr
 
 
 def _free_port() -> int:

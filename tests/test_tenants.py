@@ -30,7 +30,8 @@ SERVICE_ACCOUNT = json.dumps(
 
 
 def _wb(name: str = "Acme", **kwargs: object) -> TenantDraft:
-    return TenantDraft(name=name, marketplace=Marketplace.WILDBERRIES, token=wb_token(), **kwargs)
+    kwargs.setdefault("token", wb_token())
+    return TenantDraft(name=name, marketplace=Marketplace.WILDBERRIES, **kwargs)
 
 
 def _problems(exc: pytest.ExceptionInfo[InvalidTenant]) -> dict[str, str]:
@@ -166,3 +167,67 @@ def test_a_bad_edit_changes_nothing(ctx: AppContext) -> None:
         service.edit("A", TenantChanges(token="garbage", notes="should not stick"))
     assert service.credentials("A")["token"] == token
     assert service.get("A").notes == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("\x1b]0;pwned\x07Acme", "control characters"),
+        ("Acme\x9b31m", "control characters"),
+        ("Acme\u202egnp.exe", "text-direction control"),
+        ("Acme\u2067", "text-direction control"),
+        ("\u200b\u200d\ufeff", "only invisible characters"),
+        ("\u3164 \u2800", "only invisible characters"),
+        ("Acme\udcc3", "not valid UTF-8"),
+    ],
+)
+def test_names_that_would_fool_a_screen_are_refused(ctx: AppContext, name: str, said: str) -> None:
+    service = TenantService(ctx)
+    with pytest.raises(InvalidTenant) as exc:
+        service.add(_wb(name=name))
+    assert said in _problems(exc)["name"]
+    service.add(_wb(name="Acme"))
+    with pytest.raises(InvalidTenant) as renamed:
+        service.edit("Acme", TenantChanges(name=name))
+    assert said in _problems(renamed)["name"]
+    assert [t.name for t in service.list(include_archived=True)] == ["Acme"]
+
+
+def test_tabs_and_line_breaks_in_a_name_collapse_into_spaces(ctx: AppContext) -> None:
+    saved = TenantService(ctx).add(_wb(name=" Ромашка\tи\nко "))
+    assert saved.tenant.name == "Ромашка и ко"
+
+
+def test_tags_and_notes_must_be_text(ctx: AppContext) -> None:
+    service = TenantService(ctx)
+    with pytest.raises(InvalidTenant) as exc:
+        service.add(_wb(tags=("vip", "\x1b[5mblink"), notes="bad \udcff byte"))
+    problems = _problems(exc)
+    assert "control characters" in problems["tags"]
+    assert "not valid UTF-8" in problems["notes"]
+    service.add(_wb(notes="line one\nline two\tand a tab"))
+    with pytest.raises(InvalidTenant):
+        service.edit("Acme", TenantChanges(tags=("\u202e",)))
+    assert service.get("Acme").notes == "line one\nline two\tand a tab"
+
+
+def test_check_draft_refuses_what_add_refuses_and_stores_nothing(ctx: AppContext) -> None:
+    service = TenantService(ctx)
+    assert service.check_draft(_wb(token=wb_token(scope=1 << 1))) != ()  # warnings only
+    service.add(_wb())
+    with pytest.raises(InvalidTenant) as exc:
+        service.check_draft(_wb(name="ACME"))
+    assert "already exists" in _problems(exc)["name"]
+    assert [t.name for t in service.list()] == ["Acme"]
+
+
+def test_a_name_that_is_not_text_names_no_tenant(ctx: AppContext) -> None:
+    with pytest.raises(TenantNotFound, match=r"\\udcff"):
+        TenantService(ctx).get("Acme\udcff")
+
+
+@pytest.mark.parametrize("damage", ["\udcff", "ё"], ids=["undecodable-byte", "cyrillic"])
+def test_a_token_with_characters_no_token_has_is_refused(ctx: AppContext, damage: str) -> None:
+    with pytest.raises(InvalidTenant) as exc:
+        TenantService(ctx).add(_wb(token=wb_token()[:-2] + damage))
+    assert "characters no token has" in _problems(exc)["token"]

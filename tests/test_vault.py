@@ -10,6 +10,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from stock_tracker_desktop.security import keystore
+from stock_tracker_desktop.security.keystore import KeystoreError, PassphraseNotText
 from stock_tracker_desktop.security.vault import (
     PassphraseRequired,
     Vault,
@@ -107,3 +108,41 @@ def test_recovery_file_moves_the_master(isolated_home: Path, tmp_path: Path) -> 
     imported = Vault.import_recovery(new_home, recovery, "recovery pass", _never)
     assert imported.keys.database_key == vault.keys.database_key
     assert Vault.open(new_home, _never).install_id == vault.install_id
+
+
+def test_a_new_vault_needs_8_characters_and_an_old_one_opens_as_it_is(
+    isolated_home: Path, no_keyring: None
+) -> None:
+    with pytest.raises(KeystoreError, match="at least 8 characters"):
+        Vault.open(isolated_home, lambda: "seven77")
+    assert not (isolated_home / "vault.json").exists()
+    vault = Vault.open(isolated_home, lambda: "correct horse")
+    vault.begin_rotation(lambda: "correct horse")  # rotation keeps the passphrase it has
+    vault.abandon_rotation()
+
+
+NOT_UTF8 = "p\udcff\udcfess phrase"  # STOCK_TRACKER_PASSPHRASE set from a cp1251 terminal
+
+
+def test_a_passphrase_that_is_not_utf8_is_refused_not_called_damage(
+    isolated_home: Path, no_keyring: None
+) -> None:
+    with pytest.raises(PassphraseNotText, match="not valid UTF-8"):
+        Vault.open(isolated_home, lambda: NOT_UTF8)
+    assert not (isolated_home / "vault.json").exists()
+    Vault.open(isolated_home, lambda: "correct horse")
+    before = (isolated_home / "vault.json").read_bytes()
+    with pytest.raises(PassphraseNotText, match="nothing was changed"):
+        Vault.open(isolated_home, lambda: NOT_UTF8)
+    assert (isolated_home / "vault.json").read_bytes() == before
+
+
+def test_recovery_files_are_held_to_the_same_rules(isolated_home: Path, tmp_path: Path) -> None:
+    vault = Vault.open(isolated_home, _never)
+    recovery = tmp_path / "recovery.json"
+    with pytest.raises(PassphraseNotText):
+        vault.export_recovery(recovery, NOT_UTF8)
+    assert not recovery.exists()
+    vault.export_recovery(recovery, "recovery pass")
+    with pytest.raises(PassphraseNotText):
+        Vault.import_recovery(tmp_path / "other", recovery, NOT_UTF8, _never)

@@ -17,6 +17,13 @@ from typing import Any, NoReturn
 from stock_tracker_desktop.config import DEMO_PASSPHRASE, PASSPHRASE_ENV, data_dir, is_demo_home
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+# What must never reach a terminal as it is: C0 and C1 control characters (escape codes
+# start with ESC or CSI), DEL, line separators, bidi controls (U+202E and kin reorder what is
+# shown) and lone surrogates (bytes that were not UTF-8, e.g. from argv or the environment).
+_UNSAFE = "\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE_IN_LINE = re.compile(f"[\n{_UNSAFE}]")
+_UNSAFE_IN_TEXT = re.compile(f"[{_UNSAFE}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -27,12 +34,32 @@ class CliError(Exception):
     """A failure with a message for the user and the exit code it deserves."""
 
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
+        super().__init__(printable(message, one_line=False))
         self.code = code
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise CliError(message, code)
+
+
+def printable(text: str, *, one_line: bool = True) -> str:
+    """``text`` with every character that could steer the terminal shown as an escape such as
+    ``\\x1b`` or ``\\u202e``; ``one_line`` escapes line breaks too (table cells)."""
+    return (_UNSAFE_IN_LINE if one_line else _UNSAFE_IN_TEXT).sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """Print a line for the user (stdout, or stderr with ``err``), made safe for a terminal."""
+    print(printable(text, one_line=False), file=sys.stderr if err else sys.stdout)
 
 
 @cache
@@ -60,18 +87,32 @@ def secret_from(env_name: str | None, what: str, *, required: bool = True) -> st
         value = os.environ.get(env_name, "")
         if not value.strip():
             fail(f"the environment variable {env_name} is not set or empty; put the {what} in it")
-        return value.strip()
+        return _utf8_only(value.strip(), f"the {what} in {env_name}")
     if sys.stdin is None or sys.stdin.closed:
         if required:
             fail(f"give the {what} through --*-env NAME or standard input")
         return ""
-    if sys.stdin.isatty():
-        value = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
-    else:
-        value = sys.stdin.readline()
+    try:
+        if sys.stdin.isatty():
+            value = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
+        else:
+            value = sys.stdin.readline()
+    except UnicodeDecodeError:
+        _not_utf8(f"the {what} on standard input")
     if required and not value.strip():
         fail(f"no {what} was given on standard input; pipe it in or use the --*-env option")
-    return value.strip()
+    return _utf8_only(value.strip(), f"the {what} on standard input")
+
+
+def _utf8_only(value: str, where: str) -> str:
+    """Refuse a value holding bytes that were not UTF-8 (decoded as lone surrogates)."""
+    if _SURROGATE.search(value):
+        _not_utf8(where)
+    return value
+
+
+def _not_utf8(where: str) -> NoReturn:
+    fail(f"{where} is not valid UTF-8 text; give it again from a UTF-8 terminal or file")
 
 
 @contextmanager
@@ -101,6 +142,7 @@ def translated_errors() -> Iterator[None]:
     from stock_tracker_desktop.security.vault import KeystoreError
     from stock_tracker_desktop.services.tenant_import import ImportFileError
     from stock_tracker_desktop.services.tenants import TenantNotFound
+    from stock_tracker_desktop.services.user_files import UserFileError
     from stock_tracker_desktop.storage.database import DatabaseError
 
     try:
@@ -112,6 +154,7 @@ def translated_errors() -> Iterator[None]:
         DatabaseError,
         TenantNotFound,
         ImportFileError,
+        UserFileError,
         PackageDataMissing,
     ) as exc:
         fail(str(exc))
@@ -134,12 +177,15 @@ NO_DISPLAY = (
 
 
 def print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    """JSON as it is, but for characters a terminal would act on: those become \\u escapes,
+    which JSON readers turn back into the same text."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_UNSAFE_IN_TEXT.sub(_json_escape, text))
     sys.stdout.write("\n")
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    cells = [[("" if c is None else printable(str(c))) for c in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line.rstrip())
@@ -148,7 +194,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 
 
 def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    echo(f"warning: {message}", err=True)
 
 
 Handler = Callable[[Any], int]

@@ -8,6 +8,7 @@ from typing import Any
 
 from stock_tracker_desktop.cli.common import (
     EXIT_OK,
+    echo,
     fail,
     opened_context,
     print_json,
@@ -63,7 +64,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     for key, value in data.items():
         shown = settings.schedule.describe() if key == "schedule" else value
-        print(f"{key:24} {'' if shown is None else shown}")
+        echo(f"{key:24} {'' if shown is None else shown}")
     return EXIT_OK
 
 
@@ -88,22 +89,23 @@ def cmd_set(args: argparse.Namespace) -> int:
         except (InvalidSetting, InvalidSchedule, ValueError) as exc:
             fail(str(exc))
     shown = updated.schedule.describe() if args.key == "schedule" else getattr(updated, args.key)
-    print(f"{args.key} = {shown}")
+    echo(f"{args.key} = {shown}")
     return EXIT_OK
 
 
 def cmd_service_account(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.services import agency
+    from stock_tracker_desktop.services.user_files import SERVICE_ACCOUNT_KEY, read_user_file
 
+    text = ""
+    if args.file is not None:
+        with translated_errors():  # before opening: a bad file changes nothing
+            text = read_user_file(args.file, SERVICE_ACCOUNT_KEY)
     with opened_context() as ctx, translated_errors():
         if args.clear:
             agency.clear_default_service_account(ctx)
-            print("the agency's default service account was removed")
+            echo("the agency's default service account was removed")
             return EXIT_OK
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except OSError as exc:
-            fail(f"cannot read {args.file}: {exc.strerror}")
         email = agency.set_default_service_account(ctx, text)
-    print(f"default service account: {email}; share sellers' sheets with it as editor")
+    echo(f"default service account: {email}; share sellers' sheets with it as editor")
     return EXIT_OK

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from stock_tracker_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    echo,
     fail,
     opened_context,
     print_json,
@@ -21,7 +22,8 @@ from stock_tracker_desktop.cli.common import (
 from stock_tracker_desktop.domain.models import Marketplace
 
 if TYPE_CHECKING:
-    from stock_tracker_desktop.services.tenants import TenantService
+    from stock_tracker_desktop.domain.models import ConnectionReport
+    from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     add.add_argument("--disabled", action="store_true", help="add without scheduling syncs")
     add.add_argument(
-        "--check", action="store_true", help="also check the credentials with the marketplace"
+        "--check",
+        action="store_true",
+        help="check the credentials with the marketplace first; not added if it refuses them",
+    )
+    add.add_argument(
+        "--force", action="store_true", help="with --check: add even if the marketplace refuses"
     )
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_add)
@@ -116,12 +123,13 @@ def _secret_options(parser: argparse.ArgumentParser, *, editing: bool = False) -
 
 
 def _read_service_account(path: Path | None) -> str:
+    """A Google service-account key file given by path, read as every user file is."""
+    from stock_tracker_desktop.services.user_files import SERVICE_ACCOUNT_KEY, read_user_file
+
     if path is None:
         return ""
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read the service-account file {path}: {exc.strerror}")
+    with translated_errors():
+        return read_user_file(path, SERVICE_ACCOUNT_KEY)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -154,41 +162,65 @@ def cmd_add(args: argparse.Namespace) -> int:
     )
     with opened_context() as ctx, translated_errors():
         service = TenantService(ctx)
+        report = _check_before_adding(service, draft, force=args.force) if args.check else None
         saved = service.add(draft)
         for message in saved.warnings:
             warn(message)
         if not args.json:
-            print(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
-        code = _print_check(service, saved.tenant.name, as_json=False) if args.check else EXIT_OK
+            echo(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
+        code = EXIT_OK
+        if report is not None:
+            from stock_tracker_desktop.services.connection import remember_seller
+
+            remember_seller(service, saved.tenant.name, report)
+            code = _print_report(report, as_json=False, err=args.json)
         if args.json:
             print_json(service.get(saved.tenant.name).as_json())
     return code
 
 
+def _check_before_adding(
+    service: TenantService, draft: TenantDraft, *, force: bool
+) -> ConnectionReport:
+    """Ask the marketplace before anything is stored: credentials it refuses are not added
+    (unless ``force``), and what it said is the first line of the message."""
+    import asyncio
+
+    from stock_tracker_desktop.services.connection import check_draft
+
+    service.check_draft(draft)  # what is refused offline is refused before any call
+    report = asyncio.run(check_draft(draft))
+    if report.refused and not force:
+        fail(f"{report.refused}; the tenant was not added (--force adds it anyway)")
+    return report
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from stock_tracker_desktop.services.connection import check_tenant
     from stock_tracker_desktop.services.tenants import TenantService
 
     with opened_context() as ctx, translated_errors():
-        return _print_check(TenantService(ctx), args.name, as_json=args.json)
+        report = asyncio.run(check_tenant(TenantService(ctx), args.name))
+    return _print_report(report, as_json=args.json)
 
 
-def _print_check(service: TenantService, name: str, *, as_json: bool) -> int:
-    """Run the connection check; 0 when everything a sync needs works, else 1."""
-    import asyncio
+def _print_report(report: ConnectionReport, *, as_json: bool, err: bool = False) -> int:
+    """Print a connection check (``err``: on stderr, to keep stdout for JSON); 0 when
+    everything a sync needs works, else 1."""
+    from stock_tracker_desktop.services.connection import report_as_json
 
-    from stock_tracker_desktop.services.connection import check_tenant, report_as_json
-
-    report = asyncio.run(check_tenant(service, name))
     if as_json:
         print_json(report_as_json(report))
     else:
-        print(f"Seller:     {report.seller.name if report.seller else 'unknown'}")
-        print(f"Granted:    {', '.join(report.granted) or 'none'}")
-        print(f"Missing:    {', '.join(report.missing) or 'none'}")
+        echo(f"Seller:     {report.seller.name if report.seller else 'unknown'}", err=err)
+        echo(f"Granted:    {', '.join(report.granted) or 'none'}", err=err)
+        echo(f"Missing:    {', '.join(report.missing) or 'none'}", err=err)
         if report.expires_at:
-            print(f"Expires:    {report.expires_at:%Y-%m-%d}")
+            echo(f"Expires:    {report.expires_at:%Y-%m-%d}", err=err)
         for problem in report.problems:
-            print(f"problem: {problem}", file=sys.stderr)
+            echo(f"problem: {problem}", err=True)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -203,7 +235,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json([t.as_json() for t in tenants])
         return EXIT_OK
     if not tenants:
-        print("no tenants yet; add one with `stock-tracker tenants add`", file=sys.stderr)
+        echo("no tenants yet; add one with `stock-tracker tenants add`", err=True)
         return EXIT_OK
     print_table(
         ["NAME", "MARKETPLACE", "ACCOUNT", "TOKEN DAYS LEFT", "TAGS", "STATE"],
@@ -258,19 +290,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     ):
         value = data.get(key)
         if value:
-            print(f"{label + ':':17}{', '.join(value) if isinstance(value, list) else value}")
+            echo(f"{label + ':':17}{', '.join(value) if isinstance(value, list) else value}")
     state = "archived" if tenant.archived else ("enabled" if tenant.enabled else "disabled")
-    print(f"{'State:':17}{state}{' (sandbox)' if tenant.sandbox else ''}")
+    echo(f"{'State:':17}{state}{' (sandbox)' if tenant.sandbox else ''}")
     if info is not None:
         expiry = f"{info.expires_at:%Y-%m-%d}" if info.expires_at else "no expiry in the token"
         left = info.days_left()
         status = "EXPIRED" if info.expired() else f"{left} days left"
-        print(f"{'Token expires:':17}{expiry} ({status})")
-        print(f"{'Categories:':17}{', '.join(info.categories) or 'none'}")
+        echo(f"{'Token expires:':17}{expiry} ({status})")
+        echo(f"{'Categories:':17}{', '.join(info.categories) or 'none'}")
         missing = ", ".join(info.missing) or "none"
-        print(f"{'Missing:':17}{missing}")
+        echo(f"{'Missing:':17}{missing}")
         if info.read_only:
-            print(f"{'Access:':17}read-only")
+            echo(f"{'Access:':17}read-only")
     return EXIT_OK
 
 
@@ -305,7 +337,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if args.json:
         print_json(saved.tenant.as_json())
     else:
-        print(f"saved {saved.tenant.name}")
+        echo(f"saved {saved.tenant.name}")
     return EXIT_OK
 
 
@@ -314,7 +346,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
     with opened_context() as ctx, translated_errors():
         tenant = TenantService(ctx).set_archived(args.name, args.archived)
-    print(f"{'archived' if tenant.archived else 'unarchived'} {tenant.name}")
+    echo(f"{'archived' if tenant.archived else 'unarchived'} {tenant.name}")
     return EXIT_OK
 
 
@@ -329,33 +361,38 @@ def cmd_remove(args: argparse.Namespace) -> int:
             fail("not confirmed; nothing was deleted", EXIT_FAILED)
     with opened_context() as ctx, translated_errors():
         TenantService(ctx).remove(args.name)
-    print(f"removed {args.name}")
+    echo(f"removed {args.name}")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenant_import import import_csv
+    from stock_tracker_desktop.services.tenant_import import import_tenants, read_import
 
+    with translated_errors():  # a file that cannot be used fails before anything is opened
+        source = read_import(args.file, args.secrets)
     with opened_context() as ctx, translated_errors():
-        report = import_csv(ctx, args.file, args.secrets)
+        report = import_tenants(ctx, source)
     if args.json:
         print_json(report.as_json())
     else:
         for name in report.added:
-            print(f"added {name}")
+            echo(f"added {name}")
         for line, message in report.failed:
-            print(f"{args.file.name}, line {line}: {message}", file=sys.stderr)
-        print(f"{len(report.added)} added, {len(report.failed)} failed", file=sys.stderr)
+            echo(f"{args.file.name}, line {line}: {message}", err=True)
+        echo(f"{len(report.added)} added, {len(report.failed)} failed", err=True)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def cmd_import_legacy(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenant_import import import_legacy_env
+    from stock_tracker_desktop.services.tenant_import import legacy_env_draft
+    from stock_tracker_desktop.services.tenants import TenantService
 
     name = args.name or args.path.resolve().parent.name
+    with translated_errors():
+        draft = legacy_env_draft(args.path, name)
     with opened_context() as ctx, translated_errors():
-        saved = import_legacy_env(ctx, args.path, name)
+        saved = TenantService(ctx).add(draft)
     for message in saved.warnings:
         warn(message)
-    print(f"added {saved.tenant.name} from {args.path.name}")
+    echo(f"added {saved.tenant.name} from {args.path.name}")
     return EXIT_OK

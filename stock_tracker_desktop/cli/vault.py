@@ -7,7 +7,7 @@ from pathlib import Path
 
 from stock_tracker_desktop.cli.common import (
     EXIT_OK,
-    fail,
+    echo,
     opened_context,
     print_json,
     secret_from,
@@ -54,10 +54,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(f"Master key: {status.description}")
+        echo(f"Master key: {status.description}")
         usable = "usable" if status.keyring_usable else "not usable"
-        print(f"Keyring:    {status.keyring_backend} ({usable})")
-        print(f"Data dir:   {ctx.home}")
+        echo(f"Keyring:    {status.keyring_backend} ({usable})")
+        echo(f"Data dir:   {ctx.home}")
     return EXIT_OK
 
 
@@ -66,19 +66,20 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 
     with opened_context() as ctx, translated_errors():
         backup = vault_service.rotate(ctx)
-    print(f"rotated the master key; database re-keyed and secrets re-encrypted (backup: {backup})")
+    echo(f"rotated the master key; database re-keyed and secrets re-encrypted (backup: {backup})")
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from stock_tracker_desktop.security.keystore import check_new_passphrase
     from stock_tracker_desktop.services import vault_service
 
     passphrase = secret_from(args.passphrase_env, "recovery file passphrase")
-    if len(passphrase) < 8:
-        fail("the recovery passphrase must have at least 8 characters")
+    with translated_errors():
+        check_new_passphrase(passphrase, "the recovery passphrase")
     with opened_context() as ctx, translated_errors():
         vault_service.export_recovery(ctx, args.file, passphrase)
-    print(f"wrote {args.file}; keep it and its passphrase apart, both are needed to recover")
+    echo(f"wrote {args.file}; keep it and its passphrase apart, both are needed to recover")
     return EXIT_OK
 
 
@@ -91,5 +92,5 @@ def cmd_import(args: argparse.Namespace) -> int:
         vault = Vault.import_recovery(data_dir(), args.file, passphrase, vault_passphrase)
     with opened_context():
         pass  # proves the database opens with the imported key
-    print(f"imported the master key into {vault.describe_store()}")
+    echo(f"imported the master key into {vault.describe_store()}")
     return EXIT_OK

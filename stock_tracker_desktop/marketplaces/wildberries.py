@@ -385,40 +385,51 @@ class WildberriesClient:
             )
         problems: list[str] = []
         refused: set[str] = set()
+        pinged = 0
+        refusals: list[str] = []  # what each refused ping said
         for host, category in api.HOST_CATEGORY.items():
             if not self._has_host(host):
                 refused.add(category)
                 problems.append(f"Wildberries has no sandbox for the {category} category")
                 continue
+            pinged += 1
             try:
                 await self._transport.call(api.PING[host])
             except AuthError as exc:
                 refused.add(category)
                 problems.append(str(exc))
+                refusals.append(str(exc))
             except MarketplaceError as exc:
                 problems.append(str(exc))
         granted = tuple(name for name in info.categories if name not in refused)
         missing = tuple(name for name in REQUIRED_CATEGORIES if name not in granted)
-        seller = await self._seller_info(problems)
+        seller, token_refused = None, ""
+        try:
+            seller = await self._seller_info(problems)
+        except AuthError as exc:  # seller-info lets in a token of any category: not this one
+            problems.append(str(exc))
+            token_refused = str(exc)
+        except MarketplaceError as exc:
+            problems.append(str(exc))
+        if not self._has_host(api.COMMON) and pinged and len(refusals) == pinged:
+            token_refused = refusals[0]  # no seller-info in the sandbox: every host refused it
         return ConnectionReport(
             seller=seller,
             granted=granted,
             missing=missing,
             expires_at=info.expires_at,
             problems=tuple(dict.fromkeys(problems)),
+            refused=token_refused,
         )
 
     async def _seller_info(self, problems: list[str]) -> SellerInfo | None:
+        """The seller's name (cached); raises what the call raised."""
         if self._seller is not None:
             return self._seller
         if not self._has_host(api.COMMON):
             problems.append("Wildberries has no sandbox for the seller's name")
             return None
-        try:
-            answer = await self._transport.call(api.SELLER_INFO, WbSellerInfo)
-        except MarketplaceError as exc:
-            problems.append(str(exc))
-            return None
+        answer = await self._transport.call(api.SELLER_INFO, WbSellerInfo)
         self._seller = SellerInfo(
             name=answer.name, seller_id=answer.sid, trade_mark=answer.tradeMark
         )

@@ -31,6 +31,7 @@ _REFUSED_BACKEND_MODULES = (
 SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
+MIN_PASSPHRASE_LENGTH = 8  # for a new vault and for recovery files; old vaults open as they are
 
 
 class KeystoreError(Exception):
@@ -100,8 +101,32 @@ def keyring_delete(account: str) -> None:
         ) from None
 
 
+class PassphraseNotText(KeystoreError):
+    """The passphrase holds bytes that are not UTF-8 (an environment variable set from a
+    terminal in another encoding reaches Python as lone surrogates)."""
+
+
+def check_new_passphrase(passphrase: str, what: str = "the vault passphrase") -> None:
+    """Refuse a passphrase being chosen that is too short or not text."""
+    _passphrase_bytes(passphrase)
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise KeystoreError(
+            f"{what} must have at least {MIN_PASSPHRASE_LENGTH} characters; choose a longer one"
+        )
+
+
+def _passphrase_bytes(passphrase: str) -> bytes:
+    try:
+        return passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PassphraseNotText(
+            "the passphrase is not valid UTF-8 text (it holds bytes of another encoding); set "
+            "STOCK_TRACKER_PASSPHRASE again from a UTF-8 terminal or type it; nothing was changed"
+        ) from None
+
+
 def _passphrase_key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(_passphrase_bytes(passphrase))
 
 
 def wrap_with_passphrase(secret: bytes, passphrase: str) -> dict[str, str | int]:
@@ -110,7 +135,9 @@ def wrap_with_passphrase(secret: bytes, passphrase: str) -> dict[str, str | int]
     The AES-GCM tag doubles as the passphrase check: a wrong passphrase fails to unwrap.
     """
     if not passphrase:
-        raise KeystoreError("the passphrase is empty; choose one of at least 8 characters")
+        raise KeystoreError(
+            f"the passphrase is empty; choose one of at least {MIN_PASSPHRASE_LENGTH} characters"
+        )
     salt = os.urandom(16)
     nonce = os.urandom(12)
     key = _passphrase_key(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)

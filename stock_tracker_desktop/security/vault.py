@@ -151,7 +151,7 @@ class Vault:
             "install_id": str(uuid.uuid4()),
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        cls._store_master(meta, master, passphrase, account_suffix="")
+        cls._store_master(meta, master, passphrase, account_suffix="", choosing=True)
         meta["check"] = check_value(master)
         vault = cls(home, meta, MasterKeys(master))
         vault._save()
@@ -170,8 +170,11 @@ class Vault:
         *,
         account_suffix: str,
         store: str | None = None,
+        choosing: bool = False,
     ) -> None:
-        """Put ``master`` into the store ``meta`` names (or the best one for a new vault)."""
+        """Put ``master`` into the store ``meta`` names (or the best one for a new vault).
+        ``choosing``: the passphrase is chosen now (a new vault), so it must be long enough;
+        a rotation keeps the vault's passphrase, whatever its length."""
         status = keystore.keyring_status()
         store = store or meta.get("store") or (STORE_KEYRING if status.usable else STORE_PASSPHRASE)
         if store == STORE_KEYRING:
@@ -188,6 +191,8 @@ class Vault:
                     "no secure system keyring is available, so the vault needs a passphrase: "
                     "set STOCK_TRACKER_PASSPHRASE (headless) or enter it when the app asks"
                 )
+            if choosing:
+                keystore.check_new_passphrase(secret)
             meta["passphrase" + account_suffix] = keystore.wrap_with_passphrase(master, secret)
         meta["store"] = store
 
@@ -366,7 +371,7 @@ class Vault:
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "check": payload["check"],
         }
-        cls._store_master(meta, master, passphrase, account_suffix="")
+        cls._store_master(meta, master, passphrase, account_suffix="", choosing=True)
         vault = cls(home, meta, MasterKeys(master))
         vault._save()
         return vault

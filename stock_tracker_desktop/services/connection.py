@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.marketplaces.errors import MarketplaceError
 from stock_tracker_desktop.marketplaces.factory import create_client
-from stock_tracker_desktop.services.tenants import TenantService
+from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
 
 
 async def check_credentials(
@@ -32,9 +32,19 @@ async def check_tenant(service: TenantService, name: str) -> ConnectionReport:
     report = await check_credentials(
         tenant.marketplace, service.credentials(name), sandbox=tenant.sandbox
     )
+    remember_seller(service, name, report)
+    return report
+
+
+async def check_draft(draft: TenantDraft) -> ConnectionReport:
+    """Check the credentials of a tenant not added yet (``report.refused``: do not add it)."""
+    return await check_credentials(draft.marketplace, draft.credentials(), sandbox=draft.sandbox)
+
+
+def remember_seller(service: TenantService, name: str, report: ConnectionReport) -> None:
+    """Store the seller's name a check found (the marketplace limits how often it is asked)."""
     if report.seller is not None and report.seller.name:
         service.record_seller_name(name, report.seller.name)
-    return report
 
 
 def report_as_json(report: ConnectionReport) -> dict[str, object]:
@@ -45,4 +55,5 @@ def report_as_json(report: ConnectionReport) -> dict[str, object]:
         "missing": list(report.missing),
         "expires_at": report.expires_at.isoformat() if report.expires_at else None,
         "problems": list(report.problems),
+        "refused": report.refused or None,
     }

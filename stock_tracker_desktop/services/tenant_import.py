@@ -1,22 +1,32 @@
 """Bulk onboarding: tenants from a CSV file, and the predecessor's ``.env`` file.
 
-Each row is validated whole and added in its own transaction: a bad row is reported with its
-line number and skipped, the good ones land, and no row is ever half imported.
+Files are read and parsed whole before the installation is opened (``read_import``,
+``legacy_env_draft``): a file that cannot be used changes nothing. Each row is then validated
+whole and added in its own transaction: a bad row is reported with its line number and skipped,
+the good ones land, and no row is ever half imported.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.domain.tenant_rules import InvalidTenant
 from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.services.tenants import Saved, TenantDraft, TenantService
+from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
+from stock_tracker_desktop.services.user_files import (
+    ENV_FILE,
+    SECRETS_JSON,
+    SERVICE_ACCOUNT_KEY,
+    TENANTS_CSV,
+    UserFileError,
+    read_user_file,
+)
 
 CSV_COLUMNS = (
     "name",
@@ -47,21 +57,31 @@ class ImportReport:
         }
 
 
+@dataclass(frozen=True)
+class ImportSource:
+    """A CSV file read and checked: a draft per good row, a message per bad one."""
+
+    drafts: list[tuple[int, TenantDraft]]
+    failed: list[tuple[int, str]]
+
+
 def _read_secrets_file(path: Path | None) -> dict[str, dict[str, str]]:
     if path is None:
         return {}
-    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        raise ImportFileError(
-            f"{path} can be read by other users; protect it first: chmod 600 {path}"
-        )
+    text = read_user_file(path, SECRETS_JSON)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except ValueError:
         raise ImportFileError(
             f"{path} is not JSON; expected {{name: {{token|api_key: ...}}}}"
         ) from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise ImportFileError(f"{path} must map each tenant name to an object of secrets")
+    if not isinstance(data, dict) or not all(
+        isinstance(v, dict) and all(isinstance(s, str) for s in v.values()) for v in data.values()
+    ):
+        raise ImportFileError(
+            f"{path} must map each tenant name to an object of secrets given as text, "
+            'e.g. {"Acme": {"token": "..."}}'
+        )
     return data
 
 
@@ -108,19 +128,18 @@ def _draft_from_row(row: dict[str, str], secrets_by_name: dict[str, dict[str, st
     )
 
 
-def import_csv(ctx: AppContext, path: Path, secrets_path: Path | None = None) -> ImportReport:
-    secrets_by_name = _read_secrets_file(secrets_path)
-    service = TenantService(ctx)
-    report = ImportReport()
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(handle, dialect=dialect)
-        header = [h.strip() for h in reader.fieldnames or []]
+def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Every row with its line number; the whole file is parsed before anything is added."""
+    text = read_user_file(path, TENANTS_CSV)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text[:4096], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        header = [(h or "").strip() for h in reader.fieldnames or []]
         reader.fieldnames = header
         missing = {"name", "marketplace"} - set(header)
         if missing:
@@ -128,16 +147,37 @@ def import_csv(ctx: AppContext, path: Path, secrets_path: Path | None = None) ->
                 f"{path.name} lacks the column(s) {', '.join(sorted(missing))}; "
                 f"columns understood: {', '.join(CSV_COLUMNS)}"
             )
-        for row in reader:
-            line = reader.line_num
-            try:
-                saved = service.add(_draft_from_row(row, secrets_by_name))
-            except InvalidTenant as exc:
-                report.failed.append((line, "; ".join(str(p) for p in exc.problems)))
-            except ValueError as exc:
-                report.failed.append((line, str(exc)))
-            else:
-                report.added.append(saved.tenant.name)
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:  # raised while reading the line after the last one counted
+        raise ImportFileError(
+            f"{path.name} cannot be read as CSV near line {reader.line_num + 1} ({exc}); "
+            "nothing was imported"
+        ) from None
+
+
+def read_import(path: Path, secrets_path: Path | None = None) -> ImportSource:
+    """Read and check the CSV file and the secrets file; nothing is stored yet."""
+    secrets_by_name = _read_secrets_file(secrets_path)
+    source = ImportSource(drafts=[], failed=[])
+    for line, row in _csv_rows(path):
+        try:
+            source.drafts.append((line, _draft_from_row(row, secrets_by_name)))
+        except ValueError as exc:
+            source.failed.append((line, str(exc)))
+    return source
+
+
+def import_tenants(ctx: AppContext, source: ImportSource) -> ImportReport:
+    service = TenantService(ctx)
+    report = ImportReport(failed=list(source.failed))
+    for line, draft in source.drafts:
+        try:
+            saved = service.add(draft)
+        except InvalidTenant as exc:
+            report.failed.append((line, "; ".join(str(p) for p in exc.problems)))
+        else:
+            report.added.append(saved.tenant.name)
+    report.failed.sort()
     return report
 
 
@@ -158,33 +198,30 @@ def parse_env_file(text: str) -> dict[str, str]:
     return values
 
 
-def import_legacy_env(ctx: AppContext, path: Path, name: str) -> Saved:
-    """Add the one WB seller the predecessor's ``.env`` describes, with its sheet and account."""
-    values = parse_env_file(path.read_text(encoding="utf-8"))
+def legacy_env_draft(path: Path, name: str) -> TenantDraft:
+    """The one WB seller the predecessor's ``.env`` describes, with its sheet and account."""
+    values = parse_env_file(read_user_file(path, ENV_FILE))
     token = values.get("WILDBERRIES_API_KEY", "")
     if not token:
         raise ImportFileError(f"{path.name} has no WILDBERRIES_API_KEY; nothing was imported")
     service_account = values.get("GOOGLE_SERVICE_ACCOUNT", "")
     key_path = values.get("GOOGLE_SERVICE_ACCOUNT_KEY_PATH", "")
     if not service_account and key_path:
-        file = (path.parent / key_path).expanduser()
+        file = path.parent / Path(key_path).expanduser()
         try:
-            service_account = file.read_text(encoding="utf-8")
-        except OSError as exc:
+            service_account = read_user_file(file, SERVICE_ACCOUNT_KEY)
+        except UserFileError as exc:
             raise ImportFileError(
-                f"GOOGLE_SERVICE_ACCOUNT_KEY_PATH points to {file}, which cannot be read "
-                f"({exc.strerror}); nothing was imported"
+                f"GOOGLE_SERVICE_ACCOUNT_KEY_PATH in {path.name}: {exc}; nothing was imported"
             ) from None
     overrides: dict[str, object] = {}
     if values.get("GOOGLE_SHEET_ID"):
         overrides["google_sheet"] = values["GOOGLE_SHEET_ID"]
-    return TenantService(ctx).add(
-        TenantDraft(
-            name=name,
-            marketplace=Marketplace.WILDBERRIES,
-            token=token,
-            service_account_json=service_account,
-            overrides=overrides,
-            notes=f"imported from {path.name}",
-        )
+    return TenantDraft(
+        name=name,
+        marketplace=Marketplace.WILDBERRIES,
+        token=token,
+        service_account_json=service_account,
+        overrides=overrides,
+        notes=f"imported from {path.name}",
     )

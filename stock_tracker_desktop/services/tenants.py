@@ -19,8 +19,10 @@ from stock_tracker_desktop.domain.tenant_rules import (
     InvalidTenant,
     Problem,
     check_name,
+    check_notes,
     check_ozon,
     check_service_account,
+    check_tags,
     check_wb_token,
     normalise_tags,
     split_tags,
@@ -57,6 +59,12 @@ class TenantDraft:
 
     def __repr__(self) -> str:
         return f"TenantDraft(name={self.name!r}, marketplace={self.marketplace.value!r})"
+
+    def credentials(self) -> dict[str, str]:
+        """The secrets a marketplace client needs, as ``TenantService.credentials`` gives them."""
+        if self.marketplace is Marketplace.WILDBERRIES:
+            return {"token": self.token.strip()}
+        return {"client_id": self.client_id.strip(), "api_key": self.api_key.strip()}
 
 
 @dataclass(frozen=True)
@@ -174,18 +182,16 @@ class TenantService:
 
     # ----- writing ---------------------------------------------------------------------------
 
+    def check_draft(self, draft: TenantDraft) -> tuple[str, ...]:
+        """Everything ``add`` would refuse, without adding: raises InvalidTenant, or returns the
+        warnings."""
+        _, _, warnings = self._checked(draft)
+        with session_scope(self.ctx.sessions) as session:
+            self._require_free_name(TenantRepository(session), draft.name)
+        return tuple(warnings)
+
     def add(self, draft: TenantDraft) -> Saved:
-        secrets, facts, warnings, problems = self._check_credentials(
-            draft.marketplace,
-            token=draft.token,
-            client_id=draft.client_id,
-            api_key=draft.api_key,
-            sandbox=draft.sandbox,
-            service_account=draft.service_account_json,
-        )
-        problems = check_name(draft.name) + problems
-        if problems:
-            raise InvalidTenant(problems)
+        secrets, facts, warnings = self._checked(draft)
         with session_scope(self.ctx.sessions) as session:
             repo = TenantRepository(session)
             self._require_free_name(repo, draft.name)
@@ -214,9 +220,10 @@ class TenantService:
             warnings: list[str] = []
             if changes.name is not None and changes.name != tenant.name:
                 problems += check_name(changes.name)
-                other = repo.by_name(changes.name)
+                other = None if problems else repo.by_name(changes.name)
                 if other is not None and other.id != tenant.id:
                     problems.append(_duplicate(changes.name))
+            problems += check_tags(changes.tags or ()) + check_notes(changes.notes or "")
             secret_fields = (
                 changes.token,
                 changes.client_id,
@@ -280,6 +287,23 @@ class TenantService:
 
     # ----- helpers ---------------------------------------------------------------------------
 
+    def _checked(self, draft: TenantDraft) -> tuple[dict[str, str], dict[str, object], list[str]]:
+        """The draft's secrets, facts and warnings; InvalidTenant with every problem found."""
+        secrets, facts, warnings, problems = self._check_credentials(
+            draft.marketplace,
+            token=draft.token,
+            client_id=draft.client_id,
+            api_key=draft.api_key,
+            sandbox=draft.sandbox,
+            service_account=draft.service_account_json,
+        )
+        problems = (
+            check_name(draft.name) + check_tags(draft.tags) + check_notes(draft.notes) + problems
+        )
+        if problems:
+            raise InvalidTenant(problems)
+        return secrets, facts, warnings
+
     def _check_credentials(
         self,
         marketplace: Marketplace,
@@ -322,7 +346,9 @@ class TenantService:
 
     @staticmethod
     def _require(repo: TenantRepository, name: str) -> Tenant:
-        tenant = repo.by_name(name)
+        # A name with undecodable bytes (argv in another encoding) names no stored tenant, and
+        # the database could not even be asked about it.
+        tenant = repo.by_name(name) if _is_text(name) else None
         if tenant is None:
             raise TenantNotFound(name)
         return tenant
@@ -359,6 +385,14 @@ T = TypeVar("T")
 
 def _pick(new: T | None, current: T) -> T:
     return current if new is None else new
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _duplicate(name: str, *, archived: bool = False) -> Problem:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -38,9 +39,15 @@ from stock_tracker_desktop.domain.tenant_rules import (
 from stock_tracker_desktop.services.connection import check_credentials, check_tenant
 from stock_tracker_desktop.services.exports import SheetsError, SheetTarget, check_sheet_access
 from stock_tracker_desktop.services.tenants import TenantChanges, TenantDraft, TenantView
+from stock_tracker_desktop.services.user_files import (
+    SERVICE_ACCOUNT_KEY,
+    FileProblem,
+    UserFileError,
+    read_user_file,
+)
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import texts
-from stock_tracker_desktop.ui.async_qt import spawn
+from stock_tracker_desktop.ui.async_qt import run_dialog, spawn
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
 from stock_tracker_desktop.ui.secret_field import SecretField
@@ -71,6 +78,10 @@ class TenantEditor(QDialog):
         self.tenant = tenant
         # A newly loaded service-account key, until the tenant is saved (None: keep the stored).
         self._service_account_json: str | None = None
+        # The credentials as typed when the marketplace refused them, and what it said: saving
+        # exactly those asks first (``refused_box``).
+        self._refused: tuple[tuple[object, ...], str] | None = None
+        self.refused_box: QMessageBox | None = None
         self.setWindowTitle(
             self.tr("Edit %1").replace("%1", tenant.name) if tenant else self.tr("Add a seller")
         )
@@ -265,9 +276,9 @@ class TenantEditor(QDialog):
     def load_service_account(self, path: Path) -> bool:
         """Take a service-account key file; it is stored (encrypted) when the tenant is saved."""
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            self._show_sheet_result(False, f"{path.name}: {exc.strerror}")
+            text = read_user_file(path, SERVICE_ACCOUNT_KEY)
+        except UserFileError as exc:
+            self._show_sheet_result(False, self._file_problem(exc))
             return False
         email, problems = check_service_account(text)
         if problems:
@@ -277,6 +288,19 @@ class TenantEditor(QDialog):
         self.account_label.setText(email or "")
         self._show_sheet_result(True, self.tr("Key loaded; it is saved with the seller."))
         return True
+
+    def _file_problem(self, exc: UserFileError) -> str:
+        said = {
+            FileProblem.MISSING: self.tr("%1 does not exist."),
+            FileProblem.FOLDER: self.tr("%1 is a folder; choose the key file itself."),
+            FileProblem.NOT_REGULAR: self.tr("%1 is not a regular file (a device or a pipe)."),
+            FileProblem.UNREADABLE: self.tr("%1 cannot be read; check its permissions."),
+            FileProblem.TOO_LARGE: self.tr("%1 is too large to be a service-account key."),
+            FileProblem.SHARED: self.tr("%1 can be read by other users; protect it first."),
+            FileProblem.BINARY: self.tr("%1 is not a text file, so it is no JSON key."),
+            FileProblem.ENCODING: self.tr("%1 is neither UTF-8 nor Windows-1251 text."),
+        }
+        return said[exc.problem].replace("%1", exc.path.name)
 
     def check_sheet(self) -> None:
         self.test_access.setEnabled(False)
@@ -396,12 +420,18 @@ class TenantEditor(QDialog):
             if self.tenant is not None and not self._secrets_typed():
                 report = await check_tenant(self.engine.tenants, self.tenant.name)
             else:
+                typed = self._typed()
                 report = await check_credentials(
                     self._selected(), self._credentials(), sandbox=self.sandbox.isChecked()
                 )
+                self._refused = (typed, report.refused) if report.refused else None
             self.show_report(report)
         finally:
             self.check_button.setEnabled(True)
+
+    def _typed(self) -> tuple[object, ...]:
+        """The credentials as typed now: a refusal holds only while these stay the same."""
+        return (self._selected(), self.sandbox.isChecked(), *self._credentials().values())
 
     def _credentials(self) -> dict[str, str]:
         if self._selected() is Marketplace.WILDBERRIES:
@@ -412,6 +442,8 @@ class TenantEditor(QDialog):
         lines = texts.connection_report_lines(report)
         if report.ok:
             lines.insert(0, self.tr("Connection works."))
+        elif report.refused:
+            lines.insert(0, self.tr("The marketplace refused these credentials."))
         self.check_result.setStyleSheet(OK_STYLE if report.ok else ERROR_STYLE)
         self.check_result.setText("\n".join(lines))
 
@@ -436,7 +468,32 @@ class TenantEditor(QDialog):
         self.save_button.setEnabled(False)
         spawn(self._save(), name="save-tenant")
 
+    async def _confirm_refused(self) -> bool:
+        """Whether to save credentials the marketplace refused at the last check: only when
+        the user says so."""
+        if self._refused is None or self._refused[0] != self._typed():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Save refused credentials?"),
+            self.tr(
+                "The marketplace refused these credentials at the connection check, so every "
+                "sync of this seller will fail until they are replaced."
+            ),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(self._refused[1])
+        box.button(QMessageBox.StandardButton.Save).setText(self.tr("Save anyway"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.refused_box = box
+        await run_dialog(box)
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Save)
+
     async def _save(self) -> None:
+        if not await self._confirm_refused():
+            self.save_button.setEnabled(True)
+            return
         tags = split_tags(",".join(t.strip() for t in self.tags.text().split(",")))
         overrides = self.overrides()
         try:

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="+41"/>
+        <location filename="../../ui/texts.py" line="+41"/>
         <source>Seller: %1</source>
         <translation>Продавец: %1</translation>
     </message>
@@ -27,7 +27,7 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/error_dialog.py" line="+40"/>
+        <location filename="../../ui/error_dialog.py" line="+40"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -54,7 +54,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/main_window.py" line="+75"/>
+        <location filename="../../ui/main_window.py" line="+75"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
@@ -327,7 +327,7 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/passphrase_dialog.py" line="+36"/>
+        <location filename="../../ui/passphrase_dialog.py" line="+35"/>
         <source>Choose a master passphrase</source>
         <translation>Придумайте мастер-пароль</translation>
     </message>
@@ -403,7 +403,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Progress</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/progress_delegate.py" line="+25"/>
+        <location filename="../../ui/progress_delegate.py" line="+25"/>
         <source>%1: %2 rows</source>
         <translation>%1: %2 строк</translation>
     </message>
@@ -411,7 +411,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>ScheduleEditor</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/schedule_editor.py" line="+28"/>
+        <location filename="../../ui/schedule_editor.py" line="+28"/>
         <source>Schedule</source>
         <translation>Расписание</translation>
     </message>
@@ -459,7 +459,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SecretField</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/secret_field.py" line="+22"/>
+        <location filename="../../ui/secret_field.py" line="+22"/>
         <source>Show</source>
         <translation>Показать</translation>
     </message>
@@ -472,7 +472,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/settings_dialog.py" line="+58"/>
+        <location filename="../../ui/settings_dialog.py" line="+58"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -666,7 +666,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantEditor</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenant_editor.py" line="+75"/>
+        <location filename="../../ui/tenant_editor.py" line="+86"/>
         <source>Edit %1</source>
         <translation>Изменить: %1</translation>
     </message>
@@ -913,6 +913,46 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
     <message>
         <location line="+5"/>
+        <source>%1 does not exist.</source>
+        <translation>%1 не существует.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is a folder; choose the key file itself.</source>
+        <translation>%1 — папка; выберите сам файл ключа.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is not a regular file (a device or a pipe).</source>
+        <translation>%1 — не обычный файл (устройство или канал).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 cannot be read; check its permissions.</source>
+        <translation>%1 не удаётся прочитать; проверьте права доступа к нему.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is too large to be a service-account key.</source>
+        <translation>%1 слишком велик для ключа сервисного аккаунта.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 can be read by other users; protect it first.</source>
+        <translation>%1 могут читать другие пользователи; сначала закройте к нему доступ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is not a text file, so it is no JSON key.</source>
+        <translation>%1 — не текстовый файл, а значит, не JSON-ключ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is neither UTF-8 nor Windows-1251 text.</source>
+        <translation>%1 — текст не в UTF-8 и не в Windows-1251.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Opening the sheet…</source>
         <translation>Открываем таблицу…</translation>
     </message>
@@ -932,15 +972,35 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Проверяем…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
         <source>Connection works.</source>
         <translation>Подключение работает.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The marketplace refused these credentials.</source>
+        <translation>Маркетплейс отклонил эти данные для входа.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Save refused credentials?</source>
+        <translation>Сохранить отклонённые данные для входа?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The marketplace refused these credentials at the connection check, so every sync of this seller will fail until they are replaced.</source>
+        <translation>Маркетплейс отклонил эти данные для входа при проверке подключения: все синхронизации этого продавца будут завершаться ошибкой, пока их не заменят.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Save anyway</source>
+        <translation>Всё равно сохранить</translation>
     </message>
 </context>
 <context>
     <name>TenantsModel</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_model.py" line="+126"/>
+        <location filename="../../ui/tenants_model.py" line="+137"/>
         <source>Seller</source>
         <translation>Продавец</translation>
     </message>
@@ -1023,7 +1083,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantsView</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tenants_view.py" line="+80"/>
+        <location filename="../../ui/tenants_view.py" line="+80"/>
         <source>Filter by name, tag or notes</source>
         <translation>Поиск по названию, метке или заметкам</translation>
     </message>
@@ -1056,7 +1116,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/texts.py" line="-30"/>
+        <location filename="../../ui/texts.py" line="-30"/>
         <source>Wildberries</source>
         <translation>Wildberries</translation>
     </message>
@@ -1124,12 +1184,12 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/tray.py" line="+27"/>
+        <location filename="../../ui/tray.py" line="+27"/>
         <source>No sync since the start</source>
         <translation>С запуска синхронизаций не было</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Sync all now</source>
         <translation>Синхронизировать всех сейчас</translation>
     </message>
@@ -1163,7 +1223,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+18"/>
         <source>Syncing %n seller(s)</source>
         <translation>
             <numerusform>Синхронизируется %n продавец</numerusform>
@@ -1200,7 +1260,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Unlock</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/unlock.py" line="+35"/>
+        <location filename="../../ui/unlock.py" line="+36"/>
         <source>Stock Tracker cannot start</source>
         <translation>Stock Tracker не может запуститься</translation>
     </message>
