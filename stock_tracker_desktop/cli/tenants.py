@@ -23,7 +23,7 @@ from stock_tracker_desktop.domain.models import Marketplace
 
 if TYPE_CHECKING:
     from stock_tracker_desktop.domain.models import ConnectionReport
-    from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
+    from stock_tracker_desktop.services.tenants import TenantDraft, TenantService, TenantView
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -224,6 +224,14 @@ def _print_report(report: ConnectionReport, *, as_json: bool, err: bool = False)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _account(tenant: TenantView) -> str:
+    """The seller as the marketplace names it; until a check or the first sync has asked, the
+    Ozon Client-Id, said to be one."""
+    if tenant.seller_name:
+        return tenant.seller_name
+    return f"Client-Id {tenant.account_id}" if tenant.account_id else ""
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.services.tenants import TenantService
 
@@ -243,7 +251,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             [
                 t.name,
                 t.marketplace.value + (" (sandbox)" if t.sandbox else ""),
-                t.account_id or t.seller_name,
+                _account(t),
                 t.token_days_left(),
                 ", ".join(t.tags),
                 "archived" if t.archived else ("enabled" if t.enabled else "disabled"),

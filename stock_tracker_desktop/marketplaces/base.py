@@ -15,6 +15,7 @@ from stock_tracker_desktop.domain.models import (
     Marketplace,
     OrderLine,
     Product,
+    SellerInfo,
     StockRow,
 )
 from stock_tracker_desktop.domain.window import OrderWindow
@@ -41,6 +42,10 @@ class MarketplaceClient(Protocol):
 
     async def check_connection(self) -> ConnectionReport:
         """Which categories work, the seller's name and when the credential expires."""
+        ...
+
+    async def seller_info(self) -> SellerInfo | None:
+        """The seller as the marketplace's cabinet names it; None where it cannot be asked."""
         ...
 
     def products(self) -> AsyncIterator[list[Product]]:

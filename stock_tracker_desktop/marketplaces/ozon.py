@@ -318,6 +318,13 @@ class OzonClient:
 
     # --- connection check ----------------------------------------------------------------------
 
+    async def seller_info(self) -> SellerInfo | None:
+        """The seller's name from ``/v1/seller/info``; raises what the call raised (a key
+        without the right role is refused)."""
+        answer = await self._transport.call(api.SELLER_INFO, OzonSellerInfo, json_body={})
+        company = answer.company
+        return SellerInfo(name=company.name or company.legal_name, seller_id=company.inn)
+
     async def check_connection(self) -> ConnectionReport:
         """``/v1/roles`` proves the key works and says when it expires; the name comes from
         ``/v1/seller/info`` when the key may read it."""
@@ -330,9 +337,7 @@ class OzonClient:
         problems: list[str] = []
         seller = None
         try:
-            answer = await self._transport.call(api.SELLER_INFO, OzonSellerInfo, json_body={})
-            company = answer.company
-            seller = SellerInfo(name=company.name or company.legal_name, seller_id=company.inn)
+            seller = await self.seller_info()
         except MarketplaceError as exc:
             problems.append(str(exc))
         return ConnectionReport(

@@ -404,8 +404,10 @@ class WildberriesClient:
         granted = tuple(name for name in info.categories if name not in refused)
         missing = tuple(name for name in REQUIRED_CATEGORIES if name not in granted)
         seller, token_refused = None, ""
+        if not self._has_host(api.COMMON):
+            problems.append("Wildberries has no sandbox for the seller's name")
         try:
-            seller = await self._seller_info(problems)
+            seller = await self.seller_info()
         except AuthError as exc:  # seller-info lets in a token of any category: not this one
             problems.append(str(exc))
             token_refused = str(exc)
@@ -422,17 +424,14 @@ class WildberriesClient:
             refused=token_refused,
         )
 
-    async def _seller_info(self, problems: list[str]) -> SellerInfo | None:
-        """The seller's name (cached); raises what the call raised."""
-        if self._seller is not None:
-            return self._seller
-        if not self._has_host(api.COMMON):
-            problems.append("Wildberries has no sandbox for the seller's name")
-            return None
-        answer = await self._transport.call(api.SELLER_INFO, WbSellerInfo)
-        self._seller = SellerInfo(
-            name=answer.name, seller_id=answer.sid, trade_mark=answer.tradeMark
-        )
+    async def seller_info(self) -> SellerInfo | None:
+        """The seller's name (cached); None in the sandbox, which has no such call. Raises what
+        the call raised."""
+        if self._seller is None and self._has_host(api.COMMON):
+            answer = await self._transport.call(api.SELLER_INFO, WbSellerInfo)
+            self._seller = SellerInfo(
+                name=answer.name, seller_id=answer.sid, trade_mark=answer.tradeMark
+            )
         return self._seller
 
 

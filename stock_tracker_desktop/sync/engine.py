@@ -290,6 +290,8 @@ class SyncEngine:
         del credentials
         try:
             outcome.products = await self._fetch(client, draft, tracker)
+            if not tenant.seller_name:
+                await self._learn_seller_name(client, tenant)
         finally:
             outcome.requests = client.stats.requests
             outcome.rate_limited = client.stats.rate_limited
@@ -297,6 +299,17 @@ class SyncEngine:
                 await asyncio.shield(client.aclose())
         outcome.stock_rows = draft.figures.stock_rows
         outcome.orders = draft.figures.order_lines_in_window
+
+    async def _learn_seller_name(self, client: MarketplaceClient, tenant: TenantView) -> None:
+        """Ask the seller's name once, on the first sync that can: the tenant list shows it
+        instead of an account number. Not knowing it fails nothing."""
+        try:
+            seller = await client.seller_info()
+        except MarketplaceError as exc:
+            log.info("the seller's name of %s stays unknown for now: %s", tenant.name, exc)
+            return
+        if seller is not None and seller.name:
+            await self.in_db(self.tenants.record_seller_name, tenant.name, seller.name)
 
     async def _export(self, tenant: TenantView, outcome: RunOutcome, tracker: _Tracker) -> None:
         """The tenant's configured exports. The snapshot is saved already: a failure here makes

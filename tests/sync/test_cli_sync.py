@@ -129,13 +129,18 @@ def test_an_ozon_tenant_is_named_as_history_and_the_tenant_list_name_it(
 ) -> None:
     env = _add_tenants(sim)
     client_id = sim.world.sellers[2].ozon_client_id
-    synced = run_cli("sync", "--tenant", "Oz", env=env)
+    accounts = {t["NAME"]: t["ACCOUNT"] for t in _table(run_cli("tenants", "list", env=env).stdout)}
+    # Added without --check: nothing asked the marketplace yet, and the number says what it is.
+    assert accounts["Oz"] == f"Client-Id {client_id}" and accounts["Good"] == ""
+    synced = run_cli("sync", "--tenant", "Oz", "--tenant", "Good", env=env)
     assert synced.returncode == 0, synced.stderr
-    [row] = _table(synced.stdout)
-    [run] = _table(run_cli("history", env=env).stdout)
-    listed = [t["NAME"] for t in _table(run_cli("tenants", "list", env=env).stdout)]
-    assert row["TENANT"] == run["TENANT"] == "Oz"
-    assert "Oz" in listed
+    rows = {row["TENANT"]: row for row in _table(synced.stdout)}
+    runs = {run["TENANT"] for run in _table(run_cli("history", env=env).stdout)}
+    assert set(rows) == runs == {"Oz", "Good"}
+    # The first sync learnt the sellers' names, which the tenant list shows from then on.
+    accounts = {t["NAME"]: t["ACCOUNT"] for t in _table(run_cli("tenants", "list", env=env).stdout)}
+    assert accounts["Oz"] == sim.world.sellers[2].trade_mark  # Ozon's company.name: the shop
+    assert accounts["Good"] == sim.world.sellers[0].name
     assert client_id not in synced.stdout
     [as_json] = json.loads(run_cli("sync", "--tenant", "Oz", "--json", env=env).stdout)
     assert as_json["tenant"] == "Oz"
