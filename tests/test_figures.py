@@ -1,4 +1,4 @@
-"""The aggregator's rules (DOMAIN.md section 4) and its compact storage of order lines."""
+"""The aggregator's rules (docs/domain.md section 4) and its compact storage of order lines."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The numbers sellers read: stock, orders and days of stock per product and warehouse.
 
-DOMAIN.md section 4, to the letter:
+docs/domain.md section 4, to the letter:
 - stock is summed over sizes per product, warehouse and warehouse type;
 - an order line counts once (by its id), cancelled lines are dropped, and only lines whose order
   date falls in the window count;

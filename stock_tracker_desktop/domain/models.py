@@ -1,7 +1,7 @@
 """Plain domain records shared by the clients, the sync engine, storage and the exporters.
 
 No Qt, no SQLAlchemy, no HTTP here: these are what a marketplace answer means once it has been
-normalised (DOMAIN.md section 4).
+normalised (docs/domain.md section 4).
 """
 
 from __future__ import annotations

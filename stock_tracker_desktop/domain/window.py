@@ -1,4 +1,4 @@
-"""The order window: the last N full days in Moscow time (DOMAIN.md section 4)."""
+"""The order window: the last N full days in Moscow time (docs/domain.md section 4)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Every header and label the exports write, in English and Russian.
 
 The long form's English headers are the column ids the issue fixes; the Russian ones are the
-names sellers read in their cabinets. The wide layout follows DOMAIN.md section 5.
+names sellers read in their cabinets. The wide layout follows docs/domain.md section 5.
 """
 
 from __future__ import annotations

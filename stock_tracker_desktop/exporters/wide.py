@@ -1,4 +1,4 @@
-"""The wide layout sellers know (DOMAIN.md section 5), as a grid both the XLSX and the Google
+"""The wide layout sellers know (docs/domain.md section 5), as a grid both the XLSX and the Google
 Sheets writers render, so the two can never drift apart.
 
 Row 1 holds merged group headers, row 2 the column headers (both frozen), then one row per

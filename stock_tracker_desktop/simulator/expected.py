@@ -1,4 +1,5 @@
-"""The figures a correct client must arrive at, computed from the generated data (DOMAIN.md 4).
+"""The figures a correct client must arrive at, computed from the generated data
+(docs/domain.md section 4).
 
 Stock keys are exactly the (product, warehouse, type) groups the marketplace returns rows for;
 the simulator never returns an all-zero row, except Ozon FBS rows whose whole stock is reserved.

@@ -90,7 +90,7 @@ class WbSellerData:
         self.now = now
         fbo_count = rng.randint(3, 8)
         fbo = [WbWarehouse(*row) for row in rng.sample(names.WB_FBO_WAREHOUSES, fbo_count)]
-        # The last FBO warehouse only ever sees orders: "orders but no stock" (DOMAIN.md 4).
+        # The last FBO warehouse only ever sees orders: "orders but no stock" (docs/domain.md 4).
         self.fbo_warehouses = fbo
         self.orders_only_warehouse = fbo[-1]
         fbs_names = rng.sample(names.SELLER_WAREHOUSE_NAMES, rng.randint(1, 3))
