@@ -184,6 +184,23 @@ def test_every_key_file_goes_through_the_same_checks(
     assert _tree_digest(installed) == before
 
 
+@pytest.mark.parametrize("case", ["dev-zero", "fifo", "folder", "missing"])
+def test_a_recovery_file_or_backup_that_is_no_file_is_refused_quickly(
+    installed: Path, tmp_path: Path, case: str
+) -> None:
+    make, said = BAD_FILES[case]
+    bad = make(tmp_path / "recovery.json")
+    before = _tree_digest(installed)
+    recovery = run_cli(
+        "vault", "import-recovery", str(bad), "--passphrase-env", "R",
+        env={"R": PASSPHRASE}, timeout=20,
+    )  # fmt: skip
+    _refused(recovery, f"stock-tracker: {bad} {said}")
+    restore = run_cli("db", "restore", str(bad), timeout=20)
+    _refused(restore, f"stock-tracker: {bad} ")
+    assert _tree_digest(installed) == before
+
+
 def test_a_secrets_file_that_others_can_read_or_that_is_missing_is_refused(
     installed: Path, tmp_path: Path
 ) -> None:

@@ -142,8 +142,8 @@ def translated_errors() -> Iterator[None]:
     from stock_tracker_desktop.security.vault import KeystoreError
     from stock_tracker_desktop.services.tenant_import import ImportFileError
     from stock_tracker_desktop.services.tenants import TenantNotFound
-    from stock_tracker_desktop.services.user_files import UserFileError
     from stock_tracker_desktop.storage.database import DatabaseError
+    from stock_tracker_desktop.user_files import UserFileError
 
     try:
         yield

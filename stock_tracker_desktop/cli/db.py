@@ -103,8 +103,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         replace_database,
     )
 
-    if not args.file.is_file():
-        fail(f"{args.file} does not exist")
+    if not args.file.exists():
+        fail(f"{args.file} does not exist; `db status` lists the backups")
+    if not args.file.is_file():  # a folder, a device, a pipe: never waited on
+        fail(f"{args.file} is not a regular file; give the path of a backup (`db status`)")
     with opened_context(migrate=False) as ctx, translated_errors():
         key = ctx.vault.keys.database_key
         safety = backup_database(

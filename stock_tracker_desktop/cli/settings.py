@@ -95,7 +95,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_service_account(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.services import agency
-    from stock_tracker_desktop.services.user_files import SERVICE_ACCOUNT_KEY, read_user_file
+    from stock_tracker_desktop.user_files import SERVICE_ACCOUNT_KEY, read_user_file
 
     text = ""
     if args.file is not None:

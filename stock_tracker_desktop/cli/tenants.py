@@ -124,7 +124,7 @@ def _secret_options(parser: argparse.ArgumentParser, *, editing: bool = False) -
 
 def _read_service_account(path: Path | None) -> str:
     """A Google service-account key file given by path, read as every user file is."""
-    from stock_tracker_desktop.services.user_files import SERVICE_ACCOUNT_KEY, read_user_file
+    from stock_tracker_desktop.user_files import SERVICE_ACCOUNT_KEY, read_user_file
 
     if path is None:
         return ""

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from stock_tracker_desktop.security import keystore
 from stock_tracker_desktop.security.files import write_private_file
 from stock_tracker_desktop.security.keystore import KeystoreError, WrongPassphrase
+from stock_tracker_desktop.user_files import RECOVERY_FILE, read_user_file
 
 VAULT_FILE = "vault.json"
 VAULT_FORMAT = 1
@@ -347,10 +348,12 @@ class Vault:
         recovery_passphrase: str,
         passphrase: PassphraseProvider,
     ) -> Vault:
-        """Install the master from a recovery file into this machine's store."""
+        """Install the master from a recovery file into this machine's store. The file is read
+        as every file a user names is (a FIFO or a device is refused, not waited on)."""
+        text = read_user_file(path, RECOVERY_FILE)
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            payload = json.loads(text)
+        except ValueError as exc:
             raise VaultError(
                 f"{path} cannot be read as a recovery file ({exc.__class__.__name__})"
             ) from None

@@ -19,7 +19,7 @@ from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.domain.tenant_rules import InvalidTenant
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
-from stock_tracker_desktop.services.user_files import (
+from stock_tracker_desktop.user_files import (
     ENV_FILE,
     SECRETS_JSON,
     SERVICE_ACCOUNT_KEY,

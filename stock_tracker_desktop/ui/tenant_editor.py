@@ -39,18 +39,18 @@ from stock_tracker_desktop.domain.tenant_rules import (
 from stock_tracker_desktop.services.connection import check_credentials, check_tenant
 from stock_tracker_desktop.services.exports import SheetsError, SheetTarget, check_sheet_access
 from stock_tracker_desktop.services.tenants import TenantChanges, TenantDraft, TenantView
-from stock_tracker_desktop.services.user_files import (
-    SERVICE_ACCOUNT_KEY,
-    FileProblem,
-    UserFileError,
-    read_user_file,
-)
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import run_dialog, spawn
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
 from stock_tracker_desktop.ui.secret_field import SecretField
+from stock_tracker_desktop.user_files import (
+    SERVICE_ACCOUNT_KEY,
+    FileProblem,
+    UserFileError,
+    read_user_file,
+)
 
 ERROR_STYLE = "color: #e04545;"  # status colour, readable on light and dark palettes
 WARNING_STYLE = "color: #d98a00;"

@@ -48,6 +48,8 @@ TENANTS_CSV = FileKind("list of sellers (CSV)", 5 * KB * KB)
 SECRETS_JSON = FileKind("secrets file", 1 * KB * KB, private=True)
 ENV_FILE = FileKind(".env file", 64 * KB)
 SERVICE_ACCOUNT_KEY = FileKind("service-account key (JSON)", 64 * KB)
+# Protected by its own passphrase, so it may travel (a USB stick) with any permissions.
+RECOVERY_FILE = FileKind("recovery file", 64 * KB)
 
 
 class FileProblem(Enum):
