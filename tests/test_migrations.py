@@ -63,6 +63,15 @@ def _first_revision_database(home: Path) -> tuple[Vault, Path]:
     return vault, path
 
 
+def _broken_scripts(tmp_path: Path) -> Path:
+    """A copy of the app's migrations with a broken revision on top of the head."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(package_data.migrations_dir(), scripts)
+    head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
+    (scripts / "versions" / "9999_broken.py").write_text(BROKEN_MIGRATION.replace("HEAD", head))
+    return scripts
+
+
 def test_start_up_upgrades_a_first_revision_database(isolated_home: Path) -> None:
     _first_revision_database(isolated_home)
     ctx = AppContext.open(lambda: None, isolated_home)
@@ -90,10 +99,7 @@ def test_a_failed_migration_leaves_the_previous_database(
     isolated_home: Path, tmp_path: Path
 ) -> None:
     vault, path = _first_revision_database(isolated_home)
-    scripts = tmp_path / "scripts"
-    shutil.copytree(package_data.migrations_dir(), scripts)
-    head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
-    (scripts / "versions" / "9999_broken.py").write_text(BROKEN_MIGRATION.replace("HEAD", head))
+    scripts = _broken_scripts(tmp_path)
     engine = open_engine(path, vault.keys.database_key)
     with pytest.raises(migrations.MigrationFailed, match=r"restore .*auto-stock-tracker-") as info:
         migrations.upgrade(
@@ -116,10 +122,7 @@ def test_a_failed_first_start_leaves_no_data_directory(
     isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The vault and the database a first start made go again when its migrations fail."""
-    scripts = tmp_path / "scripts"
-    shutil.copytree(package_data.migrations_dir(), scripts)
-    head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
-    (scripts / "versions" / "9999_broken.py").write_text(BROKEN_MIGRATION.replace("HEAD", head))
+    scripts = _broken_scripts(tmp_path)
     # The fault: the install's scripts include a broken revision.
     monkeypatch.setattr(migrations, "migrations_dir", lambda: scripts)
     keyring_file = Path(os.environ[TEST_KEYRING_ENV])
@@ -135,10 +138,7 @@ def test_a_failed_start_of_an_existing_installation_keeps_it(
     isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vault, path = _first_revision_database(isolated_home)
-    scripts = tmp_path / "scripts"
-    shutil.copytree(package_data.migrations_dir(), scripts)
-    head = ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
-    (scripts / "versions" / "9999_broken.py").write_text(BROKEN_MIGRATION.replace("HEAD", head))
+    scripts = _broken_scripts(tmp_path)
     monkeypatch.setattr(migrations, "migrations_dir", lambda: scripts)
 
     with pytest.raises(migrations.MigrationFailed):
