@@ -28,6 +28,11 @@ class RateLimitExhausted(MarketplaceError):
     """The marketplace kept answering 429 beyond the retry budget."""
 
 
+class AnswerTooLarge(MarketplaceError):
+    """An answer held more than its method's bound (decompressed): a misbehaving server, and
+    never asked again in the same sync."""
+
+
 class ServerError(MarketplaceError):
     """The marketplace kept failing (5xx) beyond the retry budget."""
 

@@ -16,19 +16,23 @@ HOSTS: dict[str, str] = {SELLER_API: "https://api-seller.ozon.ru"}
 GROUP = "client-id"
 
 
-def _post(path: str) -> Endpoint:
-    return Endpoint("POST", path, SELLER_API, GROUP)
+NAME = "Ozon"
 
 
-PRODUCT_LIST = _post("/v3/product/list")
-PRODUCT_INFO = _post("/v3/product/info/list")
+def _post(path: str, subject: str) -> Endpoint:
+    # Every page is at most 1000 rows: the default bound on one answer holds them many times.
+    return Endpoint("POST", path, SELLER_API, GROUP, marketplace=NAME, subject=subject)
+
+
+PRODUCT_LIST = _post("/v3/product/list", "products")
+PRODUCT_INFO = _post("/v3/product/info/list", "products")
 # v1 was switched off on 2026-04-07.
-FBS_STOCK = _post("/v2/product/info/stocks-by-warehouse/fbs")
-FBO_STOCK = _post("/v1/analytics/stocks")
-FBO_POSTINGS = _post("/v3/posting/fbo/list")
-FBS_POSTINGS = _post("/v4/posting/fbs/list")
-ROLES = _post("/v1/roles")
-SELLER_INFO = _post("/v1/seller/info")
+FBS_STOCK = _post("/v2/product/info/stocks-by-warehouse/fbs", "stock")
+FBO_STOCK = _post("/v1/analytics/stocks", "stock")
+FBO_POSTINGS = _post("/v3/posting/fbo/list", "orders")
+FBS_POSTINGS = _post("/v4/posting/fbs/list", "orders")
+ROLES = _post("/v1/roles", "the key's roles")
+SELLER_INFO = _post("/v1/seller/info", "the seller's name")
 
 PRODUCT_LIST_PAGE = 1000
 PRODUCT_INFO_CHUNK = 1000

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import ssl
 import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from stock_tracker_desktop import __version__
 from stock_tracker_desktop.marketplaces.base import RequestStats
-from stock_tracker_desktop.marketplaces.endpoints import Endpoint
+from stock_tracker_desktop.marketplaces.endpoints import MB, Endpoint
 from stock_tracker_desktop.marketplaces.errors import (
+    AnswerTooLarge,
     AuthError,
     EndpointRetired,
     MarketplaceError,
@@ -39,6 +43,14 @@ from stock_tracker_desktop.marketplaces.pacing import (
 )
 from stock_tracker_desktop.marketplaces.parsing import NotJson, parse_json
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
+from stock_tracker_desktop.marketplaces.settings import (
+    MAX_RATE_LIMIT_WAIT,
+    MAX_RATE_LIMIT_WAIT_ENV,
+    MIN_REQUEST_DEADLINE,
+    REQUEST_DEADLINE,
+    REQUEST_DEADLINE_ENV,
+    seconds_from_env,
+)
 
 USER_AGENT = f"StockTrackerDesktop/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -120,10 +132,40 @@ def problem_text(body: bytes) -> str:
 
 
 def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+    """Seconds to wait as a Retry-After-like header says: a number or an HTTP date.
+
+    None when it says nothing usable: absent, unparsable, negative, ``inf`` or ``nan``.
+    """
+    if value is None:
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return _seconds_until(value)
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _seconds_until(http_date: str) -> float | None:
+    try:
+        moment = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def duration_text(seconds: float) -> str:
+    """A wait as a person says it: 45 s, 5 min, 3 h, 12 days, more than a year."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.0f} h"
+    if seconds < 365 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    return "more than a year"
 
 
 @dataclass(slots=True)
@@ -177,6 +219,10 @@ class ApiTransport:
         self._client = http_client or new_http_client()
         self._retry = (retry or RetryPolicy()).scaled(time_factor)
         self._host_headers = dict(host_headers or {})
+        self._max_rate_limit_wait = (
+            seconds_from_env(MAX_RATE_LIMIT_WAIT_ENV, MAX_RATE_LIMIT_WAIT) * time_factor
+        )
+        self._default_deadline = seconds_from_env(REQUEST_DEADLINE_ENV, REQUEST_DEADLINE)
 
     def __repr__(self) -> str:
         return f"ApiTransport(credential={self._credential.key}, hosts={sorted(self._hosts)})"
@@ -228,12 +274,16 @@ class ApiTransport:
                 return await self._send(
                     endpoint, shape, bucket, reservation, url, params, json_body
                 )
-            except _RateLimited:
+            except _RateLimited as limited:
                 self.stats.rate_limited += 1
                 rate_limited += 1
+                if limited.refusal is not None:
+                    raise limited.refusal from None
                 if rate_limited > self._retry.max_rate_limited:
                     raise RateLimitExhausted(
-                        f"the marketplace kept refusing with 429 after {rate_limited} waits",
+                        f"{endpoint.marketplace} refused {endpoint.what} with 429 (too many"
+                        f" requests) {rate_limited} times in a row; the next sync will try"
+                        " again",
                         endpoint=endpoint.label,
                         status=429,
                     ) from None
@@ -242,7 +292,8 @@ class ApiTransport:
                 delay = self._retry.backoff(failures)
                 spent = time.monotonic() - started
                 if failures >= self._retry.max_attempts or spent + delay > self._retry.max_total:
-                    failure.error.message += f" (gave up after {failures} attempts)"
+                    attempts = "1 attempt" if failures == 1 else f"{failures} attempts"
+                    failure.error.message += f" (gave up after {attempts})"
                     raise failure.error from None
                 self.stats.retries += 1
                 await asyncio.sleep(delay)
@@ -259,7 +310,7 @@ class ApiTransport:
     ) -> Any:
         label = endpoint.label
         try:
-            response = await self._request(endpoint, url, params, json_body)
+            response, body = await self._request(endpoint, url, params, json_body)
         except BaseException:
             bucket.answered(reservation)  # it may have been counted on its way
             raise
@@ -269,6 +320,9 @@ class ApiTransport:
             raise self._redirected(endpoint, response)
         if status == 429:
             wait = self._retry_after(response, bucket)
+            if wait > self._max_rate_limit_wait:
+                # Not held on the bucket: the next run, maybe in an hour, must not inherit it.
+                raise _RateLimited(self._too_long_a_wait(endpoint, wait))
             bucket.hold(wait)
             raise _RateLimited
         if status >= 500:
@@ -280,10 +334,9 @@ class ApiTransport:
         if status >= 400:
             if endpoint.error_cost > 1:
                 bucket.penalize(endpoint.error_cost - 1)
-            raise self._client_error(endpoint, status, response.content)
+            raise self._client_error(endpoint, status, body)
         if status == 204:
             return None
-        body = response.content
         try:
             if len(body) > _OFF_LOOP_BYTES:
                 return await asyncio.to_thread(parse_json, shape, body, endpoint)
@@ -299,11 +352,29 @@ class ApiTransport:
         url: str,
         params: Mapping[str, str | int] | None,
         json_body: object,
-    ) -> httpx.Response:
+    ) -> tuple[httpx.Response, bytes]:
+        """The answer and its whole body, read within the endpoint's deadline and size bound."""
+        deadline = self._deadline(endpoint)
+        request = self._client.stream(
+            endpoint.method, url, params=params, json=json_body, headers=self._headers(endpoint)
+        )
         try:
-            return await self._client.request(
-                endpoint.method, url, params=params, json=json_body, headers=self._headers(endpoint)
-            )
+            async with asyncio.timeout(deadline), request as response:
+                return response, await _read_body(endpoint, response)
+        except TimeoutError:
+            raise _Retryable(
+                NetworkError(
+                    f"the marketplace did not finish its answer within {deadline:.0f} s",
+                    endpoint=endpoint.label,
+                )
+            ) from None
+        except httpx.DecodingError:
+            raise _Retryable(
+                ServerError(
+                    "the answer could not be decompressed (cut off or damaged)",
+                    endpoint=endpoint.label,
+                )
+            ) from None
         except httpx.TimeoutException:
             raise _Retryable(
                 NetworkError("the marketplace did not answer in time", endpoint=endpoint.label)
@@ -316,13 +387,29 @@ class ApiTransport:
                 NetworkError(f"the connection failed ({reason})", endpoint=endpoint.label)
             ) from None
 
+    def _deadline(self, endpoint: Endpoint) -> float:
+        """Seconds one request may take from sending to its last byte, in real time."""
+        deadline = endpoint.deadline or self._default_deadline
+        return max(MIN_REQUEST_DEADLINE, deadline * self._time_factor)
+
     def _retry_after(self, response: httpx.Response, bucket: TokenBucket) -> float:
+        """The wait the answer advises; where it advises nothing usable (no header, ``inf``,
+        a negative number), the wait for a 429 without advice."""
         for header in RETRY_HEADERS:
             seconds = _seconds(response.headers.get(header))
             if seconds is not None:
-                return max(0.0, seconds)
+                return seconds
         floor = max(UNADVISED_429_WAIT * self._time_factor, bucket.limit.refill_interval)
         return self._retry.rate_limit_wait(floor)
+
+    @staticmethod
+    def _too_long_a_wait(endpoint: Endpoint, wait: float) -> RateLimitExhausted:
+        return RateLimitExhausted(
+            f"{endpoint.marketplace} asks to wait {duration_text(wait)} for {endpoint.what};"
+            " the next sync will try again",
+            endpoint=endpoint.label,
+            status=429,
+        )
 
     def _redirected(self, endpoint: Endpoint, response: httpx.Response) -> Redirected:
         """A 3xx is never followed (the credential's headers would go along) nor retried, and
@@ -359,4 +446,29 @@ class ApiTransport:
 
 
 class _RateLimited(Exception):
-    """A 429 was answered; the bucket already holds the wait."""
+    """A 429 was answered; the bucket already holds the wait, or ``refusal`` says why the app
+    does not wait at all."""
+
+    def __init__(self, refusal: RateLimitExhausted | None = None) -> None:
+        super().__init__()
+        self.refusal = refusal
+
+
+async def _read_body(endpoint: Endpoint, response: httpx.Response) -> bytes:
+    """The body, decompressed, refused past ``endpoint.max_bytes``: counted as it arrives, so
+    that neither a huge answer nor a small compressed bomb is ever held whole."""
+    limit = endpoint.max_bytes
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise AnswerTooLarge(
+                f"{endpoint.marketplace} sent more than {limit // MB} MB for one page of"
+                f" {endpoint.what}, more than any real page holds; the answer was dropped and"
+                " the next sync will ask again",
+                endpoint=endpoint.label,
+                status=response.status_code,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)

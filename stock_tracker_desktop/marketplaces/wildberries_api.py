@@ -7,7 +7,7 @@ Base tokens get far lower limits; they are met reactively (429 -> wait -> contin
 
 from __future__ import annotations
 
-from stock_tracker_desktop.marketplaces.endpoints import Endpoint
+from stock_tracker_desktop.marketplaces.endpoints import MB, Endpoint
 from stock_tracker_desktop.marketplaces.pacing import RateLimit
 
 CONTENT = "content"
@@ -37,28 +37,63 @@ HOST_CATEGORY: dict[str, str] = {
     STATISTICS: "Statistics",
 }
 
-CARDS_LIST = Endpoint("POST", "/content/v2/get/cards/list", CONTENT, "content-cards")
-WB_WAREHOUSE_STOCKS = Endpoint(
-    "POST", "/api/analytics/v1/stocks-report/wb-warehouses", ANALYTICS, "analytics-wb-stocks"
+NAME = "Wildberries"
+
+
+def _endpoint(method: str, path: str, host: str, group: str, subject: str, **more: int) -> Endpoint:
+    return Endpoint(method, path, host, group, marketplace=NAME, subject=subject, **more)
+
+
+# The biggest legitimate answers: a stock report page of 250,000 rows (about 300 bytes each) and
+# an orders page of up to 80,000 rows (under 1 KB each); everything else fits the default.
+_REPORT_BYTES = 160 * MB
+_ORDERS_BYTES = 128 * MB
+
+CARDS_LIST = _endpoint("POST", "/content/v2/get/cards/list", CONTENT, "content-cards", "products")
+WB_WAREHOUSE_STOCKS = _endpoint(
+    "POST",
+    "/api/analytics/v1/stocks-report/wb-warehouses",
+    ANALYTICS,
+    "analytics-wb-stocks",
+    "stock",
+    max_bytes=_REPORT_BYTES,
 )
-REMAINS_CREATE = Endpoint("GET", "/api/v1/warehouse_remains", ANALYTICS, "remains-create")
-REMAINS_STATUS = Endpoint(
-    "GET", "/api/v1/warehouse_remains/tasks/{task_id}/status", ANALYTICS, "remains-status"
+REMAINS_CREATE = _endpoint("GET", "/api/v1/warehouse_remains", ANALYTICS, "remains-create", "stock")
+REMAINS_STATUS = _endpoint(
+    "GET", "/api/v1/warehouse_remains/tasks/{task_id}/status", ANALYTICS, "remains-status", "stock"
 )
-REMAINS_DOWNLOAD = Endpoint(
-    "GET", "/api/v1/warehouse_remains/tasks/{task_id}/download", ANALYTICS, "remains-download"
+REMAINS_DOWNLOAD = _endpoint(
+    "GET",
+    "/api/v1/warehouse_remains/tasks/{task_id}/download",
+    ANALYTICS,
+    "remains-download",
+    "stock",
+    max_bytes=_REPORT_BYTES,
 )
 # On marketplace-api every 4xx answer is charged as 10 requests.
-SELLER_WAREHOUSES = Endpoint(
-    "GET", "/api/v3/warehouses", MARKETPLACE, "marketplace-warehouses", error_cost=10
+SELLER_WAREHOUSES = _endpoint(
+    "GET", "/api/v3/warehouses", MARKETPLACE, "marketplace-warehouses", "warehouses", error_cost=10
 )
-SELLER_STOCKS = Endpoint(
-    "POST", "/api/v3/stocks/{warehouse_id}", MARKETPLACE, "marketplace-stocks", error_cost=10
+SELLER_STOCKS = _endpoint(
+    "POST",
+    "/api/v3/stocks/{warehouse_id}",
+    MARKETPLACE,
+    "marketplace-stocks",
+    "stock",
+    error_cost=10,
 )
-SUPPLIER_ORDERS = Endpoint("GET", "/api/v1/supplier/orders", STATISTICS, "statistics-orders")
-SELLER_INFO = Endpoint("GET", "/api/v1/seller-info", COMMON, "seller-info")
+SUPPLIER_ORDERS = _endpoint(
+    "GET",
+    "/api/v1/supplier/orders",
+    STATISTICS,
+    "statistics-orders",
+    "orders",
+    max_bytes=_ORDERS_BYTES,
+)
+SELLER_INFO = _endpoint("GET", "/api/v1/seller-info", COMMON, "seller-info", "the seller's name")
 PING: dict[str, Endpoint] = {
-    host: Endpoint("GET", "/ping", host, f"ping-{host}") for host in HOST_CATEGORY
+    host: _endpoint("GET", "/ping", host, f"ping-{host}", "the token check")
+    for host in HOST_CATEGORY
 }
 
 CARDS_PAGE = 100

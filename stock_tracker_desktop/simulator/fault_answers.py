@@ -31,7 +31,21 @@ def fault_answer(fault: Fault, path: str) -> Response | None:
         if ozon:
             return ozon_error(404, 5, "Not Found")
         return wb_problem(404, "not found", "the method is switched off", "sim-gateway")
+    if fault.kind is FaultKind.RATE_LIMITED:
+        return _rate_limited(fault, ozon)
     if fault.kind is FaultKind.MALFORMED:
         # An array of strings is the wrong shape for every served method.
         return json_response(["malformed"])
     return None
+
+
+def _rate_limited(fault: Fault, ozon: bool) -> Response:
+    if ozon:
+        answer = ozon_error(429, 8, "You have reached request rate limit per second")
+    else:
+        answer = wb_problem(429, "too many requests", "limited by the fault", "sim-gateway")
+    advice = {"Retry-After": fault.retry_after, "X-Ratelimit-Retry": fault.ratelimit_retry}
+    for header, value in advice.items():
+        if value is not None:
+            answer.headers[header] = value
+    return answer

@@ -14,6 +14,7 @@ class FaultKind(StrEnum):
     MALFORMED = "malformed"  # 200 with JSON of the wrong shape
     RETIRED = "retired"  # 404, as for a switched-off method
     SLOW = "slow"  # wait, then answer normally
+    RATE_LIMITED = "rate_limited"  # 429 with the given wait advice, however odd
 
 
 @dataclass(slots=True)
@@ -21,7 +22,9 @@ class Fault:
     """Applies to the next ``count`` requests whose path starts with ``path_prefix``.
 
     ``seller_id`` narrows it to one seller (WB token ``sid`` or Ozon Client-Id owner).
-    ``delay`` is in real seconds (not scaled): for `slow` and `timeout`.
+    ``delay`` is in real seconds (not scaled): for `slow` and `timeout`. For `rate_limited`,
+    ``retry_after`` and ``ratelimit_retry`` are sent as they are (``inf``, ``999999``, an HTTP
+    date) as the ``Retry-After`` and ``X-Ratelimit-Retry`` headers; None leaves one out.
     """
 
     kind: FaultKind | str
@@ -29,6 +32,8 @@ class Fault:
     seller_id: str | None = None
     count: int = 1
     delay: float | None = None
+    retry_after: str | None = None
+    ratelimit_retry: str | None = None
 
     def __post_init__(self) -> None:
         self.kind = FaultKind(self.kind)

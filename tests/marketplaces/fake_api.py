@@ -9,17 +9,22 @@ client makes in the test suite escapes validation.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.spec_conformance import Exchange, spec_for, validate_exchange
+
+MIB = 1024 * 1024
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # deflate, no name, no time
 
 
 @dataclass
@@ -61,6 +66,10 @@ class FakeApi:
     redirect_to: str | None = None  # answer 302 with this Location and ``redirect_body``
     redirect_body: bytes = b"<html><body>Moved</body></html>"
     answer: object = field(default_factory=lambda: {"ok": True})
+    limited_advice: dict[str, str] | None = None  # answer every request 429 with these headers
+    trickle: float = 0.0  # seconds between the answer's bytes: a body that never ends in time
+    huge_answer: int = 0  # stream an answer of this many bytes (a JSON list of zeros)
+    gzip_bomb: int = 0  # an answer of this many zero bytes, sent gzip-compressed
     log: list[tuple[float, int, dict[str, str]]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
@@ -111,6 +120,13 @@ class FakeApi:
             return Response(
                 self.redirect_body, status_code=302, headers={"Location": self.redirect_to}
             )
+        if self.limited_advice is not None:
+            return JSONResponse(
+                {"title": "too many requests"}, status_code=429, headers=self.limited_advice
+            )
+        hostile = self._hostile_answer()
+        if hostile is not None:
+            return hostile
         if self.status != 200:
             return JSONResponse(
                 self.error_body or {},
@@ -123,6 +139,47 @@ class FakeApi:
         if self.answer_delay:
             await asyncio.sleep(self.answer_delay)
         return JSONResponse(self.answer, headers=headers)
+
+    def _hostile_answer(self) -> Response | None:
+        """The answers of a server bent on keeping the client busy or filling its memory."""
+        if self.trickle:
+            return StreamingResponse(_trickled(json.dumps(self.answer).encode(), self.trickle))
+        if self.huge_answer:
+            return StreamingResponse(_zeros_list(self.huge_answer), media_type="application/json")
+        if self.gzip_bomb:
+            return Response(
+                _bomb(self.gzip_bomb),
+                media_type="application/json",
+                headers={"Content-Encoding": "gzip"},
+            )
+        return None
+
+
+async def _trickled(body: bytes, interval: float) -> AsyncIterator[bytes]:
+    for byte in body:
+        yield bytes([byte])
+        await asyncio.sleep(interval)
+
+
+async def _zeros_list(size: int) -> AsyncIterator[bytes]:
+    """``[0,0,...,0]`` of about ``size`` bytes, made as it is sent: the server holds none of it."""
+    chunk = b"0," * (512 * 1024)
+    yield b"["
+    for _ in range(size // len(chunk)):
+        yield chunk
+    yield b"0]"
+
+
+@functools.cache
+def _bomb(size: int) -> bytes:
+    """``size`` zero bytes (whole MiBs) gzip-compressed to about a thousandth, a MiB at a time."""
+    block = bytes(MIB)
+    blocks = size // MIB
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate, gzip framing below
+    deflated = b"".join(packer.compress(block) for _ in range(blocks)) + packer.flush()
+    crc = functools.reduce(lambda value, _: zlib.crc32(block, value), range(blocks), 0)
+    trailer = crc.to_bytes(4, "little") + (blocks * MIB & 0xFFFFFFFF).to_bytes(4, "little")
+    return _GZIP_HEADER + deflated + trailer
 
 
 def create_app(state: FakeApi) -> Starlette:

@@ -1,4 +1,5 @@
-"""Serving a small ASGI app with uvicorn on 127.0.0.1 for the duration of a test."""
+"""Serving a small ASGI app with uvicorn on 127.0.0.1 for the duration of a test, and a raw
+socket server for what no ASGI app can do (headers sent a byte at a time)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,43 @@ def serve(app: ASGIApp) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=5)
+
+
+TRICKLED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+
+@contextmanager
+def serve_trickling_headers(interval: float) -> Iterator[str]:
+    """A server answering every request with its status line and headers one byte per
+    ``interval`` seconds; yield its base URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)  # the request: whatever it is, the answer is the same
+            for byte in TRICKLED_HEAD:
+                if stop.wait(interval):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return  # the client gave up
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()

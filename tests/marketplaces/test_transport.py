@@ -38,6 +38,7 @@ def make_transport(
     secret: str | None = None,
     retry: RetryPolicy = FAST_RETRY,
     http_client: httpx.AsyncClient | None = None,
+    time_factor: float = 1.0,
 ) -> ApiTransport:
     secret = secret or f"secret-{uuid.uuid4()}"
     return ApiTransport(
@@ -49,6 +50,7 @@ def make_transport(
         describe_auth=lambda endpoint, status, detail: f"refused: {detail}",
         retry=retry,
         http_client=http_client,
+        time_factor=time_factor,
     )
 
 
