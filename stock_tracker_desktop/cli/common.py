@@ -116,8 +116,12 @@ def _not_utf8(where: str) -> NoReturn:
 
 
 @contextmanager
-def opened_context(*, migrate: bool = True) -> Iterator[Any]:
-    """The unlocked installation, closed afterwards; vault and database errors become CliErrors."""
+def opened_context(*, migrate: bool = True, writable: bool = False) -> Iterator[Any]:
+    """The unlocked installation, closed afterwards; vault and database errors become CliErrors.
+
+    Where the data directory cannot be written the database opens read-only and a write fails
+    when it is tried; ``writable`` refuses at once instead (the daemon: every job writes).
+    """
     from stock_tracker_desktop.logs import configure_logging
     from stock_tracker_desktop.services.context import AppContext
     from stock_tracker_desktop.storage.migrations import MigrationFailed
@@ -128,8 +132,13 @@ def opened_context(*, migrate: bool = True) -> Iterator[Any]:
         except MigrationFailed as exc:
             fail(str(exc), EXIT_FAILED)
     configure_logging(ctx.home)
+    if writable:
+        _refuse_read_only(ctx)
     try:
         yield ctx
+    except Exception as exc:
+        _fail_if_unwritable(exc)
+        raise
     finally:
         ctx.close()
 
@@ -159,7 +168,32 @@ def translated_errors() -> Iterator[None]:
     ) as exc:
         fail(str(exc))
     except OSError as exc:
+        _fail_if_unwritable(exc)
         fail(f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), 1)
+    except Exception as exc:
+        _fail_if_unwritable(exc)
+        raise
+
+
+def _refuse_read_only(ctx: Any) -> None:
+    from stock_tracker_desktop.storage.database import is_read_only
+    from stock_tracker_desktop.storage.unwritable import read_only_message, unwritable_reason
+
+    if is_read_only(ctx.engine):
+        ctx.close()
+        fail(unwritable_reason(ctx.home) or read_only_message(ctx.home), EXIT_FAILED)
+
+
+def _fail_if_unwritable(exc: Exception) -> None:
+    """A write that failed because the data directory is read-only or its disk full: the
+    command's work could not be done (exit 1), and SQLite rolled back whatever it began."""
+    from stock_tracker_desktop.storage.unwritable import describe_unwritable
+
+    if isinstance(exc, CliError):
+        return  # already the message the user gets
+    message = describe_unwritable(exc, data_dir())
+    if message is not None:
+        raise CliError(message, EXIT_FAILED) from None
 
 
 def has_display() -> bool:
