@@ -27,8 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_daemon(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.logs import configure_logging
+    from stock_tracker_desktop.storage.installation_lock import announce
 
-    with opened_context() as ctx:
+    announce("the daemon")  # how a refused rotation or restore names this process
+    with opened_context(writable=True) as ctx:
         configure_logging(ctx.home, to_stderr=True)
         asyncio.run(run_daemon(ctx))
     return EXIT_OK

@@ -35,6 +35,7 @@ from stock_tracker_desktop.user_files import RECOVERY_FILE, read_user_file
 VAULT_FILE = "vault.json"
 VAULT_FORMAT = 1
 RECOVERY_KIND = "stock-tracker-recovery"
+PREVIOUS_KEYS = "previous_keys"
 STORE_KEYRING = "keyring"
 STORE_PASSPHRASE = "passphrase"  # noqa: S105 (a store name, not a secret)
 
@@ -307,12 +308,33 @@ class Vault:
         else:
             meta["passphrase"] = old_meta["passphrase:pending"]
         meta["check"] = self._pending.check
+        meta[PREVIOUS_KEYS] = self._previous_under(
+            self._pending, [self.keys, *self.previous_keys()]
+        )
         meta["rotated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         self._meta = meta
         self._save()
         if self.store == STORE_KEYRING:
             keystore.keyring_delete(self._account(meta, ":pending"))
         self.keys, self._pending = self._pending, None
+
+    def previous_keys(self) -> list[MasterKeys]:
+        """The masters this installation had before its rotations, newest first: what opens
+        the backups taken before them. They are kept encrypted under the current master."""
+        stored = self._meta.get(PREVIOUS_KEYS, {})
+        keys = []
+        for check, token in stored.items():
+            try:
+                master = self.keys.fernet.decrypt(token.encode("ascii"))
+            except (InvalidToken, AttributeError, ValueError):
+                continue  # a damaged entry costs that one old backup, not the vault
+            if hmac.compare_digest(check_value(master), check):
+                keys.append(MasterKeys(master))
+        return keys
+
+    @staticmethod
+    def _previous_under(current: MasterKeys, previous: list[MasterKeys]) -> dict[str, str]:
+        return {old.check: current.fernet.encrypt(old.master).decode("ascii") for old in previous}
 
     def abandon_rotation(self) -> None:
         """Forget a pending master that the database never started to use."""

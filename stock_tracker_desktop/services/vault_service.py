@@ -35,18 +35,22 @@ def rotate(ctx: AppContext) -> Path:
     """New master, database re-keyed, every secret re-encrypted; returns the backup taken first.
 
     Order matters for crash safety: the next master is stored (pending) before the database
-    starts using it, and becomes current only after the re-keyed file is in place.
+    starts using it, and becomes current only after the re-keyed file is in place. The whole of
+    it holds the installation exclusively: it is refused while another process has it open,
+    since that process would go on writing to the file renamed away. The old master stays in
+    the vault (``previous_keys``), so the backups taken before still restore.
     """
-    old_key = ctx.vault.keys.database_key
-    backup = backup_database(
-        ctx.db_path, old_key, backups_dir(ctx.home), "before-rotation", auto=True
-    )
-    pending = ctx.vault.begin_rotation(ctx.passphrase)
-    rotating = ctx.vault.rotating_fernet()
-    ctx.engine.dispose()
-    rekey_database(ctx.db_path, old_key, pending.database_key, rotating.rotate)
-    ctx.vault.commit_rotation()
-    ctx.reopen_engine()
+    with ctx.exclusive("rotate"):
+        old_key = ctx.vault.keys.database_key
+        backup = backup_database(
+            ctx.db_path, old_key, backups_dir(ctx.home), "before-rotation", auto=True
+        )
+        pending = ctx.vault.begin_rotation(ctx.passphrase)
+        rotating = ctx.vault.rotating_fernet()
+        ctx.engine.dispose()
+        rekey_database(ctx.db_path, old_key, pending.database_key, rotating.rotate)
+        ctx.vault.commit_rotation()
+        ctx.reopen_engine()
     return backup
 
 

@@ -9,15 +9,24 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from stock_tracker_desktop.security.files import ensure_private_dir, fsync_dir, restrict
-from stock_tracker_desktop.storage.database import DatabaseError, connect_raw
+from stock_tracker_desktop.storage.database import (
+    DamagedDatabaseFile,
+    DatabaseError,
+    check_database_file,
+    connect_raw,
+)
+from stock_tracker_desktop.storage.rekey import rekey_file
 
 BACKUP_DIR = "backups"
 KEEP_AUTOMATIC = 10
 _AUTO_PREFIX = "auto-"
+# A backup being written; never listed, never restored.
+PARTIAL_SUFFIX = ".partial"
 
 
 def backups_dir(home: Path) -> Path:
@@ -31,6 +40,8 @@ def _safe_label(label: str) -> str:
 def backup_database(db_path: Path, key: str, dest_dir: Path, label: str, *, auto: bool) -> Path:
     """Copy ``db_path`` into ``dest_dir`` as a timestamped file and return its path.
 
+    The copy is written under a temporary name, checked (it opens, passes the integrity check,
+    holds the schema) and only then renamed: a backup killed half-way never shows up as one.
     Automatic backups (before migrations, restores, rotations) are pruned to the newest
     ``KEEP_AUTOMATIC``; manual ones are kept until the user deletes them.
     """
@@ -38,22 +49,39 @@ def backup_database(db_path: Path, key: str, dest_dir: Path, label: str, *, auto
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     prefix = _AUTO_PREFIX if auto else ""
     target = dest_dir / f"{prefix}stock-tracker-{stamp}-{_safe_label(label)}.db"
-    source = connect_raw(db_path, key)
+    partial = target.with_name(f".{target.name}{PARTIAL_SUFFIX}")
+    try:
+        _copy(db_path, key, partial)
+        check_database_file(partial, key)
+        os.replace(partial, target)
+    finally:
+        _remove_with_side_files(partial)
+    fsync_dir(dest_dir)
+    if auto:
+        _prune_automatic(dest_dir)
+    return target
+
+
+def _copy(source_path: Path, key: str, target: Path) -> None:
+    """A consistent copy with SQLite's backup API, as one self-contained file (no WAL)."""
+    _remove_with_side_files(target)
+    source = connect_raw(source_path, key)
     try:
         dest = connect_raw(target, key)
         try:
             source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
     finally:
         source.close()
-    for side in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(target.with_name(target.name + side))
     restrict(target)
-    if auto:
-        _prune_automatic(dest_dir)
-    return target
+
+
+def _remove_with_side_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path.with_name(path.name + suffix))
 
 
 def _prune_automatic(dest_dir: Path) -> None:
@@ -67,41 +95,60 @@ def list_backups(home: Path) -> list[Path]:
     return sorted(folder.glob("*stock-tracker-*.db"), key=lambda p: p.stat().st_mtime)
 
 
-def replace_database(db_path: Path, key: str, source: Path) -> None:
-    """Put a copy of ``source`` in place of ``db_path`` atomically.
+def key_opening(path: Path, keys: Sequence[str]) -> str:
+    """The first of ``keys`` (the current one first) under which ``path`` is a sound backup
+    (cheap checks only: it opens and holds the schema); the refusal says what is wrong."""
+    problem: DatabaseError | None = None
+    for key in keys:
+        try:
+            check_database_file(path, key, integrity=False)
+        except DamagedDatabaseFile as exc:
+            raise DatabaseError(f"{exc}; it cannot be restored") from None
+        except DatabaseError as exc:
+            problem = exc
+            continue
+        return key
+    raise DatabaseError(
+        f"{path.name} does not open with this installation's key nor with any key it had "
+        "before a rotation; it belongs to another installation or is damaged"
+    ) from problem
 
-    The current file's WAL is folded in and removed first, so that no stale WAL is replayed
-    onto the restored file.
+
+def newest_good_backup(home: Path, keys: Sequence[str]) -> Path | None:
+    """The newest backup that opens with one of ``keys`` and holds the schema."""
+    for path in reversed(list_backups(home)):
+        with contextlib.suppress(DatabaseError):
+            key_opening(path, keys)
+            return path
+    return None
+
+
+def replace_database(
+    db_path: Path,
+    key: str,
+    source: Path,
+    source_key: str | None = None,
+    reencrypt: Callable[[bytes], bytes] | None = None,
+) -> None:
+    """Put a copy of ``source`` in place of ``db_path`` atomically, under ``key``.
+
+    ``source`` is checked in full first (it opens, passes the integrity check, holds the schema),
+    so a bad file changes nothing. A backup from before a rotation (``source_key`` differs) is
+    re-keyed on the copy and its secrets go through ``reencrypt``. The caller holds the
+    installation exclusively, so no process still has the replaced file open.
     """
-    check = connect_raw(source, key)
-    try:
-        result = check.execute("PRAGMA integrity_check").fetchone()
-    finally:
-        check.close()
-    if not result or result[0] != "ok":
-        raise DatabaseError(f"{source.name} fails the integrity check; it was not restored")
+    source_key = source_key or key
+    check_database_file(source, source_key)
     staging = db_path.with_name(f".{db_path.name}.restore")
-    with contextlib.suppress(FileNotFoundError):
-        staging.unlink()
-    src = connect_raw(source, key)
     try:
-        dest = connect_raw(staging, key)
-        try:
-            src.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
+        _copy(source, source_key, staging)
+        if source_key != key:
+            rekey_file(staging, source_key, key, reencrypt or (lambda token: token))
+        check_database_file(staging, key)
+        for side in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(db_path.with_name(db_path.name + side))
+        os.replace(staging, db_path)
     finally:
-        src.close()
-    if db_path.exists():
-        current = connect_raw(db_path, key)
-        try:
-            current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            current.close()
-    for side in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(db_path.with_name(db_path.name + side))
-    restrict(staging)
-    os.replace(staging, db_path)
+        _remove_with_side_files(staging)
     fsync_dir(db_path.parent)

@@ -50,7 +50,19 @@ def rekey_database(
             copy.close()
     finally:
         source.close()
-    copy = connect_raw(staging, old_key)
+    rekey_file(staging, old_key, new_key, reencrypt)
+    restrict(staging)
+    for side in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(db_path) + side)
+    os.replace(staging, db_path)
+    fsync_dir(db_path.parent)
+
+
+def rekey_file(path: Path, old_key: str, new_key: str, reencrypt: Callable[[bytes], bytes]) -> None:
+    """Switch the copy at ``path`` from ``old_key`` to ``new_key`` and pass every secret through
+    ``reencrypt``, in one transaction. Only for a copy no other connection has open."""
+    copy = connect_raw(path, old_key)
     try:
         copy.execute("PRAGMA journal_mode = DELETE")
         copy.execute(f'PRAGMA rekey = "{new_key}"')
@@ -65,9 +77,3 @@ def rekey_database(
         copy.execute("PRAGMA journal_mode = WAL")
     finally:
         copy.close()
-    restrict(staging)
-    for side in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(str(db_path) + side)
-    os.replace(staging, db_path)
-    fsync_dir(db_path.parent)

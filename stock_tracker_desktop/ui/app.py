@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import qasync
@@ -23,11 +24,14 @@ from stock_tracker_desktop.logs import configure_logging
 from stock_tracker_desktop.memory import freeze_startup_objects
 from stock_tracker_desktop.security.vault import PassphraseProvider, WrongPassphrase
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.storage.installation_lock import InstallationBusy, announce
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.sync.scheduler import SyncScheduler
 from stock_tracker_desktop.ui import error_dialog, i18n
+from stock_tracker_desktop.ui.async_qt import spawn
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.resources import icon
+from stock_tracker_desktop.ui.settings_dialog import show_rotation_refused
 from stock_tracker_desktop.ui.single_instance import SingleInstance, notify_running, server_name
 from stock_tracker_desktop.ui.unlock import open_context
 
@@ -79,6 +83,7 @@ def run_gui(
     every active seller once the window is up (the demo does).
     """
     home = home or data_dir()
+    announce("the window")  # how a refused rotation or restore names this process
     app = create_application()
     name = server_name(home)
     if notify_running(name):
@@ -130,7 +135,9 @@ async def _main(
                 done.set_result(None)
 
         window.quit_requested.connect(finish)
-        window.rotate_requested.connect(lambda: finish(True))
+        window.rotate_requested.connect(
+            lambda: spawn(_rotate_if_alone(engine, window, finish), name="rotate")
+        )
         app.aboutToQuit.connect(finish)  # the session ends (log-out): shut down cleanly too
         window.show()
         await window.reload()
@@ -143,7 +150,10 @@ async def _main(
         await shutdown(engine, scheduler)
         closed = True
         if rotate:
-            await asyncio.to_thread(_rotate, ctx)
+            try:
+                await asyncio.to_thread(_rotate, ctx)
+            except InstallationBusy as busy:  # a process started since the check below
+                log.warning("the master key was not rotated: %s", busy)
         window.deleteLater()
         return EXIT_OK
     finally:
@@ -166,6 +176,24 @@ async def shutdown(engine: SyncEngine, scheduler: SyncScheduler | None) -> None:
     if scheduler is not None:
         await scheduler.shutdown()
     await engine.aclose()
+
+
+async def _rotate_if_alone(
+    engine: SyncEngine, window: MainWindow, finish: Callable[[bool], None]
+) -> None:
+    """Close and rotate only when no other process has the installation open (the window's own
+    hold is upgraded for the rotation); otherwise say who has it, and keep the window open."""
+
+    def probe() -> None:
+        with engine.ctx.exclusive("rotate"):
+            pass
+
+    try:
+        await engine.in_db(probe)
+    except InstallationBusy as busy:
+        show_rotation_refused(window, busy)
+        return
+    finish(True)
 
 
 def _rotate(ctx: AppContext) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +30,7 @@ from stock_tracker_desktop.platform import autostart
 from stock_tracker_desktop.security.keystore import KeystoreError
 from stock_tracker_desktop.services import vault_service
 from stock_tracker_desktop.services.settings import InvalidSetting, Settings
+from stock_tracker_desktop.storage.installation_lock import Holder, InstallationBusy
 from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui.async_qt import run_dialog, show_message, spawn
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
@@ -277,3 +278,39 @@ class SettingsDialog(QDialog):
             self.tr("Recovery file written"),
             self.tr("Saved to %1").replace("%1", path),
         )
+
+
+def show_rotation_refused(parent: QWidget | None, busy: InstallationBusy) -> QMessageBox:
+    """The command line's refusal of a rotation, in the user's language."""
+    return show_message(
+        parent,
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("SettingsDialog", "The key was not rotated"),
+        rotation_refusal(busy),
+    )
+
+
+def rotation_refusal(busy: InstallationBusy) -> str:
+    """Who else has the installation open and what it is doing; what to do about it."""
+    holders = "; ".join(_holder_text(holder) for holder in busy.holders) or (
+        QCoreApplication.translate("SettingsDialog", "another program")
+    )
+    return QCoreApplication.translate(
+        "SettingsDialog",
+        "Other programs use this installation: %1. Stop them or wait, then rotate again.",
+    ).replace("%1", holders)
+
+
+def _holder_text(holder: Holder) -> str:
+    known = {
+        "the daemon": QCoreApplication.translate("SettingsDialog", "the daemon"),
+        "the window": QCoreApplication.translate("SettingsDialog", "the window"),
+    }
+    who = known.get(holder.who, holder.who)
+    if holder.syncing:
+        text = QCoreApplication.translate(
+            "SettingsDialog", "%1 (pid %2) is syncing sellers: %3"
+        ).replace("%3", str(holder.syncing))
+    else:
+        text = QCoreApplication.translate("SettingsDialog", "%1 (pid %2) has it open")
+    return text.replace("%1", who).replace("%2", str(holder.pid))

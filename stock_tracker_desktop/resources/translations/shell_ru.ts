@@ -472,7 +472,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+58"/>
+        <location filename="../../ui/settings_dialog.py" line="+59"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -661,6 +661,41 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <location line="+1"/>
         <source>Saved to %1</source>
         <translation>Сохранено: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The key was not rotated</source>
+        <translation>Ключ не заменён</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>another program</source>
+        <translation>другая программа</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Other programs use this installation: %1. Stop them or wait, then rotate again.</source>
+        <translation>Эту установку используют другие программы: %1. Остановите их или дождитесь окончания, затем замените ключ снова.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the daemon</source>
+        <translation>фоновая служба (daemon)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the window</source>
+        <translation>окно приложения</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (pid %2) is syncing sellers: %3</source>
+        <translation>%1 (pid %2) синхронизирует продавцов: %3</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (pid %2) has it open</source>
+        <translation>%1 (pid %2) держит её открытой</translation>
     </message>
 </context>
 <context>
@@ -972,7 +1007,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Проверяем…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Connection works.</source>
         <translation>Подключение работает.</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="+168"/>
+        <location filename="../../ui/history_model.py" line="+168"/>
         <source>Started</source>
         <translation>Начало</translation>
     </message>
@@ -62,7 +62,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_view.py" line="+262"/>
+        <location filename="../../ui/history_view.py" line="+262"/>
         <source>Show the runs of one seller</source>
         <translation>Показать запуски одного продавца</translation>
     </message>
@@ -247,7 +247,7 @@
 <context>
     <name>StockChart</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/chart.py" line="+47"/>
+        <location filename="../../ui/chart.py" line="+47"/>
         <source>Select a product to see its stock over past syncs</source>
         <translation>Выберите товар, чтобы увидеть, как менялись его остатки</translation>
     </message>
@@ -260,7 +260,7 @@
 <context>
     <name>StockModel</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_model.py" line="+390"/>
+        <location filename="../../ui/stock_model.py" line="+390"/>
         <source>(in transit)</source>
         <translation>(в пути)</translation>
     </message>
@@ -383,7 +383,7 @@
 <context>
     <name>StockView</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/stock_view.py" line="+78"/>
+        <location filename="../../ui/stock_view.py" line="+78"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
@@ -456,7 +456,7 @@
 <context>
     <name>SyncHistory</name>
     <message>
-        <location filename="../../stock_tracker_desktop/ui/history_model.py" line="-133"/>
+        <location filename="../../ui/history_model.py" line="-133"/>
         <source>Running</source>
         <translation>Выполняется</translation>
     </message>
