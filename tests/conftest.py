@@ -13,10 +13,14 @@ import pytest
 from keyring.backends import fail as fail_keyring
 
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.storage.database import CHECK_THREAD_ENV
 from tests.support.file_keyring import ENV as TEST_KEYRING_ENV
 from tests.support.file_keyring import FileKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A database connection taken off the engine's database thread while it works fails loudly
+# (here and in the commands the tests start).
+os.environ.setdefault(CHECK_THREAD_ENV, "1")
 pytest_plugins = ["tests.simulator_fixtures", "tests.fake_sheets", "tests.support.qt"]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,6 +8,7 @@ from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.marketplaces.errors import MarketplaceError
 from stock_tracker_desktop.marketplaces.factory import create_client
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
+from stock_tracker_desktop.storage.database import DbRunner, run_here
 
 
 async def check_credentials(
@@ -26,13 +27,18 @@ async def check_credentials(
         await client.aclose()
 
 
-async def check_tenant(service: TenantService, name: str) -> ConnectionReport:
-    """Check a stored tenant's credentials and remember the seller's name."""
-    tenant = service.get(name)
-    report = await check_credentials(
-        tenant.marketplace, service.credentials(name), sandbox=tenant.sandbox
-    )
-    remember_seller(service, name, report)
+async def check_tenant(
+    service: TenantService, name: str, *, in_db: DbRunner = run_here
+) -> ConnectionReport:
+    """Check a stored tenant's credentials and remember the seller's name.
+
+    The database calls go through ``in_db``: in the window, the engine's database thread (a
+    query on the GUI thread while a sync writes crashed the process).
+    """
+    tenant = await in_db(service.get, name)
+    credentials = await in_db(service.credentials, name)
+    report = await check_credentials(tenant.marketplace, credentials, sandbox=tenant.sandbox)
+    await in_db(remember_seller, service, name, report)
     return report
 
 

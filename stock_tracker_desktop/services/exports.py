@@ -2,9 +2,10 @@
 
 ``export_files`` blocks (database and file work): call it on the database thread
 (``SyncEngine.in_db``). ``export_sheet`` and ``check_sheet_access`` are coroutines: their database
-calls go through ``in_db`` (pass ``SyncEngine.in_db`` while an engine runs; the default is one
-exports thread), the Google calls through worker threads. Database calls must never run on two
-threads at once: concurrent queries on the SQLCipher engine were seen to crash the process.
+calls go through ``in_db`` (pass ``SyncEngine.in_db`` while an engine runs; the default runs
+them on the caller's thread, for commands that have no engine), the Google calls through worker
+threads. Database calls must never run on two threads at once: concurrent queries on the
+SQLCipher engine were seen to crash the process.
 
 Where a tenant's sheet lives: ``overrides["google_sheet"]`` (a link or an id) and optionally
 ``overrides["google_worksheet"]`` (default "Остатки"/"Stock" by language). The service-account
@@ -15,13 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import functools
 import os
 import re
-from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from stock_tracker_desktop.config import GOOGLE_BASE_URL_ENV
 from stock_tracker_desktop.domain.models import Marketplace
@@ -50,11 +49,11 @@ from stock_tracker_desktop.services.export_settings import (
     has_exports,
 )
 from stock_tracker_desktop.services.tenants import SERVICE_ACCOUNT_KEY, TenantService, TenantView
+from stock_tracker_desktop.storage.database import DbRunner, run_here
 from stock_tracker_desktop.storage.snapshots import current_snapshot, stock_levels
 
 FileFormat = Literal["csv", "xlsx"]
 T = TypeVar("T")
-DbRunner = Callable[..., Awaitable[Any]]
 
 SOURCES: dict[Marketplace, tuple[str, ...]] = {
     Marketplace.WILDBERRIES: tuple(
@@ -80,15 +79,6 @@ SOURCES: dict[Marketplace, tuple[str, ...]] = {
         )
     ),
 }
-
-
-_db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exports-db")
-
-
-async def _own_db_thread(fn: Callable[..., T], *args: Any) -> T:
-    """The default ``in_db``: every database call of the exports on one thread, in order."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_db_thread, functools.partial(fn, *args))
 
 
 class NoSnapshot(LookupError):
@@ -267,7 +257,7 @@ async def export_sheet(
             raise NoSnapshot([name])
         return target, table, _exporter(key, base_url, quota)
 
-    target, table, exporter = await (in_db or _own_db_thread)(prepare)
+    target, table, exporter = await (in_db or run_here)(prepare)
     return await asyncio.to_thread(exporter.export, target, table, language)
 
 
@@ -294,7 +284,7 @@ async def check_sheet_access(
         _tenant, target, key = _prepare(ctx, name, service_account_json, link)
         return target, _exporter(key, base_url, None)
 
-    target, exporter = await (in_db or _own_db_thread)(prepare)
+    target, exporter = await (in_db or run_here)(prepare)
     return await asyncio.to_thread(exporter.check_access, target)
 
 

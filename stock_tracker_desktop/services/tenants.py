@@ -155,19 +155,19 @@ class TenantService:
     # ----- reading ---------------------------------------------------------------------------
 
     def list(self, *, include_archived: bool = False) -> list[TenantView]:
-        with session_scope(self.ctx.sessions) as session:
+        with session_scope(self.ctx.sessions, write=False) as session:
             return [
                 self._view(t)
                 for t in TenantRepository(session).all(include_archived=include_archived)
             ]
 
     def get(self, name: str) -> TenantView:
-        with session_scope(self.ctx.sessions) as session:
+        with session_scope(self.ctx.sessions, write=False) as session:
             return self._view(self._require(TenantRepository(session), name))
 
     def credentials(self, name: str) -> dict[str, str]:
         """The decrypted secrets of a tenant: call right before use and drop the result after."""
-        with session_scope(self.ctx.sessions) as session:
+        with session_scope(self.ctx.sessions, write=False) as session:
             tenant = self._require(TenantRepository(session), name)
             secrets = self.ctx.vault.decrypt(tenant.credentials)
             if tenant.account_id:

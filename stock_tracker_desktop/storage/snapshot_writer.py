@@ -31,8 +31,9 @@ from sqlalchemy import Connection, Engine, text
 from stock_tracker_desktop.domain.figures import LevelFigures, OrderFigures
 from stock_tracker_desktop.domain.models import OrderLine, Product, WarehouseType
 from stock_tracker_desktop.domain.window import OrderWindow
+from stock_tracker_desktop.storage.database import write_transaction
 from stock_tracker_desktop.storage.ids import id_block, id_range, id_text, new_id
-from stock_tracker_desktop.storage.sync_runs import RunStatus
+from stock_tracker_desktop.storage.sync_runs import RunOutcome, RunStatus, finish_run
 
 BULK_CACHE_KIB = -65536  # negative: KiB, i.e. 64 MiB
 # One encoder for every product's sizes: json.dumps with options builds a new one per call.
@@ -260,7 +261,7 @@ class _Writer:
 def write_snapshot(engine: Engine, data: SnapshotData) -> uuid.UUID:
     """Write products, warehouses, the snapshot, its levels and order lines in one transaction."""
     snapshot_id = new_id()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         writer = _Writer(conn, data.tenant_id, timestamp(data.taken_at))
         writer.bulk()
         writer.upsert_products(data.products)
@@ -279,7 +280,7 @@ def begin_snapshot(engine: Engine, data: SnapshotData) -> PendingSnapshot:
     snapshot_id = new_id()
     levels = data.levels
     first = id_range(len(levels))
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         writer = _Writer(conn, data.tenant_id, timestamp(data.taken_at))
         writer.bulk()
         writer.upsert_products(data.products)
@@ -294,7 +295,7 @@ def begin_snapshot(engine: Engine, data: SnapshotData) -> PendingSnapshot:
 
 def add_order_lines(engine: Engine, pending: PendingSnapshot, lines: Iterable[OrderLine]) -> None:
     """More order lines of a pending snapshot (they count once it is published)."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         writer = _Writer(conn, pending.tenant_id, timestamp(datetime.now(UTC)))
         writer.insert_order_lines(pending.id, list(lines))
         writer.close()
@@ -308,16 +309,19 @@ def publish_snapshot(
     order_figures: Iterable[OrderFigures],
     new_levels: Sequence[LevelFigures],
     order_lines: Sequence[OrderLine],
+    finished_run: tuple[uuid.UUID, RunOutcome] | None = None,
 ) -> None:
     """Complete a pending snapshot in one small transaction and make it the current one.
 
     ``order_figures``: the final orders, days and low flag of levels already written (by their
     index), ``new_levels``: levels that only orders made (a warehouse with orders but no stock),
-    ``order_lines``: the lines not written yet.
+    ``order_lines``: the lines not written yet, ``finished_run``: the run and its outcome,
+    recorded in the same transaction (a kill never leaves a published snapshot of a run that
+    history calls interrupted).
     """
     seen = timestamp(taken_at)
     first = pending.first_level
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         writer = _Writer(conn, pending.tenant_id, seen)
         writer.insert_order_lines(pending.id, order_lines)
         writer.cursor.executemany(
@@ -332,11 +336,13 @@ def publish_snapshot(
             "UPDATE snapshots SET complete = 1, taken_at = ? WHERE id = ?", (seen, pending.id.hex)
         )
         writer.close()
+        if finished_run is not None:
+            finish_run(conn, *finished_run)
 
 
 def discard_snapshot(engine: Engine, snapshot_id: uuid.UUID) -> None:
     """Remove a pending snapshot with its rows (a run that failed or was cancelled)."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         conn.execute(
             text("DELETE FROM snapshots WHERE id = :id AND complete = 0"), {"id": snapshot_id.hex}
         )
@@ -344,7 +350,7 @@ def discard_snapshot(engine: Engine, snapshot_id: uuid.UUID) -> None:
 
 def remove_abandoned_snapshots(engine: Engine) -> int:
     """Pending snapshots whose run is no longer running (the process died) are removed."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         result = conn.execute(
             text(
                 "DELETE FROM snapshots WHERE complete = 0 AND (sync_run_id IS NULL OR"

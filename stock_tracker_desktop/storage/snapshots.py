@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 
 from stock_tracker_desktop.domain.models import WarehouseType
+from stock_tracker_desktop.storage.database import write_transaction
 
 # ----- reading -------------------------------------------------------------------------------
 
@@ -189,7 +190,7 @@ def prune_snapshots(engine: Engine, tenant_id: uuid.UUID, keep: int) -> int:
 
     Pending ones are left to their run (published or discarded) or to start-up's clean-up.
     """
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         result = conn.execute(
             text(
                 "DELETE FROM snapshots WHERE tenant_id = :t AND complete = 1 AND id NOT IN"

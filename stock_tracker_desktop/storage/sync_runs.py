@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from stock_tracker_desktop.storage.database import write_session, write_transaction
 from stock_tracker_desktop.storage.models import SyncRun, Tenant
 
 
@@ -108,14 +109,46 @@ class RunRecord:
         }
 
 
+# Runs that count as the seller synced: a cancelled or interrupted one does not.
+_DONE = (RunStatus.SUCCEEDED, RunStatus.PARTLY_SUCCEEDED, RunStatus.FAILED)
+_PROCESS_OF_TRIGGER = {
+    Trigger.SCHEDULE: "a scheduled sync",
+    Trigger.CLI: "a `sync` command",
+    Trigger.MANUAL: "the window",
+}
+
+
 class AlreadyRunning(RuntimeError):
     """The tenant is being synced already (here or in another process of this data dir)."""
 
-    def __init__(self, tenant: str, since: datetime) -> None:
+    def __init__(self, tenant: str, since: datetime, process: str = "") -> None:
         local = since.astimezone()
-        super().__init__(f"{tenant}: already running since {local:%H:%M}")
+        where = f" in {process}" if process else ""
+        super().__init__(f"{tenant}: already syncing{where} since {local:%H:%M}")
         self.tenant = tenant
         self.since = since
+
+
+class AlreadySynced(AlreadyRunning):
+    """Another process synced the tenant after this sync was asked: it is not synced twice
+    (the marketplaces' limits, such as WB's one orders call a minute, would refuse it)."""
+
+    def __init__(self, tenant: str, started: datetime, process: str, status: str) -> None:
+        RuntimeError.__init__(
+            self,
+            f"{tenant}: synced by {process} at {started.astimezone():%H:%M} ({status}) "
+            "since this sync was asked; not synced twice",
+        )
+        self.tenant = tenant
+        self.since = started
+
+
+def _process(run: SyncRun) -> str:
+    """Who runs (or ran) ``run``, as a person recognises it: "a `sync` command (pid 4123)"."""
+    what = _PROCESS_OF_TRIGGER.get(Trigger(run.trigger), "another process")
+    if run.owner_pid == os.getpid():
+        return f"{what} (this process)"
+    return f"{what} (pid {run.owner_pid})" if run.owner_pid else what
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -155,23 +188,54 @@ def _record(run: SyncRun, tenant_name: str) -> RunRecord:
     )
 
 
+def finish_run(conn: Connection, run_id: uuid.UUID, outcome: RunOutcome) -> None:
+    """Record how a run ended, inside the caller's write transaction (publishing a snapshot
+    and recording its run succeeded are one transaction: history and snapshots always agree).
+
+    The owner's pid stays: it says who synced the tenant (``AlreadySynced``).
+    """
+    conn.execute(
+        update(SyncRun)
+        .where(SyncRun.id == run_id)
+        .values(
+            status=outcome.status.value,
+            finished_at=datetime.now(UTC),
+            products=outcome.products,
+            stock_rows=outcome.stock_rows,
+            orders=outcome.orders,
+            requests=outcome.requests,
+            rate_limited=outcome.rate_limited,
+            error_stage=outcome.error_stage,
+            error_endpoint=outcome.error_endpoint,
+            error_message=outcome.error_message,
+            stages=json.dumps(
+                [{"stage": s.stage, "seconds": s.seconds, "rows": s.rows} for s in outcome.stages]
+            ),
+        )
+    )
+
+
 class SyncRunRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
     def start(
-        self, tenant_id: uuid.UUID, tenant_name: str, trigger: Trigger, run_id: uuid.UUID
+        self,
+        tenant_id: uuid.UUID,
+        tenant_name: str,
+        trigger: Trigger,
+        run_id: uuid.UUID,
+        *,
+        asked_at: datetime | None = None,
     ) -> None:
-        """Record a new running run, refusing if a live one exists for the tenant.
+        """Record a new running run, refusing if a live one exists for the tenant, or if
+        another process synced it since ``asked_at`` (when this sync was asked or fell due):
+        two processes started together sync each seller once.
 
         The check and the insert share one write transaction, so two processes cannot both
-        start the same tenant.
+        start the same tenant; it comes before any request to the marketplace.
         """
-        with (
-            self.engine.connect() as conn,
-            Session(bind=conn.execution_options(begin_immediate=True)) as session,
-            session.begin(),
-        ):
+        with write_session(self.engine) as session:
             running = session.scalars(
                 select(SyncRun).where(
                     SyncRun.tenant_id == tenant_id, SyncRun.status == RunStatus.RUNNING.value
@@ -179,8 +243,10 @@ class SyncRunRepository:
             ).all()
             for run in running:
                 if _pid_alive(run.owner_pid):
-                    raise AlreadyRunning(tenant_name, run.started_at)
+                    raise AlreadyRunning(tenant_name, run.started_at, _process(run))
                 self._interrupt(run)
+            if asked_at is not None:
+                self._refuse_if_done_since(session, tenant_id, tenant_name, asked_at)
             run = SyncRun(
                 id=run_id,
                 tenant_id=tenant_id,
@@ -189,6 +255,23 @@ class SyncRunRepository:
                 owner_pid=os.getpid(),
             )
             session.add(run)
+
+    @staticmethod
+    def _refuse_if_done_since(
+        session: Session, tenant_id: uuid.UUID, tenant_name: str, asked_at: datetime
+    ) -> None:
+        done = session.scalars(
+            select(SyncRun)
+            .where(
+                SyncRun.tenant_id == tenant_id,
+                SyncRun.started_at >= asked_at,
+                SyncRun.status.in_([s.value for s in _DONE]),
+            )
+            .order_by(SyncRun.started_at.desc())
+            .limit(1)
+        ).first()
+        if done is not None:
+            raise AlreadySynced(tenant_name, done.started_at, _process(done), done.status)
 
     @staticmethod
     def _interrupt(run: SyncRun) -> None:
@@ -200,28 +283,12 @@ class SyncRunRepository:
         )
 
     def finish(self, run_id: uuid.UUID, outcome: RunOutcome) -> None:
-        with Session(self.engine) as session, session.begin():
-            run = session.get(SyncRun, run_id)
-            if run is None:
-                return  # the tenant was removed while it synced
-            run.status = outcome.status.value
-            run.finished_at = datetime.now(UTC)
-            run.products = outcome.products
-            run.stock_rows = outcome.stock_rows
-            run.orders = outcome.orders
-            run.requests = outcome.requests
-            run.rate_limited = outcome.rate_limited
-            run.error_stage = outcome.error_stage
-            run.error_endpoint = outcome.error_endpoint
-            run.error_message = outcome.error_message
-            run.stages = json.dumps(
-                [{"stage": s.stage, "seconds": s.seconds, "rows": s.rows} for s in outcome.stages]
-            )
-            run.owner_pid = None
+        with write_transaction(self.engine) as conn:
+            finish_run(conn, run_id, outcome)
 
     def mark_interrupted(self) -> int:
         """Runs left "running" by a process that is gone become "interrupted"."""
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             running = session.scalars(
                 select(SyncRun).where(SyncRun.status == RunStatus.RUNNING.value)
             ).all()
@@ -297,8 +364,8 @@ class SyncRunRepository:
 
     def prune(self, older_than_days: int) -> int:
         cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
-        with Session(self.engine) as session, session.begin():
-            result = session.execute(
+        with write_transaction(self.engine) as conn:
+            result = conn.execute(
                 delete(SyncRun).where(
                     SyncRun.started_at < cutoff, SyncRun.status != RunStatus.RUNNING.value
                 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import time
@@ -26,12 +27,15 @@ from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.marketplaces.base import MarketplaceClient
 from stock_tracker_desktop.marketplaces.errors import MarketplaceError
 from stock_tracker_desktop.marketplaces.factory import create_client
+from stock_tracker_desktop.marketplaces.settings import seller_deadline
+from stock_tracker_desktop.marketplaces.transport import duration_text
 from stock_tracker_desktop.security.redaction import redact
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.export_settings import ExportFailed, has_exports
 from stock_tracker_desktop.services.settings import SettingsService, export_language
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
 from stock_tracker_desktop.storage import snapshot_writer, snapshots
+from stock_tracker_desktop.storage.database import on_database_thread
 from stock_tracker_desktop.storage.ids import new_id
 from stock_tracker_desktop.storage.sync_runs import (
     AlreadyRunning,
@@ -158,7 +162,8 @@ class SyncEngine:
     async def in_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a database call on the engine's database thread (never block the loop)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db, functools.partial(fn, *args, **kwargs))
+        call = on_database_thread(self.ctx.engine, functools.partial(fn, *args, **kwargs))
+        return await loop.run_in_executor(self._db, call)
 
     async def sync(
         self, names: Sequence[str] | None = None, trigger: Trigger = Trigger.MANUAL
@@ -173,16 +178,20 @@ class SyncEngine:
             return [t for t in self.tenants.list() if t.enabled]
         return [self.tenants.get(name) for name in names]
 
-    def start(self, tenant: TenantView, trigger: Trigger) -> asyncio.Task[SyncResult]:
-        """Start a tenant's sync; a tenant already syncing here is joined, not started twice."""
+    def start(
+        self, tenant: TenantView, trigger: Trigger, *, asked_at: datetime | None = None
+    ) -> asyncio.Task[SyncResult]:
+        """Start a tenant's sync; a tenant already syncing here is joined, not started twice.
+
+        ``asked_at`` (default: now) is when the sync was asked or fell due: a tenant another
+        process syncs or synced since then is refused before any request (``AlreadySynced``).
+        """
         current = self._running.get(tenant.id)
         if current is not None:
             return current.task
-        if self._semaphore is None:
-            limit = self._concurrency or self.settings.load().concurrency
-            self._semaphore = asyncio.Semaphore(limit)
+        asked = asked_at or datetime.now(UTC)
         task = asyncio.get_running_loop().create_task(
-            self._run(tenant, trigger), name=f"sync:{tenant.name}"
+            self._run(tenant, trigger, asked), name=f"sync:{tenant.name}"
         )
         self._running[tenant.id] = RunningTenant(
             tenant=tenant.name, tenant_id=tenant.id, started_at=datetime.now(UTC), task=task
@@ -225,8 +234,14 @@ class SyncEngine:
         except asyncio.CancelledError:
             return await task, True
 
-    async def _run(self, tenant: TenantView, trigger: Trigger) -> SyncResult:
-        assert self._semaphore is not None
+    async def _places(self) -> asyncio.Semaphore:
+        """The ``concurrency`` places, sized from the settings read on the database thread."""
+        if self._semaphore is None:
+            limit = self._concurrency or (await self.in_db(self.settings.load)).concurrency
+            self._semaphore = self._semaphore or asyncio.Semaphore(limit)
+        return self._semaphore
+
+    async def _run(self, tenant: TenantView, trigger: Trigger, asked_at: datetime) -> SyncResult:
         run_id = new_id()
         outcome = RunOutcome(status=RunStatus.RUNNING)
         tracker = _Tracker()
@@ -234,18 +249,20 @@ class SyncEngine:
         new_low = 0
         draft: _Draft | None = None
         try:
-            async with self._semaphore:
+            async with await self._places():
                 _, cancelled = await self._complete(
-                    self.in_db(self.runs.start, tenant.id, tenant.name, trigger, run_id)
+                    self.in_db(
+                        self.runs.start, tenant.id, tenant.name, trigger, run_id, asked_at=asked_at
+                    )
                 )
                 started = True
                 self._emit(SyncStarted(tenant.name, tenant.id, run_id, trigger))
                 if cancelled:
                     raise asyncio.CancelledError
                 draft = await self._draft(tenant, run_id)
-                await self._collect(tenant, draft, outcome, tracker)
-            new_low, _ = await self._complete(self._save(draft, tracker))
-            outcome.status = RunStatus.SUCCEEDED
+                await self._collect_in_time(tenant, draft, outcome, tracker)
+            outcome.status = RunStatus.SUCCEEDED  # recorded as the snapshot is published
+            new_low, _ = await self._complete(self._save(draft, outcome, tracker))
             await self._export(tenant, outcome, tracker)
         except AlreadyRunning as exc:
             return SyncResult(tenant.name, None, refused=str(exc))
@@ -275,6 +292,27 @@ class SyncEngine:
         settings = self.settings.for_tenant(await self.in_db(self.settings.load), tenant.overrides)
         window = last_full_days(settings.window_days)
         return _Draft(tenant.id, run_id, FiguresAggregator(window, settings.low_stock_days))
+
+    async def _collect_in_time(
+        self, tenant: TenantView, draft: _Draft, outcome: RunOutcome, tracker: _Tracker
+    ) -> None:
+        """``_collect`` within the seller's deadline: a marketplace that keeps one sync going
+        for hours fails that run (the seller is not left "running"); the others go on."""
+        deadline = seller_deadline()
+        limit = asyncio.timeout(deadline)
+        try:
+            async with limit:
+                await self._collect(tenant, draft, outcome, tracker)
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            raise _StageFailed(
+                "sync",
+                MarketplaceError(
+                    f"did not finish within {duration_text(deadline)} and was stopped;"
+                    " the previous snapshot was kept and the next sync will try again"
+                ),
+            ) from None
 
     async def _collect(
         self, tenant: TenantView, draft: _Draft, outcome: RunOutcome, tracker: _Tracker
@@ -474,14 +512,19 @@ class SyncEngine:
                 # Start-up removes it then; the run's own failure is what the history tells.
                 log.exception("could not remove the unfinished snapshot of a failed run")
 
-    async def _save(self, draft: _Draft, tracker: _Tracker) -> int:
-        """Publish the snapshot and prune old ones; return how many products newly went low."""
+    async def _save(self, draft: _Draft, outcome: RunOutcome, tracker: _Tracker) -> int:
+        """Publish the snapshot, recording the run succeeded in the same transaction, and
+        prune old ones; return how many products newly went low."""
+        started = time.monotonic()
         async with tracker.stage("saving", lambda: len(draft.figures)):
             if draft.writing_lines is not None:
                 await draft.writing_lines
-            return await self.in_db(self._publish_and_prune, draft)
+            saving = StageRecord("saving", time.monotonic() - started, len(draft.figures))
+            # The exports may still change the status; until then history holds this outcome.
+            recorded = dataclasses.replace(outcome, stages=[*tracker.stages, saving])
+            return await self.in_db(self._publish_and_prune, draft, recorded)
 
-    def _publish_and_prune(self, draft: _Draft) -> int:
+    def _publish_and_prune(self, draft: _Draft, outcome: RunOutcome) -> int:
         # On the one database thread, after every fetch ended: the aggregator no longer changes.
         engine, figures, pending = self.ctx.engine, draft.figures, draft.pending
         assert pending is not None, "stock always begins the snapshot before a fetch succeeds"
@@ -495,6 +538,7 @@ class SyncEngine:
             order_figures=figures.order_figures(pending.levels),
             new_levels=list(figures.levels(pending.levels)),
             order_lines=list(figures.order_lines(draft.lines_written)),
+            finished_run=(draft.run_id, outcome),
         )
         snapshots.prune_snapshots(engine, draft.tenant_id, settings.keep_snapshots)
         self.runs.prune(settings.keep_history_days)

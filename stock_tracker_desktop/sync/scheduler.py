@@ -63,6 +63,9 @@ class SyncScheduler:
         self.engine = engine
         self._scheduler: AsyncIOScheduler | None = None
         self._triggers: dict[uuid.UUID, BaseTrigger] = {}
+        # A catch-up run is due since the fire time it missed: a run another process started
+        # after that time (a `sync --all` started with the daemon) already made up for it.
+        self._missed: dict[uuid.UUID, datetime] = {}
         self._unsubscribe = engine.subscribe(self._on_event)
 
     # ----- life cycle ------------------------------------------------------------------------
@@ -85,6 +88,7 @@ class SyncScheduler:
         last_runs = await self.engine.in_db(self.engine.runs.last_runs)
         self._scheduler.remove_all_jobs()
         self._triggers.clear()
+        self._missed.clear()
         now = datetime.now(UTC)
         catch_up = 0
         for tenant in tenants:
@@ -98,6 +102,7 @@ class SyncScheduler:
             last = last_runs.get(tenant.id)
             due = await self._first_run(tenant, trigger, last.started_at if last else None, now)
             if due <= now:
+                self._missed[tenant.id] = due
                 due = now + CATCH_UP_STAGGER * catch_up  # one catch-up each, not a burst
                 catch_up += 1
             self._scheduler.add_job(
@@ -165,7 +170,8 @@ class SyncScheduler:
         tenant = tenants.get(tenant_id)
         if tenant is None or not tenant.enabled:
             return
-        result = await self.engine.start(tenant, Trigger.SCHEDULE)
+        asked_at = self._missed.pop(tenant_id, None) or datetime.now(UTC)
+        result = await self.engine.start(tenant, Trigger.SCHEDULE, asked_at=asked_at)
         if result.refused:
             log.info("scheduled sync of %s skipped: %s", tenant.name, result.refused)
 

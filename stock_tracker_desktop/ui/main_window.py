@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
 
     async def _check(self, tenant: TenantView) -> None:
         self.status_label.setText(self.tr("Checking %1…").replace("%1", tenant.name))
-        report = await check_tenant(self.engine.tenants, tenant.name)
+        report = await check_tenant(self.engine.tenants, tenant.name, in_db=self.engine.in_db)
         lines = texts.connection_report_lines(report)
         verdict = (
             self.tr("%1: the connection works")

@@ -418,7 +418,9 @@ class TenantEditor(QDialog):
     async def _check_connection(self) -> None:
         try:
             if self.tenant is not None and not self._secrets_typed():
-                report = await check_tenant(self.engine.tenants, self.tenant.name)
+                report = await check_tenant(
+                    self.engine.tenants, self.tenant.name, in_db=self.engine.in_db
+                )
             else:
                 typed = self._typed()
                 report = await check_credentials(

@@ -12,8 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
-
+from stock_tracker_desktop.marketplaces.settings import REQUEST_DEADLINE_ENV
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import Fault, RunningSimulator
@@ -21,26 +20,16 @@ from stock_tracker_desktop.storage import snapshots
 from stock_tracker_desktop.storage.database import integrity_check
 from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository
 from tests.support.cli import REPO_ROOT, run_cli
+from tests.support.sellers import count_snapshots, import_wb_sellers, simulator_env
 
 
 def test_kill_9_during_a_sync_of_20_tenants(
     make_simulator: Callable[..., RunningSimulator], isolated_home: Path, tmp_path: Path
 ) -> None:
     sim = make_simulator(seed=5, sellers=20, products=15, time_factor=0.01)
-    env = {
-        "STOCK_TRACKER_WB_BASE_URL": sim.base_url,
-        "STOCK_TRACKER_OZON_BASE_URL": sim.base_url,
-        "STOCK_TRACKER_TIME_FACTOR": "0.01",
-    }
-    sellers = tmp_path / "sellers.csv"
-    sellers.write_text(
-        "name,marketplace,token_env\n"
-        + "".join(f"Seller {i:02d},wildberries,T{i}\n" for i in range(20))
-    )
-    tokens = {f"T{i}": seller.wb_token for i, seller in enumerate(sim.world.sellers)}
-    imported = run_cli("tenants", "import", str(sellers), env={**env, **tokens})
-    assert imported.returncode == 0, imported.stderr
-    assert run_cli("settings", "set", "concurrency", "20").returncode == 0
+    # The hanging orders below must outlast the killing: no request deadline cuts them first.
+    env = {**simulator_env(sim), REQUEST_DEADLINE_ENV: "9000"}
+    import_wb_sellers(sim, tmp_path, concurrency=20)
     assert run_cli("sync", "--all", env=env).returncode == 0
     ctx = AppContext.open(lambda: None, isolated_home)
     previous = {
@@ -74,9 +63,9 @@ def test_kill_9_during_a_sync_of_20_tenants(
             finished += lines.get(timeout=30).endswith(": succeeded\n")
         # ... with their snapshots begun (products and stock are in, orders hang).
         deadline = time.monotonic() + 30
-        while _pending_snapshots(isolated_home) < 10 and time.monotonic() < deadline:
+        while count_snapshots(isolated_home, complete=False) < 10 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _pending_snapshots(isolated_home) == 10
+        assert count_snapshots(isolated_home, complete=False) == 10
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -84,7 +73,7 @@ def test_kill_9_during_a_sync_of_20_tenants(
     ctx = AppContext.open(lambda: None, isolated_home)
     try:
         assert integrity_check(ctx.engine) == "ok"
-        assert _pending_snapshots(isolated_home) == 0  # removed at start-up
+        assert count_snapshots(isolated_home, complete=False) == 0  # removed at start-up
         runs = SyncRunRepository(ctx.engine).history(limit=None)
         second = [r for r in runs if r.started_at > max(p.taken_at for p in previous.values())]
         statuses = sorted(r.status.value for r in second)
@@ -101,17 +90,5 @@ def test_kill_9_during_a_sync_of_20_tenants(
             else:
                 assert current.taken_at > previous[tenant.name].taken_at
             assert snapshots.stock_levels(ctx.engine, current.id)
-    finally:
-        ctx.close()
-
-
-def _pending_snapshots(home: Path) -> int:
-    """Snapshots still being written, read as another process would (the sync runs on)."""
-    ctx = AppContext.open(lambda: None, home, migrate=False)
-    try:
-        with ctx.engine.connect() as conn:
-            return conn.execute(
-                text("SELECT count(*) FROM snapshots WHERE complete = 0")
-            ).scalar_one()
     finally:
         ctx.close()

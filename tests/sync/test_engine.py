@@ -190,7 +190,9 @@ async def test_the_same_tenant_never_runs_twice(ctx: AppContext, sim: RunningSim
     add_wb(ctx, sim.world.sellers[0], "Once")
     tenant = TenantService(ctx).get("Once")
     engine = SyncEngine(ctx)
-    other = SyncEngine(ctx)  # e.g. the scheduler daemon and a window on the same data dir
+    # e.g. the scheduler daemon and a window on the same data dir: each has its own database
+    other_ctx = AppContext.open(lambda: None, ctx.home)
+    other = SyncEngine(other_ctx)
     try:
         started = asyncio.Event()
         engine.subscribe(lambda e: started.set() if isinstance(e, SyncStarted) else None)
@@ -202,8 +204,9 @@ async def test_the_same_tenant_never_runs_twice(ctx: AppContext, sim: RunningSim
     finally:
         await engine.aclose()
         await other.aclose()
+        other_ctx.close()
     assert refused.status is None
-    assert "already running since" in refused.refused
+    assert "already syncing in the window (this process) since" in refused.refused
     assert done.status is RunStatus.SUCCEEDED
     assert len(SyncRunRepository(ctx.engine).history()) == 1
 
