@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from stock_tracker_desktop.storage.database import write_session
 from stock_tracker_desktop.storage.models import AgencySecret
 
 
@@ -16,7 +17,7 @@ def get(engine: Engine, key: str) -> tuple[bytes, str] | None:
 
 
 def put(engine: Engine, key: str, value: bytes, public: str) -> None:
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         found = session.scalar(select(AgencySecret).where(AgencySecret.key == key))
         if found is None:
             session.add(AgencySecret(key=key, value=value, public=public))
@@ -25,5 +26,5 @@ def put(engine: Engine, key: str, value: bytes, public: str) -> None:
 
 
 def remove(engine: Engine, key: str) -> None:
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         session.execute(delete(AgencySecret).where(AgencySecret.key == key))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from stock_tracker_desktop.storage.database import write_session
 from stock_tracker_desktop.storage.models import Setting
 
 
@@ -20,7 +21,7 @@ class SettingsRepository:
             return {s.key: json.loads(s.value) for s in session.scalars(select(Setting))}
 
     def put(self, values: dict[str, Any]) -> None:
-        with Session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session:
             existing = {
                 s.key: s
                 for s in session.scalars(select(Setting).where(Setting.key.in_(list(values))))
