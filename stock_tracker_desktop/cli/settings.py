@@ -24,6 +24,7 @@ _PARSERS = {
     "language": str,
     "minimise_to_tray": lambda v: v.lower() in ("1", "true", "yes", "on"),
     "start_with_system": lambda v: v.lower() in ("1", "true", "yes", "on"),
+    "max_rate_limit_wait": float,
 }
 
 

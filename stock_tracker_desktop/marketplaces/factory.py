@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.marketplaces.base import MarketplaceClient, ProgressCallback
 from stock_tracker_desktop.marketplaces.ozon import OzonClient
-from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
+from stock_tracker_desktop.marketplaces.settings import MAX_RATE_LIMIT_WAIT, time_factor_from_env
 from stock_tracker_desktop.marketplaces.wildberries import WildberriesClient
 
 CREDENTIAL_KEYS: dict[Marketplace, tuple[str, ...]] = {
@@ -23,8 +23,10 @@ def create_client(
     sandbox: bool = False,
     time_factor: float | None = None,
     progress: ProgressCallback | None = None,
+    max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT,
 ) -> MarketplaceClient:
-    """A client for ``marketplace``; ``time_factor`` None reads STOCK_TRACKER_TIME_FACTOR."""
+    """A client for ``marketplace``; ``time_factor`` None reads STOCK_TRACKER_TIME_FACTOR.
+    ``max_rate_limit_wait``: the longest 429 wait to accept (seconds, before the time factor)."""
     needed = CREDENTIAL_KEYS[marketplace]
     absent = [key for key in needed if not credentials.get(key, "").strip()]
     if absent:
@@ -33,7 +35,11 @@ def create_client(
     factor = time_factor_from_env() if time_factor is None else time_factor
     if marketplace is Marketplace.WILDBERRIES:
         return WildberriesClient(
-            credentials["token"].strip(), sandbox=sandbox, time_factor=factor, progress=progress
+            credentials["token"].strip(),
+            sandbox=sandbox,
+            time_factor=factor,
+            progress=progress,
+            max_rate_limit_wait=max_rate_limit_wait,
         )
     if sandbox:
         raise ValueError("Ozon has no sandbox for the Seller API")
@@ -42,4 +48,5 @@ def create_client(
         credentials["api_key"].strip(),
         time_factor=factor,
         progress=progress,
+        max_rate_limit_wait=max_rate_limit_wait,
     )

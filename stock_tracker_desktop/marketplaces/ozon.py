@@ -45,6 +45,7 @@ from stock_tracker_desktop.marketplaces.ozon_models import (
 from stock_tracker_desktop.marketplaces.pacing import credential_key
 from stock_tracker_desktop.marketplaces.parsing import chunks, progress_or_silence
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
+from stock_tracker_desktop.marketplaces.settings import MAX_RATE_LIMIT_WAIT
 from stock_tracker_desktop.marketplaces.transport import ApiTransport, Credential
 
 # Postings are listed by creation time, but counted by in_process_at: look a day further back
@@ -120,6 +121,7 @@ class OzonClient:
         http_client: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
         progress: ProgressCallback | None = None,
+        max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT,
     ) -> None:
         """``product_ids`` maps a SKU (or offer_id) to Ozon's product_id, if already known."""
         self._progress = progress_or_silence(progress)
@@ -138,6 +140,7 @@ class OzonClient:
             time_factor=time_factor,
             http_client=http_client,
             retry=retry,
+            max_rate_limit_wait=max_rate_limit_wait,
         )
 
     def __repr__(self) -> str:

@@ -17,9 +17,9 @@ def time_factor_from_env(default: float = 1.0) -> float:
 
 
 # How long the app waits, at most, when a marketplace answers 429 and says when to come back
-# (seconds, before the time factor). Longer advice fails the stage at once: the next run tries
-# again, rather than a sync (and, in the daemon, the seller) staying "running" for hours.
-MAX_RATE_LIMIT_WAIT_ENV = "STOCK_TRACKER_MAX_RATE_LIMIT_WAIT"
+# (seconds, before the time factor), unless the user's setting `max_rate_limit_wait` says
+# otherwise. Longer advice fails the stage at once: the next run tries again, rather than a sync
+# (and, in the daemon, the seller) staying "running" for hours.
 MAX_RATE_LIMIT_WAIT = 300.0
 # One request, from sending to the last byte of its answer: httpx's timeouts are per read, so a
 # server trickling a byte every few seconds never trips them.

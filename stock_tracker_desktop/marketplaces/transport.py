@@ -45,7 +45,6 @@ from stock_tracker_desktop.marketplaces.parsing import NotJson, parse_json
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
 from stock_tracker_desktop.marketplaces.settings import (
     MAX_RATE_LIMIT_WAIT,
-    MAX_RATE_LIMIT_WAIT_ENV,
     MIN_REQUEST_DEADLINE,
     REQUEST_DEADLINE,
     REQUEST_DEADLINE_ENV,
@@ -203,8 +202,11 @@ class ApiTransport:
         http_client: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
         host_headers: Mapping[str, str] | None = None,
+        max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT,
     ) -> None:
         """``host_headers`` names the virtual host per host key when ``hosts`` point elsewhere.
+        ``max_rate_limit_wait``: the longest wait a 429 may ask for (seconds, before the time
+        factor); longer advice fails the call at once.
 
         With a base URL override every host shares one address; the ``Host`` header still tells
         a routing proxy or the simulator which marketplace host (and sandbox or not) is meant.
@@ -219,9 +221,7 @@ class ApiTransport:
         self._client = http_client or new_http_client()
         self._retry = (retry or RetryPolicy()).scaled(time_factor)
         self._host_headers = dict(host_headers or {})
-        self._max_rate_limit_wait = (
-            seconds_from_env(MAX_RATE_LIMIT_WAIT_ENV, MAX_RATE_LIMIT_WAIT) * time_factor
-        )
+        self._max_rate_limit_wait = max_rate_limit_wait * time_factor
         self._default_deadline = seconds_from_env(REQUEST_DEADLINE_ENV, REQUEST_DEADLINE)
 
     def __repr__(self) -> str:

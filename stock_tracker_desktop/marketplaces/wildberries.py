@@ -46,6 +46,7 @@ from stock_tracker_desktop.marketplaces.errors import (
 from stock_tracker_desktop.marketplaces.pacing import credential_key
 from stock_tracker_desktop.marketplaces.parsing import chunks, progress_or_silence
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
+from stock_tracker_desktop.marketplaces.settings import MAX_RATE_LIMIT_WAIT
 from stock_tracker_desktop.marketplaces.transport import (
     ApiTransport,
     Credential,
@@ -117,6 +118,7 @@ class WildberriesClient:
         http_client: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
         progress: ProgressCallback | None = None,
+        max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT,
     ) -> None:
         self._sandbox = sandbox
         self._time_factor = time_factor
@@ -137,6 +139,7 @@ class WildberriesClient:
             time_factor=time_factor,
             http_client=http_client,
             retry=retry,
+            max_rate_limit_wait=max_rate_limit_wait,
             host_headers=host_headers,
         )
 

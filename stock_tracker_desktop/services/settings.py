@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import locale
 import logging
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from stock_tracker_desktop.domain.figures import DEFAULT_LOW_STOCK_DAYS
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.domain.window import DEFAULT_WINDOW_DAYS
+from stock_tracker_desktop.marketplaces.settings import MAX_RATE_LIMIT_WAIT
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage.settings_repository import SettingsRepository
 
@@ -36,6 +38,9 @@ class Settings:
     language: str = ""  # "" follows the system
     minimise_to_tray: bool = True
     start_with_system: bool = False
+    # The longest a sync waits when a marketplace answers 429 and says when to come back
+    # (seconds); longer advice fails the stage at once and the next run tries again.
+    max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT
 
     def validate(self) -> Settings:
         checks = (
@@ -45,6 +50,10 @@ class Settings:
             (1 <= self.keep_snapshots <= 10_000, "keep at least one snapshot per tenant"),
             (1 <= self.keep_history_days <= 3650, "keep history for 1 to 3650 days"),
             (self.language in ("", "en", "ru"), "language must be en, ru or empty (system)"),
+            (
+                math.isfinite(self.max_rate_limit_wait) and 1 <= self.max_rate_limit_wait <= 86_400,
+                "max_rate_limit_wait must be 1 to 86400 seconds",
+            ),
         )
         for ok, message in checks:
             if not ok:

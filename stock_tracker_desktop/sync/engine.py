@@ -110,6 +110,7 @@ class _Draft:
     tenant_id: uuid.UUID
     run_id: uuid.UUID
     figures: FiguresAggregator
+    max_rate_limit_wait: float  # the user's setting, seconds before the time factor
     pending: snapshot_writer.PendingSnapshot | None = None
     lines_written: int = 0
     writing_lines: asyncio.Future[None] | None = None
@@ -289,9 +290,15 @@ class SyncEngine:
         return SyncResult(tenant.name, outcome.status, run_id, outcome)
 
     async def _draft(self, tenant: TenantView, run_id: uuid.UUID) -> _Draft:
-        settings = self.settings.for_tenant(await self.in_db(self.settings.load), tenant.overrides)
+        app_settings = await self.in_db(self.settings.load)
+        settings = self.settings.for_tenant(app_settings, tenant.overrides)
         window = last_full_days(settings.window_days)
-        return _Draft(tenant.id, run_id, FiguresAggregator(window, settings.low_stock_days))
+        return _Draft(
+            tenant.id,
+            run_id,
+            FiguresAggregator(window, settings.low_stock_days),
+            max_rate_limit_wait=app_settings.max_rate_limit_wait,
+        )
 
     async def _collect_in_time(
         self, tenant: TenantView, draft: _Draft, outcome: RunOutcome, tracker: _Tracker
@@ -324,6 +331,7 @@ class SyncEngine:
             credentials,
             sandbox=tenant.sandbox,
             progress=self._progress_reporter(tenant, draft.run_id),
+            max_rate_limit_wait=draft.max_rate_limit_wait,
         )
         del credentials
         try:

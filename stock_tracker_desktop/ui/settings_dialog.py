@@ -76,12 +76,24 @@ class SettingsDialog(QDialog):
         self.low_stock.setSuffix(self.tr(" days"))
         self.low_stock.setValue(settings.low_stock_days)
         self.low_stock.setToolTip(self.tr("A product is low on stock below this many days"))
+        self._stored_rate_limit_wait = settings.max_rate_limit_wait
+        self.rate_limit_wait = QSpinBox()
+        self.rate_limit_wait.setRange(1, 1440)  # minutes: the setting's 60 s to 24 h
+        self.rate_limit_wait.setSuffix(self.tr(" min"))
+        self.rate_limit_wait.setValue(max(1, round(settings.max_rate_limit_wait / 60)))
+        self.rate_limit_wait.setToolTip(
+            self.tr(
+                "When a marketplace asks to wait longer than this, the sync of that seller stops "
+                "and the next run tries again"
+            )
+        )
 
         sync_form = QFormLayout()
         sync_form.addRow(self.tr("&Schedule:"), self.schedule)
         sync_form.addRow(self.tr("Sellers at &once:"), self.concurrency)
         sync_form.addRow(self.tr("&Order window:"), self.window_days)
         sync_form.addRow(self.tr("&Low stock below:"), self.low_stock)
+        sync_form.addRow(self.tr("Longest &wait for a marketplace:"), self.rate_limit_wait)
         sync_group = QGroupBox(self.tr("Syncing"))
         sync_group.setLayout(sync_form)
 
@@ -186,12 +198,20 @@ class SettingsDialog(QDialog):
         self.problem.setVisible(bool(problem))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problem)
 
+    def _rate_limit_wait_seconds(self) -> float:
+        """The box's minutes in seconds; an untouched box keeps the stored value exactly (the
+        command line may have set seconds that are no whole minute)."""
+        minutes = self.rate_limit_wait.value()
+        stored = self._stored_rate_limit_wait
+        return stored if minutes == max(1, round(stored / 60)) else float(minutes * 60)
+
     def changes(self) -> dict[str, object]:
         return {
             "schedule": self.schedule.schedule(),
             "concurrency": self.concurrency.value(),
             "window_days": self.window_days.value(),
             "low_stock_days": self.low_stock.value(),
+            "max_rate_limit_wait": self._rate_limit_wait_seconds(),
             "language": self.language.currentData(),
             "start_with_system": self.start_with_system.isChecked(),
             "minimise_to_tray": self.minimise_to_tray.isChecked(),

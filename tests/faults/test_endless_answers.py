@@ -228,3 +228,41 @@ def test_a_seller_past_its_deadline_fails_alone(sim: RunningSimulator) -> None:
     )
     assert 8 <= elapsed < 20
     nothing_running(env)
+
+
+def test_the_longest_rate_limit_wait_is_the_users_setting(sim: RunningSimulator) -> None:
+    """The same advice (wait 5 s, past the default cap of 300 s x 0.01) fails at once by default
+    and is waited out once the setting allows 1000 s (10 s here); nonsense is refused."""
+    sellers = sim.world.sellers
+    sim.world.faults.add(
+        Fault(
+            kind="rate_limited",
+            path_prefix=WB_ORDERS,
+            seller_id=sellers[0].seller_id,
+            count=1,
+            retry_after="5",
+        )
+    )
+    env = sim_env(sim)
+    add_wb_tenant("Patient", sellers[0].wb_token, env)
+    for nonsense in ("inf", "nan", "0", "100000"):
+        refused = run_cli("settings", "set", "max_rate_limit_wait", nonsense, env=env)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    failing = run_cli("sync", "--tenant", "Patient", "--json", env=env)
+    assert failing.returncode == 1, failing.stderr
+    [first] = json.loads(failing.stdout)
+    assert first["status"] == "failed"
+    assert "Wildberries asks to wait 5 s for orders" in first["message"]
+    assert run_cli("settings", "set", "max_rate_limit_wait", "1000", env=env).returncode == 0
+    sim.world.faults.add(
+        Fault(
+            kind="rate_limited",
+            path_prefix=WB_ORDERS,
+            seller_id=sellers[0].seller_id,
+            count=1,
+            retry_after="5",
+        )
+    )
+    passing = run_cli("sync", "--tenant", "Patient", "--json", env=env)
+    [second] = json.loads(passing.stdout)
+    assert second["status"] == "succeeded", second["message"]

@@ -498,7 +498,17 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Товар считается заканчивающимся, если запаса меньше, чем на столько дней</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>When a marketplace asks to wait longer than this, the sync of that seller stops and the next run tries again</source>
+        <translation>Если маркетплейс просит подождать дольше, синхронизация этого продавца останавливается, а следующий запуск попробует снова</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>&amp;Schedule:</source>
         <translation>&amp;Расписание:</translation>
     </message>
@@ -516,6 +526,11 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <location line="+1"/>
         <source>&amp;Low stock below:</source>
         <translation>&amp;Мало остатка, если меньше:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Longest &amp;wait for a marketplace:</source>
+        <translation>Самое долгое &amp;ожидание маркетплейса:</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -613,7 +628,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Файлы</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+47"/>
         <source>Start with the system: %1</source>
         <translation>Запуск вместе с системой: %1</translation>
     </message>
