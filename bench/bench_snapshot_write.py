@@ -99,7 +99,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        ctx = AppContext.open(lambda: "bench", folder / "home")
+        ctx = AppContext.open(lambda: "benchmark passphrase", folder / "home")
         tenant = (
             TenantService(ctx)
             .add(
