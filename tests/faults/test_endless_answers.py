@@ -19,7 +19,7 @@ import pytest
 from stock_tracker_desktop.marketplaces.endpoints import Endpoint
 from stock_tracker_desktop.marketplaces.errors import NetworkError, RateLimitExhausted
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
-from stock_tracker_desktop.simulator import Fault, RunningSimulator
+from stock_tracker_desktop.simulator import Fault, RunningSimulator, SellerAccount
 from tests.marketplaces import conftest as marketplace_fixtures
 from tests.marketplaces.fake_api import FakeApi
 from tests.marketplaces.servers import serve_trickling_headers
@@ -174,6 +174,13 @@ def nothing_running(env: dict[str, str]) -> None:
     assert runs and all(run["status"] != "running" for run in runs)
 
 
+def limit_orders(sim: RunningSimulator, seller: SellerAccount, **advice: object) -> None:
+    """The seller's WB order calls answer 429 with the given advice (``count`` times)."""
+    sim.world.faults.add(
+        Fault(kind="rate_limited", path_prefix=WB_ORDERS, seller_id=seller.seller_id, **advice)
+    )
+
+
 @pytest.fixture
 def sim(make_simulator: Callable[..., RunningSimulator]) -> RunningSimulator:
     return make_simulator(seed=31, sellers=3, products=12, time_factor=TIME_FACTOR)
@@ -183,16 +190,7 @@ def test_sync_all_with_endless_servers(sim: RunningSimulator) -> None:
     """One WB seller told to wait twelve days, one Ozon seller whose server trickles: both
     fail in seconds with their reasons; the seller beside them succeeds."""
     sellers = sim.world.sellers
-    sim.world.faults.add(
-        Fault(
-            kind="rate_limited",
-            path_prefix=WB_ORDERS,
-            seller_id=sellers[1].seller_id,
-            count=50,
-            retry_after="999999",
-            ratelimit_retry="999999",
-        )
-    )
+    limit_orders(sim, sellers[1], count=50, retry_after="999999", ratelimit_retry="999999")
     with serve_trickling_headers(1.0) as trickling:
         env = sim_env(sim, STOCK_TRACKER_OZON_BASE_URL=trickling)
         add_wb_tenant("Calm", sellers[0].wb_token, env)
@@ -234,15 +232,7 @@ def test_the_longest_rate_limit_wait_is_the_users_setting(sim: RunningSimulator)
     """The same advice (wait 5 s, past the default cap of 300 s x 0.01) fails at once by default
     and is waited out once the setting allows 1000 s (10 s here); nonsense is refused."""
     sellers = sim.world.sellers
-    sim.world.faults.add(
-        Fault(
-            kind="rate_limited",
-            path_prefix=WB_ORDERS,
-            seller_id=sellers[0].seller_id,
-            count=1,
-            retry_after="5",
-        )
-    )
+    limit_orders(sim, sellers[0], count=1, retry_after="5")
     env = sim_env(sim)
     add_wb_tenant("Patient", sellers[0].wb_token, env)
     for nonsense in ("inf", "nan", "0", "100000"):
@@ -254,15 +244,7 @@ def test_the_longest_rate_limit_wait_is_the_users_setting(sim: RunningSimulator)
     assert first["status"] == "failed"
     assert "Wildberries asks to wait 5 s for orders" in first["message"]
     assert run_cli("settings", "set", "max_rate_limit_wait", "1000", env=env).returncode == 0
-    sim.world.faults.add(
-        Fault(
-            kind="rate_limited",
-            path_prefix=WB_ORDERS,
-            seller_id=sellers[0].seller_id,
-            count=1,
-            retry_after="5",
-        )
-    )
+    limit_orders(sim, sellers[0], count=1, retry_after="5")
     passing = run_cli("sync", "--tenant", "Patient", "--json", env=env)
     [second] = json.loads(passing.stdout)
     assert second["status"] == "succeeded", second["message"]
