@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,9 +40,6 @@ from stock_tracker_desktop.storage.sync_runs import SyncRunRepository
 from stock_tracker_desktop.storage.unwritable import describe_unwritable, unwritable_reason
 
 log = logging.getLogger(__name__)
-_RUNNING_OF_PROCESS = text(
-    "SELECT count(*) FROM sync_runs WHERE status = 'running' AND owner_pid = :pid"
-)
 
 
 @dataclass
@@ -172,8 +169,7 @@ class AppContext:
     def _activity(self, pid: int) -> int:
         """How many syncs process ``pid`` runs, as far as the database tells."""
         try:
-            with self.engine.connect() as conn:
-                return int(conn.execute(_RUNNING_OF_PROCESS, {"pid": pid}).scalar_one())
+            return SyncRunRepository(self.engine).running_in(pid)
         except SQLAlchemyError:
             return 0
 

@@ -286,6 +286,18 @@ class SyncRunRepository:
         with write_transaction(self.engine) as conn:
             finish_run(conn, run_id, outcome)
 
+    def running_in(self, pid: int) -> int:
+        """How many runs process ``pid`` has going."""
+        with Session(self.engine) as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(SyncRun)
+                    .where(SyncRun.status == RunStatus.RUNNING.value, SyncRun.owner_pid == pid)
+                )
+                or 0
+            )
+
     def mark_interrupted(self) -> int:
         """Runs left "running" by a process that is gone become "interrupted"."""
         with write_session(self.engine) as session:
