@@ -69,7 +69,7 @@ def raw_baseline(folder: Path, ctx: AppContext, snapshot_id: uuid.UUID) -> tuple
     """Copy the written rows out, then time a plain sqlite3 executemany of exactly them into
     the same table (its foreign keys dropped: the plain file has no parent tables) with the
     same index."""
-    with ctx.engine.connect() as conn:
+    with ctx.database.connect() as conn:
         schema = (
             conn.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE tbl_name = 'stock_levels' AND sql IS NOT NULL"
@@ -114,7 +114,7 @@ def main() -> None:
         )
         data = make_data(tenant.id, args.products, args.warehouses)
         started = time.perf_counter()
-        snapshot_id = snapshot_writer.write_snapshot(ctx.engine, data)
+        snapshot_id = snapshot_writer.write_snapshot(ctx.database, data)
         app_seconds = time.perf_counter() - started
         raw_seconds, count = raw_baseline(folder, ctx, snapshot_id)
         ctx.close()

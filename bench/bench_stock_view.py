@@ -82,7 +82,7 @@ def write_big_snapshot(ctx: AppContext, products: int, warehouses: int) -> uuid.
                 )
             )
     snapshot_writer.write_snapshot(
-        ctx.engine,
+        ctx.database,
         snapshot_writer.SnapshotData(
             tenant_id=tenant.id,
             sync_run_id=None,
@@ -99,9 +99,9 @@ def write_big_snapshot(ctx: AppContext, products: int, warehouses: int) -> uuid.
 
 def raw_query_seconds(ctx: AppContext, tenant_id: uuid.UUID) -> tuple[float, int]:
     started = time.perf_counter()
-    current = snapshots.current_snapshot(ctx.engine, tenant_id)
+    current = snapshots.current_snapshot(ctx.database, tenant_id)
     assert current is not None
-    rows = snapshots.stock_levels(ctx.engine, current.id)
+    rows = snapshots.stock_levels(ctx.database, current.id)
     return time.perf_counter() - started, len(rows)
 
 

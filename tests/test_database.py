@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.storage.database import WrongDatabaseKey, open_engine
+from stock_tracker_desktop.storage.database import WrongDatabaseKey, open_database
 
 
 def test_plain_sqlite_cannot_read_the_file(ctx: AppContext) -> None:
@@ -25,14 +25,14 @@ def test_files_and_folder_are_private(ctx: AppContext) -> None:
 
 
 def test_wal_and_foreign_keys(ctx: AppContext) -> None:
-    with ctx.engine.connect() as conn:
+    with ctx.database.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
 def test_wrong_key_gives_a_clear_error(ctx: AppContext) -> None:
     with pytest.raises(WrongDatabaseKey, match="does not open with this installation's key"):
-        open_engine(ctx.db_path, "x'" + "00" * 32 + "'")
+        open_database(ctx.db_path, "x'" + "00" * 32 + "'")
 
 
 def test_the_key_is_a_raw_256_bit_key(ctx: AppContext) -> None:

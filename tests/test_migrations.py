@@ -18,7 +18,7 @@ from stock_tracker_desktop.security.vault import Vault
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage import migrations
 from stock_tracker_desktop.storage.backups import backups_dir
-from stock_tracker_desktop.storage.database import database_path, open_engine
+from stock_tracker_desktop.storage.database import database_path, open_database
 from stock_tracker_desktop.storage.models import Base
 from tests.support.file_keyring import ENV as TEST_KEYRING_ENV
 
@@ -47,7 +47,7 @@ def _first_revision_database(home: Path) -> tuple[Vault, Path]:
     """A database as the first revision made it, holding one tenant."""
     vault = Vault.open(home, lambda: None)
     path = database_path(home)
-    engine = open_engine(path, vault.keys.database_key)
+    engine = open_database(path, vault.keys.database_key)
     migrations.upgrade(engine, path, vault.keys.database_key, backups_dir(home), target="0001")
     with engine.begin() as conn:
         conn.execute(
@@ -76,10 +76,10 @@ def test_start_up_upgrades_a_first_revision_database(isolated_home: Path) -> Non
     _first_revision_database(isolated_home)
     ctx = AppContext.open(lambda: None, isolated_home)
     try:
-        status = migrations.schema_status(ctx.engine)
+        status = migrations.schema_status(ctx.database)
         assert status.up_to_date
         assert status.current == status.head != "0001"
-        with ctx.engine.connect() as conn:
+        with ctx.database.connect() as conn:
             assert conn.execute(text("SELECT name FROM tenants")).scalar() == "Old"
             assert conn.execute(text("SELECT count(*) FROM snapshots")).scalar() == 0
         assert ctx.upgrade_backup is not None
@@ -90,7 +90,7 @@ def test_start_up_upgrades_a_first_revision_database(isolated_home: Path) -> Non
 
 
 def test_migrations_build_exactly_the_models_schema(ctx: AppContext) -> None:
-    with ctx.engine.connect() as conn:
+    with ctx.database.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
 
@@ -100,7 +100,7 @@ def test_a_failed_migration_leaves_the_previous_database(
 ) -> None:
     vault, path = _first_revision_database(isolated_home)
     scripts = _broken_scripts(tmp_path)
-    engine = open_engine(path, vault.keys.database_key)
+    engine = open_database(path, vault.keys.database_key)
     with pytest.raises(migrations.MigrationFailed, match=r"restore .*auto-stock-tracker-") as info:
         migrations.upgrade(
             engine,

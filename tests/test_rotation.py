@@ -12,7 +12,7 @@ from stock_tracker_desktop.security.vault import Vault
 from stock_tracker_desktop.services import vault_service
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
-from stock_tracker_desktop.storage.database import WrongDatabaseKey, open_engine
+from stock_tracker_desktop.storage.database import WrongDatabaseKey, open_database
 from stock_tracker_desktop.storage.rekey import rekey_database
 from tests.support.tokens import wb_token
 
@@ -51,7 +51,7 @@ def test_rotate_rekeys_database_and_secrets(
     assert TenantService(ctx).credentials("Acme")["token"] == TOKEN
     ctx.close()
     with pytest.raises(WrongDatabaseKey):
-        open_engine(ctx.db_path, old_key)
+        open_database(ctx.db_path, old_key)
     assert _token_after_reopen(isolated_home, passphrase) == TOKEN
     assert "pending_check" not in json.loads((isolated_home / "vault.json").read_text())
 
@@ -71,7 +71,7 @@ def test_crash_after_the_database_was_rekeyed(isolated_home: Path) -> None:
     old_key = ctx.vault.keys.database_key
     pending = ctx.vault.begin_rotation(ctx.passphrase)
     rotating = ctx.vault.rotating_fernet()
-    ctx.engine.dispose()
+    ctx.database.dispose()
     rekey_database(ctx.db_path, old_key, pending.database_key, rotating.rotate)
     # the process dies before the vault records the new master as current
     assert _token_after_reopen(isolated_home) == TOKEN

@@ -94,10 +94,10 @@ def add_demo_tenants(ctx: AppContext, sim: Any) -> None:
 def write_earlier_snapshots(ctx: AppContext, tenant_name: str) -> None:
     """Demo history: the current snapshot's levels, shifted back in time, quantities varied."""
     tenant = TenantService(ctx).get(tenant_name)
-    current = snapshots.current_snapshot(ctx.engine, tenant.id)
+    current = snapshots.current_snapshot(ctx.database, tenant.id)
     if current is None:
         return
-    rows = snapshots.stock_levels(ctx.engine, current.id)
+    rows = snapshots.stock_levels(ctx.database, current.id)
     chance = random.Random(tenant_name)  # noqa: S311 (demo figures, not secrets)
     for step in range(EARLIER_SNAPSHOTS, 0, -1):
         taken = current.taken_at - timedelta(days=step)
@@ -116,7 +116,7 @@ def write_earlier_snapshots(ctx: AppContext, tenant_name: str) -> None:
             for r in rows
         ]
         snapshot_writer.write_snapshot(
-            ctx.engine,
+            ctx.database,
             snapshot_writer.SnapshotData(
                 tenant_id=tenant.id,
                 sync_run_id=None,

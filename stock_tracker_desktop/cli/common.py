@@ -179,7 +179,7 @@ def _refuse_read_only(ctx: Any) -> None:
     from stock_tracker_desktop.storage.database import is_read_only
     from stock_tracker_desktop.storage.unwritable import read_only_message, unwritable_reason
 
-    if is_read_only(ctx.engine):
+    if is_read_only(ctx.database):
         ctx.close()
         fail(unwritable_reason(ctx.home) or read_only_message(ctx.home), EXIT_FAILED)
 

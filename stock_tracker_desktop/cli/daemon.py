@@ -57,7 +57,7 @@ async def run_daemon(ctx: AppContext, stop: asyncio.Event | None = None) -> None
     engine = SyncEngine(ctx)
     scheduler = SyncScheduler(engine)
     await scheduler.start()
-    marker = await engine.in_db(change_marker, ctx.engine)
+    marker = await engine.in_db(change_marker, ctx.database)
     _log_plan(scheduler)
     freeze_startup_objects()
     try:
@@ -66,7 +66,7 @@ async def run_daemon(ctx: AppContext, stop: asyncio.Event | None = None) -> None
                 await asyncio.wait_for(stop.wait(), timeout=RELOAD_CHECK_SECONDS)
             except TimeoutError:
                 # Tenants or settings edited from another process: re-plan.
-                current = await engine.in_db(change_marker, ctx.engine)
+                current = await engine.in_db(change_marker, ctx.database)
                 if current != marker:
                     marker = current
                     await scheduler.reload()

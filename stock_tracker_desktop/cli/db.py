@@ -51,7 +51,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     with opened_context(migrate=False) as ctx:
         try:
-            schema = schema_status(ctx.engine)
+            schema = schema_status(ctx.database)
             integrity = _integrity(ctx) if args.check else None
         except SQLAlchemyError:  # a damaged page on the way: an answer, never a traceback
             schema, integrity = None, DAMAGED
@@ -104,7 +104,7 @@ def _integrity(ctx: AppContext) -> str:
     from stock_tracker_desktop.storage.database import integrity_check
 
     try:
-        return integrity_check(ctx.engine)
+        return integrity_check(ctx.database)
     except SQLAlchemyError:
         return DAMAGED
 
@@ -139,13 +139,13 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.storage.backups import backups_dir
 
     with opened_context(migrate=False) as ctx:
-        before = migrations.schema_status(ctx.engine)
+        before = migrations.schema_status(ctx.database)
         if before.up_to_date:
             print(f"already at revision {before.current}")
             return EXIT_OK
         try:
             backup = migrations.upgrade(
-                ctx.engine, ctx.db_path, ctx.vault.keys.database_key, backups_dir(ctx.home)
+                ctx.database, ctx.db_path, ctx.vault.keys.database_key, backups_dir(ctx.home)
             )
         except migrations.MigrationFailed as exc:
             fail(str(exc), EXIT_FAILED)

@@ -278,7 +278,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     with opened_context() as ctx, translated_errors():
         tenant_id = TenantService(ctx).get(args.tenant).id if args.tenant else None
         status = RunStatus(args.status) if args.status else None
-        runs = SyncRunRepository(ctx.engine).history(
+        runs = SyncRunRepository(ctx.database).history(
             tenant_id=tenant_id, status=status, limit=args.limit
         )
     if args.json:
@@ -307,14 +307,14 @@ def cmd_stock(args: argparse.Namespace) -> int:
 
     with opened_context() as ctx, translated_errors():
         tenant = TenantService(ctx).get(args.tenant)
-        current = snapshots.current_snapshot(ctx.engine, tenant.id)
+        current = snapshots.current_snapshot(ctx.database, tenant.id)
         if current is None:
             fail(
                 f"{tenant.name} has no snapshot yet; run `stock-tracker sync --tenant "
                 f'"{tenant.name}"` first',
                 EXIT_FAILED,
             )
-        rows = snapshots.stock_levels(ctx.engine, current.id, low_only=args.low)
+        rows = snapshots.stock_levels(ctx.database, current.id, low_only=args.low)
     if args.json:
         print_json(
             {

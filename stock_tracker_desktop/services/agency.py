@@ -19,20 +19,20 @@ def set_default_service_account(ctx: AppContext, key_json: str) -> str:
     if problems:
         raise InvalidTenant(problems)
     secret = ctx.vault.encrypt({"json": key_json.strip()})
-    agency_secrets.put(ctx.engine, DEFAULT_SERVICE_ACCOUNT, secret, email or "")
+    agency_secrets.put(ctx.database, DEFAULT_SERVICE_ACCOUNT, secret, email or "")
     return email or ""
 
 
 def default_service_account(ctx: AppContext) -> str | None:
     """The default key's JSON, decrypted for the export about to use it."""
-    found = agency_secrets.get(ctx.engine, DEFAULT_SERVICE_ACCOUNT)
+    found = agency_secrets.get(ctx.database, DEFAULT_SERVICE_ACCOUNT)
     return ctx.vault.decrypt(found[0])["json"] if found else None
 
 
 def default_service_account_email(ctx: AppContext) -> str:
-    found = agency_secrets.get(ctx.engine, DEFAULT_SERVICE_ACCOUNT)
+    found = agency_secrets.get(ctx.database, DEFAULT_SERVICE_ACCOUNT)
     return found[1] if found else ""
 
 
 def clear_default_service_account(ctx: AppContext) -> None:
-    agency_secrets.remove(ctx.engine, DEFAULT_SERVICE_ACCOUNT)
+    agency_secrets.remove(ctx.database, DEFAULT_SERVICE_ACCOUNT)

@@ -31,7 +31,7 @@ from stock_tracker_desktop.storage.database import (
     database_files,
     database_path,
     is_read_only,
-    open_engine,
+    open_database,
 )
 from stock_tracker_desktop.storage.installation_lock import InstallationLock, remove_lock_files
 from stock_tracker_desktop.storage.rekey import discard_staging
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 class AppContext:
     home: Path
     vault: Vault
-    engine: Engine
+    database: Engine
     sessions: sessionmaker[Session]
     passphrase: PassphraseProvider
     lock: InstallationLock
@@ -106,7 +106,7 @@ class AppContext:
         _prepare_home(home)
         db_path = database_path(home)
         try:
-            engine = cls._open_engine_finishing_rotation(vault, db_path, passphrase)
+            engine = cls._open_database_finishing_rotation(vault, db_path, passphrase)
         except WrongDatabaseKey as exc:
             raise _unopenable(home, vault, exc) from None
         upgrade_backup = None
@@ -127,7 +127,7 @@ class AppContext:
         return cls(
             home=home,
             vault=vault,
-            engine=engine,
+            database=engine,
             sessions=sessionmaker(engine, expire_on_commit=False),
             passphrase=passphrase,
             lock=lock,
@@ -135,19 +135,19 @@ class AppContext:
         )
 
     @staticmethod
-    def _open_engine_finishing_rotation(
+    def _open_database_finishing_rotation(
         vault: Vault, db_path: Path, passphrase: PassphraseProvider
     ) -> Engine:
         """Open the database; settle a key rotation that a crash interrupted."""
         pending = vault.load_pending(passphrase)
         if pending is None:
-            return open_engine(db_path, vault.keys.database_key)
+            return open_database(db_path, vault.keys.database_key)
         discard_staging(db_path)
         try:
-            engine = open_engine(db_path, vault.keys.database_key)
+            engine = open_database(db_path, vault.keys.database_key)
         except WrongDatabaseKey:
             # The re-keyed copy had replaced the database: the new key is the live one.
-            engine = open_engine(db_path, pending.database_key)
+            engine = open_database(db_path, pending.database_key)
             vault.commit_rotation()
             log.info("finished a key rotation that was interrupted after the database was re-keyed")
             return engine
@@ -156,7 +156,7 @@ class AppContext:
         return engine
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.database.dispose()
         self.lock.release()
 
     @contextlib.contextmanager
@@ -169,15 +169,15 @@ class AppContext:
     def _activity(self, pid: int) -> int:
         """How many syncs process ``pid`` runs, as far as the database tells."""
         try:
-            return SyncRunRepository(self.engine).running_in(pid)
+            return SyncRunRepository(self.database).running_in(pid)
         except SQLAlchemyError:
             return 0
 
-    def reopen_engine(self) -> None:
+    def reopen_database(self) -> None:
         """After the file was replaced (restore, rotation): a fresh engine on the current key."""
-        self.engine.dispose()
-        self.engine = open_engine(self.db_path, self.vault.keys.database_key)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.database.dispose()
+        self.database = open_database(self.db_path, self.vault.keys.database_key)
+        self.sessions = sessionmaker(self.database, expire_on_commit=False)
 
 
 def _prepare_home(home: Path) -> None:

@@ -99,10 +99,10 @@ def _secret_values(ctx: AppContext, tenants: list[TenantView]) -> set[str]:
 
 
 def _database(ctx: AppContext) -> dict[str, object]:
-    schema = schema_status(ctx.engine)
-    counts = row_counts(ctx.engine)
+    schema = schema_status(ctx.database)
+    counts = row_counts(ctx.database)
     return {
-        "integrity_check": integrity_check(ctx.engine),
+        "integrity_check": integrity_check(ctx.database),
         "revision": schema.current,
         "head": schema.head,
         "pending": list(schema.pending),
@@ -140,7 +140,7 @@ def _tenants(tenants: list[TenantView], alias: Callable[[str], str]) -> list[dic
 
 
 def _runs(ctx: AppContext) -> list[dict[str, object]]:
-    return [run.as_json() for run in SyncRunRepository(ctx.engine).history(limit=RUNS_KEPT)]
+    return [run.as_json() for run in SyncRunRepository(ctx.database).history(limit=RUNS_KEPT)]
 
 
 def export_diagnostics(ctx: AppContext, path: Path) -> Path:

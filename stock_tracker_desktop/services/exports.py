@@ -97,10 +97,10 @@ class ExportPathError(ValueError):
 
 def load_table(ctx: AppContext, tenant: TenantView) -> ExportTable | None:
     """The tenant's newest snapshot as export rows, or None before its first sync."""
-    info = current_snapshot(ctx.engine, tenant.id)
+    info = current_snapshot(ctx.database, tenant.id)
     if info is None:
         return None
-    levels = stock_levels(ctx.engine, info.id)
+    levels = stock_levels(ctx.database, info.id)
     return build_table(info, levels, tenant, sources=SOURCES[tenant.marketplace])
 
 

@@ -103,7 +103,7 @@ class TenantSyncSettings:
 
 class SettingsService:
     def __init__(self, ctx: AppContext) -> None:
-        self.repo = SettingsRepository(ctx.engine)
+        self.repo = SettingsRepository(ctx.database)
 
     def load(self) -> Settings:
         return _from_json(self.repo.all())

@@ -47,10 +47,10 @@ def rotate(ctx: AppContext) -> Path:
         )
         pending = ctx.vault.begin_rotation(ctx.passphrase)
         rotating = ctx.vault.rotating_fernet()
-        ctx.engine.dispose()
+        ctx.database.dispose()
         rekey_database(ctx.db_path, old_key, pending.database_key, rotating.rotate)
         ctx.vault.commit_rotation()
-        ctx.reopen_engine()
+        ctx.reopen_database()
     return backup
 
 

@@ -57,7 +57,7 @@ def database_path(home: Path) -> Path:
 
 def connect_raw(path: Path, key: str, *, uri: str | None = None) -> sqlcipher.Connection:
     """A DB-API connection with the key applied and proven to work; ``uri`` opens ``path``
-    through an SQLite URI instead (read-only, see ``open_engine``)."""
+    through an SQLite URI instead (read-only, see ``open_database``)."""
     conn = sqlcipher.connect(
         uri or str(path), uri=uri is not None, check_same_thread=False, timeout=30
     )
@@ -76,7 +76,7 @@ def connect_raw(path: Path, key: str, *, uri: str | None = None) -> sqlcipher.Co
     except sqlcipher.DatabaseError as exc:
         conn.close()
         if _cannot_open(exc):
-            raise  # the folder or the disk, not the key: open_engine tells which
+            raise  # the folder or the disk, not the key: open_database tells which
         raise WrongDatabaseKey(
             f"{path.name} does not open with this installation's key (or is not a Stock Tracker "
             "database); check that the data directory and the vault belong together"
@@ -124,7 +124,7 @@ def _cannot_open(exc: sqlcipher.DatabaseError) -> bool:
     return getattr(exc, "sqlite_errorcode", 0) & 0xFF in _CANNOT_OPEN_CODES
 
 
-def open_engine(path: Path, key: str) -> Engine:
+def open_database(path: Path, key: str) -> Engine:
     """An engine over the encrypted file at ``path``; creates the file (mode 0600) if needed.
 
     Where the folder cannot be written (a read-only mount, a full disk) an existing database

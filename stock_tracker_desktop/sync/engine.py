@@ -127,7 +127,7 @@ class SyncEngine:
         self.ctx = ctx
         self.tenants = TenantService(ctx)
         self.settings = SettingsService(ctx)
-        self.runs = SyncRunRepository(ctx.engine)
+        self.runs = SyncRunRepository(ctx.database)
         self._client_factory = client_factory
         self._concurrency = concurrency
         self._semaphore: asyncio.Semaphore | None = None
@@ -163,7 +163,7 @@ class SyncEngine:
     async def in_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a database call on the engine's database thread (never block the loop)."""
         loop = asyncio.get_running_loop()
-        call = on_database_thread(self.ctx.engine, functools.partial(fn, *args, **kwargs))
+        call = on_database_thread(self.ctx.database, functools.partial(fn, *args, **kwargs))
         return await loop.run_in_executor(self._db, call)
 
     async def sync(
@@ -485,7 +485,7 @@ class SyncEngine:
                 levels=list(levels),
                 order_lines=list(lines),
             )
-            return snapshot_writer.begin_snapshot(self.ctx.engine, data)
+            return snapshot_writer.begin_snapshot(self.ctx.database, data)
 
         pending, cancelled = await self._complete(self.in_db(begin))
         draft.pending, draft.lines_written = pending, lines_end
@@ -503,7 +503,7 @@ class SyncEngine:
         lines = draft.figures.order_lines(draft.lines_written, lines_end)
         draft.lines_written = lines_end
         draft.writing_lines = asyncio.ensure_future(
-            self.in_db(snapshot_writer.add_order_lines, self.ctx.engine, pending, lines)
+            self.in_db(snapshot_writer.add_order_lines, self.ctx.database, pending, lines)
         )
 
     async def _discard(self, draft: _Draft) -> None:
@@ -514,7 +514,9 @@ class SyncEngine:
         if draft.pending is not None:
             try:
                 await self._complete(
-                    self.in_db(snapshot_writer.discard_snapshot, self.ctx.engine, draft.pending.id)
+                    self.in_db(
+                        snapshot_writer.discard_snapshot, self.ctx.database, draft.pending.id
+                    )
                 )
             except Exception:
                 # Start-up removes it then; the run's own failure is what the history tells.
@@ -534,7 +536,7 @@ class SyncEngine:
 
     def _publish_and_prune(self, draft: _Draft, outcome: RunOutcome) -> int:
         # On the one database thread, after every fetch ended: the aggregator no longer changes.
-        engine, figures, pending = self.ctx.engine, draft.figures, draft.pending
+        engine, figures, pending = self.ctx.database, draft.figures, draft.pending
         assert pending is not None, "stock always begins the snapshot before a fetch succeeds"
         settings = self.settings.load()
         previous = snapshots.current_snapshot(engine, draft.tenant_id)

@@ -202,7 +202,7 @@ class StockView(QWidget):
     async def _load(self, tenant: TenantView) -> None:
         current = self.model.data_set
         shown = current.snapshot.id if current and current.snapshot.tenant_id == tenant.id else None
-        data = await self._engine.in_db(load_stock, self._engine.ctx.engine, tenant.id, shown)
+        data = await self._engine.in_db(load_stock, self._engine.ctx.database, tenant.id, shown)
         if data is UNCHANGED:
             self.snapshot_label.setText(self._describe(current))  # type: ignore[arg-type]
             self.loaded.emit()
@@ -325,7 +325,7 @@ class StockView(QWidget):
 
     async def _chart(self, tenant: TenantView, product_id: str) -> None:
         points = await self._engine.in_db(
-            snapshots.product_history, self._engine.ctx.engine, tenant.id, product_id
+            snapshots.product_history, self._engine.ctx.database, tenant.id, product_id
         )
         row = self.model.row_of_product(product_id)
         label = product_id

@@ -23,10 +23,10 @@ def load_overview(engine: SyncEngine, *, include_archived: bool = False) -> list
     last_runs = engine.runs.last_runs()
     rows = []
     for tenant in engine.tenants.list(include_archived=include_archived):
-        current = snapshots.current_snapshot(engine.ctx.engine, tenant.id)
+        current = snapshots.current_snapshot(engine.ctx.database, tenant.id)
         products = low = None
         if current is not None:
-            low = len(snapshots.low_stock_products(engine.ctx.engine, current.id))
+            low = len(snapshots.low_stock_products(engine.ctx.database, current.id))
             good = engine.runs.history(tenant_id=tenant.id, status=RunStatus.SUCCEEDED, limit=1)
             products = good[0].products if good else None
         rows.append(TenantOverview(tenant, last_runs.get(tenant.id), products, low))

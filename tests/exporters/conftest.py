@@ -69,7 +69,7 @@ def _write(
     ctx: AppContext, tenant: TenantView, catalogue: list[Product], levels: list[LevelFigures]
 ) -> None:
     write_snapshot(
-        ctx.engine,
+        ctx.database,
         SnapshotData(
             tenant_id=tenant.id,
             sync_run_id=None,

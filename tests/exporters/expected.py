@@ -31,9 +31,9 @@ class ProductTruth:
 
 
 def snapshot_of(ctx: AppContext, name: str) -> tuple[SnapshotInfo, list[StockLevelRow]]:
-    info = current_snapshot(ctx.engine, TenantService(ctx).get(name).id)
+    info = current_snapshot(ctx.database, TenantService(ctx).get(name).id)
     assert info is not None
-    return info, stock_levels(ctx.engine, info.id)
+    return info, stock_levels(ctx.database, info.id)
 
 
 def expected_long(ctx: AppContext, names: Sequence[str]) -> list[tuple[Any, ...]]:

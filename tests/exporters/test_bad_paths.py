@@ -166,7 +166,7 @@ async def test_a_sync_records_the_failed_export_in_those_words(
     finally:
         await engine.aclose()
     assert outcome.status is RunStatus.PARTLY_SUCCEEDED
-    run = SyncRunRepository(ctx.engine).history()[0]
+    run = SyncRunRepository(ctx.database).history()[0]
     assert run.error_stage == "export"
     assert run.error_message is not None
     for fmt in ("CSV", "XLSX"):

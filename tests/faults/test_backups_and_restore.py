@@ -107,7 +107,7 @@ def test_a_bad_backup_is_refused_and_nothing_changes(isolated_home: Path, damage
 def test_a_backup_killed_mid_write_is_never_listed(isolated_home: Path) -> None:
     ctx = AppContext.open(lambda: None, isolated_home)
     try:  # a database big enough for the copy to take a while
-        with ctx.engine.begin() as conn:
+        with ctx.database.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE ballast (blob BLOB)")
             conn.exec_driver_sql(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "

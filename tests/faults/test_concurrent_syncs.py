@@ -106,7 +106,7 @@ def _last_synced_yesterday(home: Path) -> None:
     """The sellers' last runs a day old: the daemon finds each one's scheduled run missed."""
     ctx = AppContext.open(lambda: None, home, migrate=False)
     try:
-        with ctx.engine.begin() as conn:
+        with ctx.database.begin() as conn:
             started = conn.execute(text("SELECT id, started_at FROM sync_runs")).all()
             for run_id, moment in started:
                 earlier = datetime.fromisoformat(moment) - timedelta(days=1)

@@ -34,7 +34,7 @@ async def database_thread_busy(engine: SyncEngine) -> AsyncIterator[None]:
     inside, leave = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with engine.ctx.engine.connect():
+        with engine.ctx.database.connect():
             inside.set()
             leave.wait(timeout=20)
 

@@ -22,7 +22,7 @@ _RENAME_AND_DIE = """
 import os, signal
 from stock_tracker_desktop.services.context import AppContext
 ctx = AppContext.open(lambda: None)
-with ctx.engine.begin() as conn:
+with ctx.database.begin() as conn:
     conn.exec_driver_sql("UPDATE tenants SET name = 'Renamed' WHERE name = 'Good'")
 os.kill(os.getpid(), signal.SIGKILL)
 """

@@ -54,7 +54,7 @@ def slow_env(
 def _running_runs(home: Path) -> int:
     ctx = AppContext.open(lambda: None, home, migrate=False)
     try:
-        runs = SyncRunRepository(ctx.engine).history(limit=None)
+        runs = SyncRunRepository(ctx.database).history(limit=None)
         return sum(run.status is RunStatus.RUNNING for run in runs)
     finally:
         ctx.close()
@@ -99,7 +99,7 @@ def test_rotation_is_refused_while_a_sync_runs_and_the_sync_loses_nothing(
     assert sync.returncode == 0, out
     ctx = AppContext.open(lambda: None, isolated_home)
     try:
-        runs = SyncRunRepository(ctx.engine).history(limit=None)
+        runs = SyncRunRepository(ctx.database).history(limit=None)
         assert sorted(run.status for run in runs) == [RunStatus.SUCCEEDED] * SELLERS
     finally:
         ctx.close()

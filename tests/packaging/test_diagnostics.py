@@ -70,7 +70,7 @@ def test_zip_has_what_support_needs_and_no_secret(locked_ctx: AppContext, tmp_pa
             name=OZON_NAME, marketplace=Marketplace.OZON, client_id="123456", api_key=OZON_KEY
         )
     )
-    runs = SyncRunRepository(locked_ctx.engine)
+    runs = SyncRunRepository(locked_ctx.database)
     run_id = uuid.uuid4()
     runs.start(wb.id, wb.name, Trigger.MANUAL, run_id)
     runs.finish(

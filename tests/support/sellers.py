@@ -55,7 +55,7 @@ def count_snapshots(home: Path, *, complete: bool) -> int:
     """Complete or pending snapshots, read as another process would while a sync runs on."""
     ctx = AppContext.open(lambda: None, home, migrate=False)
     try:
-        with ctx.engine.connect() as conn:
+        with ctx.database.connect() as conn:
             return conn.execute(
                 text("SELECT count(*) FROM snapshots WHERE complete = :complete"),
                 {"complete": int(complete)},
@@ -69,7 +69,7 @@ def snapshots_by_run_status(home: Path) -> set[tuple[int, str | None]]:
     would; also checks that no run is left running."""
     ctx = AppContext.open(lambda: None, home)
     try:
-        with ctx.engine.connect() as conn:
+        with ctx.database.connect() as conn:
             running = conn.execute(
                 text("SELECT count(*) FROM sync_runs WHERE status = 'running'")
             ).scalar_one()

@@ -232,7 +232,7 @@ def test_daemon_runs_catch_up_and_stops_cleanly(sim: RunningSimulator, isolated_
     from stock_tracker_desktop.services.context import AppContext
 
     ctx = AppContext.open(lambda: None, isolated_home)
-    with ctx.engine.begin() as conn:
+    with ctx.database.begin() as conn:
         conn.exec_driver_sql("UPDATE sync_runs SET started_at = '2026-01-01T00:00:00.000000+00:00'")
     ctx.close()
     process = start_cli("daemon", env=env, stderr=subprocess.PIPE)

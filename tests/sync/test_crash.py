@@ -33,7 +33,7 @@ def test_kill_9_during_a_sync_of_20_tenants(
     assert run_cli("sync", "--all", env=env).returncode == 0
     ctx = AppContext.open(lambda: None, isolated_home)
     previous = {
-        t.name: snapshots.current_snapshot(ctx.engine, t.id) for t in TenantService(ctx).list()
+        t.name: snapshots.current_snapshot(ctx.database, t.id) for t in TenantService(ctx).list()
     }
     ctx.close()
     # The second sync hangs in the orders of half the sellers and is killed mid-flight.
@@ -72,9 +72,9 @@ def test_kill_9_during_a_sync_of_20_tenants(
 
     ctx = AppContext.open(lambda: None, isolated_home)
     try:
-        assert integrity_check(ctx.engine) == "ok"
+        assert integrity_check(ctx.database) == "ok"
         assert count_snapshots(isolated_home, complete=False) == 0  # removed at start-up
-        runs = SyncRunRepository(ctx.engine).history(limit=None)
+        runs = SyncRunRepository(ctx.database).history(limit=None)
         second = [r for r in runs if r.started_at > max(p.taken_at for p in previous.values())]
         statuses = sorted(r.status.value for r in second)
         assert statuses == ["interrupted"] * 10 + ["succeeded"] * 10
@@ -82,13 +82,13 @@ def test_kill_9_during_a_sync_of_20_tenants(
             if run.status is RunStatus.INTERRUPTED:
                 assert "stopped while this sync was running" in run.error_message
         for tenant in TenantService(ctx).list():
-            current = snapshots.current_snapshot(ctx.engine, tenant.id)
+            current = snapshots.current_snapshot(ctx.database, tenant.id)
             assert current is not None
             run_of_tenant = next(r for r in second if r.tenant == tenant.name)
             if run_of_tenant.status is RunStatus.INTERRUPTED:
                 assert current == previous[tenant.name]  # the previous complete snapshot
             else:
                 assert current.taken_at > previous[tenant.name].taken_at
-            assert snapshots.stock_levels(ctx.engine, current.id)
+            assert snapshots.stock_levels(ctx.database, current.id)
     finally:
         ctx.close()

@@ -39,7 +39,7 @@ async def test_sync_stores_exactly_the_true_figures(ctx: AppContext, sim: Runnin
     assert {type(e) for e in events} == {SyncStarted, SyncProgress, SyncFinished}
     stages = {e.stage.split(":")[0] for e in events if isinstance(e, SyncProgress)}
     assert stages >= {"products", "stock", "orders"}
-    history = SyncRunRepository(ctx.engine).history()
+    history = SyncRunRepository(ctx.database).history()
     assert len(history) == 2
     for run in history:
         assert run.status is RunStatus.SUCCEEDED
@@ -127,7 +127,7 @@ async def test_failures_stay_with_their_tenant(ctx: AppContext, sim: RunningSimu
     assert results["Retired"].status is RunStatus.FAILED
     assert "endpoint retired by the marketplace" in results["Retired"].message
     assert "/v1/analytics/stocks" in results["Retired"].message
-    runs = {r.tenant: r for r in SyncRunRepository(ctx.engine).history()}
+    runs = {r.tenant: r for r in SyncRunRepository(ctx.database).history()}
     # Products and orders start together on WB: whichever answer comes first names the stage.
     expired = runs["Expired"]
     assert (expired.error_stage, expired.error_endpoint) in {
@@ -137,7 +137,7 @@ async def test_failures_stay_with_their_tenant(ctx: AppContext, sim: RunningSimu
     assert runs["Retired"].error_stage == "stock"
     assert runs["Retired"].error_endpoint == "POST /v1/analytics/stocks"
     service = TenantService(ctx)
-    assert snapshots.current_snapshot(ctx.engine, service.get("Expired").id) is None
+    assert snapshots.current_snapshot(ctx.database, service.get("Expired").id) is None
 
 
 async def test_a_failed_run_keeps_the_previous_snapshot(
@@ -181,9 +181,9 @@ async def test_cancel_stops_quickly_and_is_recorded(ctx: AppContext, sim: Runnin
         await engine.aclose()
     assert result.status is RunStatus.CANCELLED
     assert took < 1.0
-    run = SyncRunRepository(ctx.engine).history()[0]
+    run = SyncRunRepository(ctx.database).history()[0]
     assert run.status is RunStatus.CANCELLED
-    assert snapshots.current_snapshot(ctx.engine, tenant.id) is None
+    assert snapshots.current_snapshot(ctx.database, tenant.id) is None
 
 
 async def test_the_same_tenant_never_runs_twice(ctx: AppContext, sim: RunningSimulator) -> None:
@@ -208,7 +208,7 @@ async def test_the_same_tenant_never_runs_twice(ctx: AppContext, sim: RunningSim
     assert refused.status is None
     assert "already syncing in the window (this process) since" in refused.refused
     assert done.status is RunStatus.SUCCEEDED
-    assert len(SyncRunRepository(ctx.engine).history()) == 1
+    assert len(SyncRunRepository(ctx.database).history()) == 1
 
 
 async def test_old_snapshots_are_pruned(ctx: AppContext, sim: RunningSimulator) -> None:
@@ -223,5 +223,5 @@ async def test_old_snapshots_are_pruned(ctx: AppContext, sim: RunningSimulator) 
     finally:
         await engine.aclose()
     tenant = TenantService(ctx).get("Acme")
-    assert len(snapshots.snapshots_of(ctx.engine, tenant.id)) == 2
-    assert len(SyncRunRepository(ctx.engine).history()) == 3
+    assert len(snapshots.snapshots_of(ctx.database, tenant.id)) == 2
+    assert len(SyncRunRepository(ctx.database).history()) == 3

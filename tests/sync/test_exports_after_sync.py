@@ -61,14 +61,14 @@ async def test_sheet_and_files_are_written_after_the_sync(
         ),
     )
     assert await _sync_one(ctx, "Acme") is RunStatus.SUCCEEDED
-    run = SyncRunRepository(ctx.engine).history()[0]
+    run = SyncRunRepository(ctx.database).history()[0]
     assert "export" in [stage.stage for stage in run.stages]
     written = sorted(p.suffix for p in (tmp_path / "out").iterdir())
     assert written == [".csv", ".xlsx"]
     tenant = TenantService(ctx).get("Acme")
-    current = snapshots.current_snapshot(ctx.engine, tenant.id)
+    current = snapshots.current_snapshot(ctx.database, tenant.id)
     assert current is not None
-    levels = snapshots.stock_levels(ctx.engine, current.id)
+    levels = snapshots.stock_levels(ctx.database, current.id)
     csv_file = next((tmp_path / "out").glob("*.csv"))
     with csv_file.open(encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == len(levels)
@@ -89,12 +89,12 @@ async def test_an_export_that_fails_leaves_the_run_partly_succeeded(
         "Acme", TenantChanges(service_account_json=key, overrides={"google_sheet": book})
     )
     assert await _sync_one(ctx, "Acme") is RunStatus.PARTLY_SUCCEEDED
-    run = SyncRunRepository(ctx.engine).history()[0]
+    run = SyncRunRepository(ctx.database).history()[0]
     assert run.error_stage == "export"
     assert account in run.error_message
     assert "share it with" in run.error_message
     tenant = TenantService(ctx).get("Acme")
-    assert snapshots.current_snapshot(ctx.engine, tenant.id) is not None
+    assert snapshots.current_snapshot(ctx.database, tenant.id) is not None
 
 
 def test_export_command_writes_files(sim: RunningSimulator, tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_backoff_grows_and_is_capped() -> None:
 
 def _past_run(ctx: AppContext, name: str, status: RunStatus, hours_ago: float) -> None:
     """A run as an earlier session of the app would have left it."""
-    runs = SyncRunRepository(ctx.engine)
+    runs = SyncRunRepository(ctx.database)
     tenant = TenantService(ctx).get(name)
     run_id = new_id()
     runs.start(tenant.id, name, Trigger.SCHEDULE, run_id)
@@ -58,7 +58,7 @@ def _past_run(ctx: AppContext, name: str, status: RunStatus, hours_ago: float) -
         run_id, RunOutcome(status=status, error_message="x" if status is RunStatus.FAILED else "")
     )
     when = datetime.now(UTC) - timedelta(hours=hours_ago)
-    with ctx.engine.begin() as conn:
+    with ctx.database.begin() as conn:
         conn.exec_driver_sql(
             "UPDATE sync_runs SET started_at = ?, finished_at = ? WHERE id = ?",
             (
@@ -107,7 +107,7 @@ async def test_jobs_catch_up_once_and_respect_overrides(
         await scheduler.shutdown()
         await engine.aclose()
     assert [(e.tenant, e.status) for e in finished] == [("Missed", RunStatus.SUCCEEDED)]
-    newest = SyncRunRepository(ctx.engine).history(limit=1)[0]
+    newest = SyncRunRepository(ctx.database).history(limit=1)[0]
     assert newest.trigger is Trigger.SCHEDULE
     # after the catch-up, the next run is a whole interval away, not another catch-up
     assert after_catch_up is not None

@@ -48,7 +48,7 @@ def _table_counts(engine: Engine) -> dict[str, int]:
 async def _until_pending(engine: SyncEngine) -> dict[str, int]:
     """Wait until the running sync has begun its snapshot (queried on the engine's thread)."""
     for _ in range(200):
-        counts = await engine.in_db(_table_counts, engine.ctx.engine)
+        counts = await engine.in_db(_table_counts, engine.ctx.database)
         if counts["pending"]:
             return counts
         await asyncio.sleep(0.05)
@@ -66,7 +66,7 @@ async def test_a_snapshot_counts_only_once_published(
     engine = SyncEngine(ctx)
     try:
         assert (await engine.sync())[0].status is RunStatus.SUCCEEDED
-        previous = snapshots.current_snapshot(ctx.engine, tenant.id)
+        previous = snapshots.current_snapshot(ctx.database, tenant.id)
         assert previous is not None
         # Orders answer slowly: products and stock are in, the order history is still read.
         sim.world.faults.add(Fault(kind="slow", path_prefix=ORDERS, count=3, delay=0.6))
@@ -74,11 +74,11 @@ async def test_a_snapshot_counts_only_once_published(
         during = await _until_pending(engine)
 
         def readers() -> tuple[object, list[object], list[object]]:
-            product = snapshots.stock_levels(ctx.engine, previous.id)[0].product_id
+            product = snapshots.stock_levels(ctx.database, previous.id)[0].product_id
             return (
-                snapshots.current_snapshot(ctx.engine, tenant.id),
-                snapshots.snapshots_of(ctx.engine, tenant.id),
-                snapshots.product_history(ctx.engine, tenant.id, product),
+                snapshots.current_snapshot(ctx.database, tenant.id),
+                snapshots.snapshots_of(ctx.database, tenant.id),
+                snapshots.product_history(ctx.database, tenant.id, product),
             )
 
         current, kept, history = await engine.in_db(readers)
@@ -93,10 +93,10 @@ async def test_a_snapshot_counts_only_once_published(
     assert len(history) == 1
     # Published: it is the current one, and pruning (keep 1) removed the previous one.
     assert result.status is RunStatus.SUCCEEDED
-    now = snapshots.current_snapshot(ctx.engine, tenant.id)
+    now = snapshots.current_snapshot(ctx.database, tenant.id)
     assert now is not None and now.taken_at > previous.taken_at
-    assert snapshots.snapshots_of(ctx.engine, tenant.id) == [now]
-    assert _table_counts(ctx.engine)["pending"] == 0
+    assert snapshots.snapshots_of(ctx.database, tenant.id) == [now]
+    assert _table_counts(ctx.database)["pending"] == 0
     # Order lines written page by page while pending, the rest at publishing: exact figures.
     assert_matches_truth(ctx, sim, "Acme", 0, Marketplace.WILDBERRIES)
 
@@ -109,7 +109,7 @@ async def _run_that_ends_after_its_snapshot_began(
     engine = SyncEngine(ctx)
     try:
         assert (await engine.sync())[0].status is RunStatus.SUCCEEDED
-        before = _table_counts(ctx.engine)
+        before = _table_counts(ctx.database)
         # The first order pages answer slowly: the chain outlasts products and stock.
         sim.world.faults.add(Fault(kind="slow", path_prefix=ORDERS, count=3, delay=0.6))
         task = engine.start(tenant, Trigger.MANUAL)
@@ -122,7 +122,7 @@ async def _run_that_ends_after_its_snapshot_began(
     finally:
         await engine.aclose()
     assert result.status is not None
-    return result.status, result.message, before, _table_counts(ctx.engine)
+    return result.status, result.message, before, _table_counts(ctx.database)
 
 
 async def test_a_cancelled_run_discards_its_begun_snapshot(
@@ -147,12 +147,12 @@ def test_start_up_removes_snapshots_of_runs_that_died(
 ) -> None:
     add_wb(ctx, sim.world.sellers[0], "Acme")
     tenant = TenantService(ctx).get("Acme")
-    runs = SyncRunRepository(ctx.engine)
+    runs = SyncRunRepository(ctx.database)
     alive = uuid.uuid4()
     runs.start(tenant.id, tenant.name, Trigger.MANUAL, alive)  # owned by this live process
     for run in (alive, None):  # None: its run is gone (the crash test kills a real one)
         begin_snapshot(
-            ctx.engine,
+            ctx.database,
             SnapshotData(
                 tenant_id=tenant.id,
                 sync_run_id=run,
@@ -164,10 +164,10 @@ def test_start_up_removes_snapshots_of_runs_that_died(
                 order_lines=[],
             ),
         )
-    assert _table_counts(ctx.engine)["pending"] == 2
+    assert _table_counts(ctx.database)["pending"] == 2
     reopened = AppContext.open(lambda: None, ctx.home)
     try:
         # The live run's snapshot stays (another process may still be writing it).
-        assert _table_counts(reopened.engine)["pending"] == 1
+        assert _table_counts(reopened.database)["pending"] == 1
     finally:
         reopened.close()

@@ -15,11 +15,11 @@ def stored_levels(
     ctx: AppContext, name: str
 ) -> dict[tuple[str, str, str], snapshots.StockLevelRow]:
     tenant = TenantService(ctx).get(name)
-    current = snapshots.current_snapshot(ctx.engine, tenant.id)
+    current = snapshots.current_snapshot(ctx.database, tenant.id)
     assert current is not None
     return {
         (row.product_id, row.warehouse, row.warehouse_type.value): row
-        for row in snapshots.stock_levels(ctx.engine, current.id)
+        for row in snapshots.stock_levels(ctx.database, current.id)
     }
 
 

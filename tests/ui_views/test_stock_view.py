@@ -164,12 +164,12 @@ def test_chart_has_one_point_per_snapshot(
 ) -> None:
     qloop.wait_for(view.loaded, engine.sync)
     tenant = TenantService(ctx).get("Acme WB")
-    kept = snapshots.snapshots_of(ctx.engine, tenant.id)
+    kept = snapshots.snapshots_of(ctx.database, tenant.id)
     assert len(kept) == 2
     qloop.wait_for(view.chart_loaded, lambda: view.table.selectRow(0))
     assert view.chart.point_count() == len(kept)
     product_id = view.model.product_id(0)
-    history = snapshots.product_history(ctx.engine, tenant.id, product_id)
+    history = snapshots.product_history(ctx.database, tenant.id, product_id)
     series = view.chart.series
     assert [series.at(i).y() for i in range(series.count())] == [s for _t, s in history]
     assert view.model.value(0, "vendor_code") in view.chart.chart().title()
