@@ -45,7 +45,7 @@ def test_add_list_show(ctx: AppContext) -> None:
     service.add(
         TenantDraft(name="Oz", marketplace=Marketplace.OZON, client_id="123456", api_key=OZON_KEY)
     )
-    names = [t.name for t in service.list()]
+    names = [t.name for t in service.all()]
     assert names == ["Acme", "Oz"]
     acme = service.get("ACME")
     assert acme.tags == ("moscow", "vip")
@@ -152,8 +152,8 @@ def test_edit_rename_token_tags_and_archive(ctx: AppContext) -> None:
     assert 28 <= (saved.tenant.token_days_left() or 0) <= 30
     assert service.credentials("acme ltd")["token"] == new_token
     service.set_archived("Acme Ltd", True)
-    assert [t.name for t in service.list()] == ["Other"]
-    assert len(service.list(include_archived=True)) == 2
+    assert [t.name for t in service.all()] == ["Other"]
+    assert len(service.all(include_archived=True)) == 2
     service.remove("Acme Ltd")
     with pytest.raises(TenantNotFound, match="tenants list"):
         service.get("Acme Ltd")
@@ -190,7 +190,7 @@ def test_names_that_would_fool_a_screen_are_refused(ctx: AppContext, name: str, 
     with pytest.raises(InvalidTenant) as renamed:
         service.edit("Acme", TenantChanges(name=name))
     assert said in _problems(renamed)["name"]
-    assert [t.name for t in service.list(include_archived=True)] == ["Acme"]
+    assert [t.name for t in service.all(include_archived=True)] == ["Acme"]
 
 
 def test_tabs_and_line_breaks_in_a_name_collapse_into_spaces(ctx: AppContext) -> None:
@@ -218,7 +218,7 @@ def test_check_draft_refuses_what_add_refuses_and_stores_nothing(ctx: AppContext
     with pytest.raises(InvalidTenant) as exc:
         service.check_draft(_wb(name="ACME"))
     assert "already exists" in _problems(exc)["name"]
-    assert [t.name for t in service.list()] == ["Acme"]
+    assert [t.name for t in service.all()] == ["Acme"]
 
 
 def test_a_name_that_is_not_text_names_no_tenant(ctx: AppContext) -> None:

@@ -187,7 +187,7 @@ async def render_language(
     app: QApplication, engine: SyncEngine, ctx: AppContext, language: str, out: Path
 ) -> None:
     set_language(app, language)
-    tenants = {t.name: t for t in TenantService(ctx).list()}
+    tenants = {t.name: t for t in TenantService(ctx).all()}
     main_window = optional("main_window", "MainWindow")
     if main_window is None:
         stock, history = StockView(engine), HistoryView(engine)

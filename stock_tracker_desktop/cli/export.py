@@ -46,7 +46,7 @@ def _names_and_language(ctx: object, args: argparse.Namespace) -> tuple[list[str
     from stock_tracker_desktop.services.settings import SettingsService, export_language
     from stock_tracker_desktop.services.tenants import TenantService
 
-    names = args.tenant or [t.name for t in TenantService(ctx).list()]  # type: ignore[arg-type]
+    names = args.tenant or [t.name for t in TenantService(ctx).all()]  # type: ignore[arg-type]
     language = args.language or export_language(SettingsService(ctx).load())  # type: ignore[arg-type]
     if not names:
         fail("no tenants to export")

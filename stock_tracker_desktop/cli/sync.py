@@ -185,7 +185,7 @@ def _summary_json(line: TenantSummary) -> dict[str, object]:
 def _chosen(tenants: TenantService, names: list[str] | None) -> list[TenantView]:
     """The tenants to sync: the named ones, or every enabled one (archived ones are not listed)."""
     if names is None:
-        return [t for t in tenants.list() if t.enabled]
+        return [t for t in tenants.all() if t.enabled]
     return [tenants.get(name) for name in names]
 
 

@@ -236,7 +236,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.services.tenants import TenantService
 
     with opened_context() as ctx, translated_errors():
-        tenants = TenantService(ctx).list(include_archived=args.all)
+        tenants = TenantService(ctx).all(include_archived=args.all)
     if args.tag:
         tenants = [t for t in tenants if args.tag in t.tags]
     if args.json:

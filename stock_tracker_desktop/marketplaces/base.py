@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from stock_tracker_desktop.domain.models import (
@@ -36,12 +37,26 @@ class ProgressCallback(Protocol):
 
 class MarketplaceClient(Protocol):
     marketplace: Marketplace
-    stats: RequestStats
     # Whether order lines can be mapped to products only after products() has run.
     orders_need_products: bool
 
+    @property
+    def stats(self) -> RequestStats:
+        """What the client has spent so far. Read-only: the transport owns the counters."""
+        ...
+
     async def check_connection(self) -> ConnectionReport:
         """Which categories work, the seller's name and when the credential expires."""
+        ...
+
+    async def credentials_expire_at(self) -> datetime | None:
+        """When the credential stops working, as an aware UTC datetime; None when the
+        marketplace does not say (a WB token without ``exp``, an Ozon answer without it).
+
+        A moment already past is returned as it is, not raised: the caller decides what an
+        expired credential means for it. What the marketplace refuses or answers wrongly raises
+        the usual MarketplaceError subclasses (AuthError for a refused credential).
+        """
         ...
 
     async def seller_info(self) -> SellerInfo | None:

@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import PlainValidator
+from pydantic_core import PydanticCustomError
 
 from stock_tracker_desktop.marketplaces.parsing import answer
+
+# RFC 3339's date-time; the offset may be missing (read as UTC, as the postings' times are).
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?")
+_NOT_RFC3339 = "expected an RFC 3339 date-time such as 2026-02-18T09:54:23.296Z"
+
+
+def _not_rfc3339() -> PydanticCustomError:
+    # A custom error, not a ValueError: pydantic would put "Value error, " before the message.
+    return PydanticCustomError("rfc3339_datetime", _NOT_RFC3339)
+
+
+def _utc_moment(value: object) -> datetime | None:
+    """An RFC 3339 date-time string (or null) as an aware UTC datetime.
+
+    Stricter than pydantic's own datetime, which also takes a number as a Unix time and a bare
+    date as midnight: for a key's expiry either would be a guess at what Ozon meant, and a
+    wrong expiry tells a person to renew a key too late or for nothing.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise _not_rfc3339()
+    try:
+        moment = datetime.fromisoformat(value.upper())
+    except ValueError:  # the right shape, an impossible date: month 13, hour 25
+        raise _not_rfc3339() from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UtcMoment = Annotated[datetime | None, PlainValidator(_utc_moment)]
 
 
 @answer
@@ -113,7 +148,9 @@ class Role:
 
 @answer
 class Roles:
-    expires_at: datetime | None = None
+    """``/v1/roles``: the key's roles and, since March 2026, when the key expires."""
+
+    expires_at: UtcMoment = None
     roles: tuple[Role, ...] = ()
 
 

@@ -145,7 +145,7 @@ def _runs(ctx: AppContext) -> list[dict[str, object]]:
 
 def export_diagnostics(ctx: AppContext, path: Path) -> Path:
     """Write the diagnostics zip to ``path``; returns it."""
-    tenants = TenantService(ctx).list(include_archived=True)
+    tenants = TenantService(ctx).all(include_archived=True)
     alias = _replacer(_aliases(tenants))
     unsecret = _replacer(dict.fromkeys(_secret_values(ctx, tenants), MASK))
 

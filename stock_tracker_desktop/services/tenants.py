@@ -154,7 +154,7 @@ class TenantService:
 
     # ----- reading ---------------------------------------------------------------------------
 
-    def list(self, *, include_archived: bool = False) -> list[TenantView]:
+    def all(self, *, include_archived: bool = False) -> list[TenantView]:
         with session_scope(self.ctx.sessions, write=False) as session:
             return [
                 self._view(t)

@@ -7,28 +7,13 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from stock_tracker_desktop.domain.runs import RunStatus, Trigger
 from stock_tracker_desktop.storage.database import write_session, write_transaction
 from stock_tracker_desktop.storage.models import SyncRun, Tenant
-
-
-class RunStatus(StrEnum):
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    PARTLY_SUCCEEDED = "partly_succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    INTERRUPTED = "interrupted"
-
-
-class Trigger(StrEnum):
-    MANUAL = "manual"
-    SCHEDULE = "schedule"
-    CLI = "cli"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from stock_tracker_desktop.domain.figures import FiguresAggregator
 from stock_tracker_desktop.domain.models import Product
@@ -35,7 +33,7 @@ from stock_tracker_desktop.services.export_settings import ExportFailed, has_exp
 from stock_tracker_desktop.services.settings import SettingsService, export_language
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
 from stock_tracker_desktop.storage import snapshot_writer, snapshots
-from stock_tracker_desktop.storage.database import on_database_thread
+from stock_tracker_desktop.storage.database_thread import DatabaseThread
 from stock_tracker_desktop.storage.ids import new_id
 from stock_tracker_desktop.storage.sync_runs import (
     AlreadyRunning,
@@ -120,23 +118,29 @@ class SyncEngine:
     def __init__(
         self,
         ctx: AppContext,
+        database_thread: DatabaseThread | None = None,
         *,
         concurrency: int | None = None,
         client_factory: ClientFactory = create_client,
     ) -> None:
+        """``database_thread`` is the process's one (the core's); an engine made without one,
+        as in tests of the engine alone, makes its own and releases it in ``aclose``."""
         self.ctx = ctx
         self.tenants = TenantService(ctx)
         self.settings = SettingsService(ctx)
-        self.runs = SyncRunRepository(ctx.database)
-        self._client_factory = client_factory
+        self.client_factory = client_factory
         self._concurrency = concurrency
         self._semaphore: asyncio.Semaphore | None = None
         self._catalogues = asyncio.Semaphore(CATALOGUES_AT_ONCE)
         self._listeners: list[Listener] = []
         self._running: dict[uuid.UUID, RunningTenant] = {}
-        # One thread owns every database call of the engine: SQLite takes one writer at a
-        # time anyway, and the event loop never blocks on a query.
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-db")
+        self._owns_db = database_thread is None
+        self._db = database_thread or DatabaseThread(lambda: self.ctx.database)
+        self.in_db = self._db.run
+
+    @property
+    def runs(self) -> SyncRunRepository:
+        return SyncRunRepository(self.ctx.database)  # the current database: rotation replaces it
 
     # ----- listeners -------------------------------------------------------------------------
 
@@ -160,12 +164,6 @@ class SyncEngine:
     def is_running(self, tenant_id: uuid.UUID) -> bool:
         return tenant_id in self._running
 
-    async def in_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a database call on the engine's database thread (never block the loop)."""
-        loop = asyncio.get_running_loop()
-        call = on_database_thread(self.ctx.database, functools.partial(fn, *args, **kwargs))
-        return await loop.run_in_executor(self._db, call)
-
     async def sync(
         self, names: Sequence[str] | None = None, trigger: Trigger = Trigger.MANUAL
     ) -> list[SyncResult]:
@@ -176,7 +174,7 @@ class SyncEngine:
 
     def _select(self, names: Sequence[str] | None) -> list[TenantView]:
         if names is None:
-            return [t for t in self.tenants.list() if t.enabled]
+            return [t for t in self.tenants.all() if t.enabled]
         return [self.tenants.get(name) for name in names]
 
     def start(
@@ -213,12 +211,17 @@ class SyncEngine:
             task.cancel()
         return len(tasks)
 
-    async def aclose(self) -> None:
-        """Cancel what runs, wait until every run is recorded, release the database thread."""
+    async def stop_all(self) -> None:
+        """Cancel what runs and wait until every run is recorded; new syncs may start after."""
         tasks = [r.task for r in self._running.values()]
         self.cancel_all()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._db.shutdown(wait=True)
+
+    async def aclose(self) -> None:
+        """``stop_all``, then release the database thread if the engine made it."""
+        await self.stop_all()
+        if self._owns_db:
+            self._db.close()
 
     # ----- one tenant ------------------------------------------------------------------------
 
@@ -326,7 +329,7 @@ class SyncEngine:
     ) -> None:
         """Everything from the marketplace into the draft; counts and API use into ``outcome``."""
         credentials = await self.in_db(self.tenants.credentials, tenant.name)
-        client = self._client_factory(
+        client = self.client_factory(
             tenant.marketplace,
             credentials,
             sandbox=tenant.sandbox,

@@ -368,7 +368,7 @@ class HistoryView(QWidget):
         return _Filters(self._tenant_filter, RunStatus(status) if status else None, since, until)
 
     def _query(self, filters: _Filters) -> tuple[list[TenantView], list[RunRecord]]:
-        tenants = self._engine.tenants.list(include_archived=True)
+        tenants = self._engine.tenants.all(include_archived=True)
         runs = self._engine.runs.history(
             tenant_id=filters.tenant_id,
             status=filters.status,

@@ -37,7 +37,7 @@ def _backup(label: str) -> Path:
 def _names(home: Path) -> list[str]:
     ctx = AppContext.open(lambda: None, home)
     try:
-        return sorted(t.name for t in TenantService(ctx).list())
+        return sorted(t.name for t in TenantService(ctx).all())
     finally:
         ctx.close()
 

@@ -52,8 +52,8 @@ async def test_a_query_off_the_database_thread_fails_loudly(
 ) -> None:
     async with database_thread_busy(engine):
         with pytest.raises(DatabaseThreadViolation, match=r"SyncEngine\.in_db"):
-            TenantService(ctx).list()  # on the loop's thread, as the window did
-    assert TenantService(ctx).list() == []  # the thread is idle again: nothing overlaps
+            TenantService(ctx).all()  # on the loop's thread, as the window did
+    assert TenantService(ctx).all() == []  # the thread is idle again: nothing overlaps
 
 
 async def test_the_connection_check_goes_through_the_database_thread(

@@ -33,7 +33,7 @@ def test_kill_9_during_a_sync_of_20_tenants(
     assert run_cli("sync", "--all", env=env).returncode == 0
     ctx = AppContext.open(lambda: None, isolated_home)
     previous = {
-        t.name: snapshots.current_snapshot(ctx.database, t.id) for t in TenantService(ctx).list()
+        t.name: snapshots.current_snapshot(ctx.database, t.id) for t in TenantService(ctx).all()
     }
     ctx.close()
     # The second sync hangs in the orders of half the sellers and is killed mid-flight.
@@ -81,7 +81,7 @@ def test_kill_9_during_a_sync_of_20_tenants(
         for run in second:
             if run.status is RunStatus.INTERRUPTED:
                 assert "stopped while this sync was running" in run.error_message
-        for tenant in TenantService(ctx).list():
+        for tenant in TenantService(ctx).all():
             current = snapshots.current_snapshot(ctx.database, tenant.id)
             assert current is not None
             run_of_tenant = next(r for r in second if r.tenant == tenant.name)

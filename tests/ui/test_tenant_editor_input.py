@@ -69,7 +69,7 @@ def test_refused_credentials_are_saved_only_when_confirmed(
         await until(lambda: editor.tenant is not None, what="the save")
 
     run(scenario())
-    assert [t.name for t in engine.tenants.list()] == ["Refused shop"]
+    assert [t.name for t in engine.tenants.all()] == ["Refused shop"]
 
 
 def test_credentials_typed_after_a_refusal_are_saved_without_asking(
