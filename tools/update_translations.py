@@ -2,8 +2,9 @@
 
     python tools/update_translations.py [--check]
 
-Two areas keep their own file (they were written side by side): ``views`` (stock and history
-views) and ``shell`` (everything else under ui/). pyside6-lupdate keeps existing translations
+Three areas keep their own file: ``views`` (stock and history views) and ``shell`` (everything
+else under ui/), which were written side by side, and ``problems`` (the error templates of
+domain/problems.py, which lupdate reads through their QT_TRANSLATE_NOOP marks). pyside6-lupdate keeps existing translations
 and adds new strings as unfinished; translate those in the .ts file (Qt Linguist or any editor),
 then run this again to compile the .qm files the app loads. ``--check`` changes nothing and
 exits 1 when a string has no Russian translation yet (the test suite runs it).
@@ -21,12 +22,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 UI = REPO / "stock_tracker_desktop" / "ui"
+PROBLEMS = REPO / "stock_tracker_desktop" / "domain" / "problems.py"
 TRANSLATIONS = REPO / "stock_tracker_desktop" / "resources" / "translations"
 VIEWS = {"chart.py", "history_model.py", "history_view.py", "stock_model.py", "stock_view.py"}
 LANGUAGES = ("ru",)
 
 
 def sources(area: str) -> list[Path]:
+    if area == "problems":
+        return [PROBLEMS]
     files = sorted(p for p in UI.glob("*.py") if p.name != "__init__.py")
     if area == "views":
         return [p for p in files if p.name in VIEWS]
@@ -73,7 +77,7 @@ def main() -> int:
     args = parser.parse_args()
     missing: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for area in ("shell", "views"):
+        for area in ("shell", "views", "problems"):
             for language in LANGUAGES:
                 ts = TRANSLATIONS / f"{area}_{language}.ts"
                 target = Path(tmp) / ts.name if args.check else ts
