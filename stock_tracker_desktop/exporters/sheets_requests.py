@@ -80,7 +80,13 @@ def _rows(grid: WideGrid) -> list[Json]:
 
 
 def _range(sheet_id: int, **bounds: int) -> Json:
+    """A GridRange: the whole sheet, or the rows and columns ``bounds`` name."""
     return {"sheetId": sheet_id, **bounds}
+
+
+def _dimension_range(sheet_id: int, dimension: str, start: int, end: int) -> Json:
+    """A DimensionRange (ROWS or COLUMNS ``start`` to ``end``), unlike a GridRange."""
+    return {"sheetId": sheet_id, "dimension": dimension, "startIndex": start, "endIndex": end}
 
 
 def _grid_size(grid: WideGrid) -> tuple[int, int]:
@@ -148,9 +154,7 @@ def _widths(sheet_id: int, grid: WideGrid) -> list[Json]:
             found.append(
                 {
                     "updateDimensionProperties": {
-                        "range": _range(
-                            sheet_id, dimension="COLUMNS", startIndex=start, endIndex=i
-                        ),
+                        "range": _dimension_range(sheet_id, "COLUMNS", start, i),
                         "properties": {"pixelSize": pixels},
                         "fields": "pixelSize",
                     }

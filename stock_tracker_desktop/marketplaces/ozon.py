@@ -328,11 +328,21 @@ class OzonClient:
         company = answer.company
         return SellerInfo(name=company.name or company.legal_name, seller_id=company.inn)
 
+    async def _roles(self) -> Roles:
+        # The spec declares no request body: an empty object keeps it a JSON POST like the rest.
+        return await self._transport.call(api.ROLES, Roles, json_body={})
+
+    async def credentials_expire_at(self) -> datetime | None:
+        """When the API key expires, from ``/v1/roles`` (keys are valid for six months); None
+        when the answer does not say. Raises what the call raised: AuthError when the key is
+        refused, MalformedResponse when ``expires_at`` is not an RFC 3339 date-time."""
+        return (await self._roles()).expires_at
+
     async def check_connection(self) -> ConnectionReport:
         """``/v1/roles`` proves the key works and says when it expires; the name comes from
         ``/v1/seller/info`` when the key may read it."""
         try:
-            roles = await self._transport.call(api.ROLES, Roles, json_body={})
+            roles = await self._roles()
         except AuthError as exc:
             return ConnectionReport(seller=None, problems=(str(exc),), refused=str(exc))
         except MarketplaceError as exc:
@@ -346,6 +356,6 @@ class OzonClient:
         return ConnectionReport(
             seller=seller,
             granted=tuple(role.name for role in roles.roles),
-            expires_at=_utc(roles.expires_at) if roles.expires_at else None,
+            expires_at=roles.expires_at,
             problems=tuple(problems),
         )

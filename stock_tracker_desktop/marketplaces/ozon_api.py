@@ -31,7 +31,7 @@ FBS_STOCK = _post("/v2/product/info/stocks-by-warehouse/fbs", "stock")
 FBO_STOCK = _post("/v1/analytics/stocks", "stock")
 FBO_POSTINGS = _post("/v3/posting/fbo/list", "orders")
 FBS_POSTINGS = _post("/v4/posting/fbs/list", "orders")
-ROLES = _post("/v1/roles", "the key's roles")
+ROLES = _post("/v1/roles", "the key's roles and expiry")
 SELLER_INFO = _post("/v1/seller/info", "the seller's name")
 
 PRODUCT_LIST_PAGE = 1000

@@ -34,9 +34,10 @@ def _utc_moment(value: object) -> datetime | None:
         raise _not_rfc3339()
     try:
         moment = datetime.fromisoformat(value.upper())
-    except ValueError:  # the right shape, an impossible date: month 13, hour 25
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # The right shape, an impossible moment: month 13, hour 25, or year 1 moved before year 1.
+    except (ValueError, OverflowError):
         raise _not_rfc3339() from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 UtcMoment = Annotated[datetime | None, PlainValidator(_utc_moment)]
@@ -148,7 +149,7 @@ class Role:
 
 @answer
 class Roles:
-    """``/v1/roles``: the key's roles and, since March 2026, when the key expires."""
+    """``/v1/roles``: the key's roles and (added by Ozon on 2026-03-04) when the key expires."""
 
     expires_at: UtcMoment = None
     roles: tuple[Role, ...] = ()

@@ -360,7 +360,7 @@ class WildberriesClient:
         peers: set[str] = set()
         pages = rows = 0
         while True:
-            params = {"dateFrom": date_from, "flag": 0}
+            params: dict[str, str | int] = {"dateFrom": date_from, "flag": 0}
             # Up to 80,000 rows a page: the transport validates large answers off the loop.
             batch = await self._transport.call(api.SUPPLIER_ORDERS, list[OrderRow], params=params)
             fresh = [row for row in batch if row.srid not in peers]
@@ -426,6 +426,15 @@ class WildberriesClient:
             problems=tuple(dict.fromkeys(problems)),
             refused=token_refused,
         )
+
+    async def credentials_expire_at(self) -> datetime | None:
+        """The token's ``exp`` claim, read without a request (WB signs it into the JWT); None
+        for a token without one. A text that is no WB token raises AuthError, as WB would
+        refuse it, with the same words the connection check uses."""
+        info = self._token_info
+        if info is None:
+            raise AuthError(self._token_problem)
+        return info.expires_at
 
     async def seller_info(self) -> SellerInfo | None:
         """The seller's name (cached); None in the sandbox, which has no such call. Raises what

@@ -78,8 +78,15 @@ def launch_agent(command: list[str]) -> bytes:
 # ----- Windows (Run key) -----------------------------------------------------------------------
 
 
+# winreg exists on Windows only. The checks are of sys.platform, at call time: mypy then checks
+# the registry code as Windows code (and skips it elsewhere), and a test may still pick another
+# platform's branch by setting sys.platform.
+
+
 def _windows_set(command: list[str] | None) -> None:
-    import winreg  # type: ignore[import-not-found,unused-ignore]
+    if sys.platform != "win32":
+        raise OSError("the Run registry key exists on Windows only")
+    import winreg
 
     with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
         if command is not None:
@@ -90,7 +97,9 @@ def _windows_set(command: list[str] | None) -> None:
 
 
 def _windows_get() -> str | None:
-    import winreg  # type: ignore[import-not-found,unused-ignore]
+    if sys.platform != "win32":
+        raise OSError("the Run registry key exists on Windows only")
+    import winreg
 
     try:
         with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:

@@ -141,12 +141,12 @@ def ozon_expected(data: OzonSellerData, window: OrderWindow) -> ExpectedFigures:
         for p in data.products
     ]
     stock: dict[StockKey, StockFigures] = {}
-    for row in data.fbo_stock:
-        key = (str(row.product.product_id), row.warehouse.name, WarehouseType.FBO)
-        _add(stock, key, (row.available, 0, row.returns))
-    for row in data.fbs_stock:
-        key = (str(row.product.product_id), row.warehouse.name, WarehouseType.FBS)
-        _add(stock, key, (row.free_stock, 0, 0))
+    for fbo in data.fbo_stock:
+        key = (str(fbo.product.product_id), fbo.warehouse.name, WarehouseType.FBO)
+        _add(stock, key, (fbo.available, 0, fbo.returns))
+    for fbs in data.fbs_stock:
+        key = (str(fbs.product.product_id), fbs.warehouse.name, WarehouseType.FBS)
+        _add(stock, key, (fbs.free_stock, 0, 0))
     orders: dict[OrderKey, int] = defaultdict(int)
     for postings in data.postings.values():
         for posting in postings:

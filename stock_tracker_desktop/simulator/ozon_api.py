@@ -24,7 +24,7 @@ from stock_tracker_desktop.simulator.guard import Call, Handler, guarded
 from stock_tracker_desktop.simulator.limits import Decision
 from stock_tracker_desktop.simulator.ozon_data import OzonFbsStock, OzonProduct, posting_json
 from stock_tracker_desktop.simulator.responses import json_response, ozon_error
-from stock_tracker_desktop.simulator.timefmt import parse_rfc3339, utc_z
+from stock_tracker_desktop.simulator.timefmt import parse_rfc3339, utc_z, utc_z_millis
 from stock_tracker_desktop.simulator.world import SellerAccount, World
 
 INVALID_ARGUMENT = 3
@@ -281,6 +281,10 @@ def _fbs_products(call: Call, body: dict) -> list[OzonProduct]:
     return [data.by_offer[o] for o in offer_ids if o in data.by_offer]
 
 
+# The one position a SKU without FBS stock takes: it gives no row.
+_NO_FBS_ROW: tuple[None] = (None,)
+
+
 def _fbs_row(row: OzonFbsStock) -> dict:
     return {
         "sku": row.product.sku,
@@ -303,10 +307,10 @@ def stocks_by_warehouse_fbs(call: Call, body: dict) -> dict:
     """
     limit = _limit(body, 1000)
     data = call.seller.ozon
-    positions = [
+    positions: list[tuple[int, OzonFbsStock | None]] = [
         (index, row)
         for index, product in enumerate(_fbs_products(call, body))
-        for row in data.fbs_by_sku.get(product.sku) or [None]
+        for row in data.fbs_by_sku.get(product.sku) or _NO_FBS_ROW
     ]
     start = _decode_cursor(body.get("cursor"))
     if start > len(positions):
@@ -425,11 +429,15 @@ def warehouse_list(call: Call, body: dict) -> dict:
     }
 
 
-def roles(call: Call, body: dict) -> dict:
-    return {
-        "expires_at": utc_z(call.seller.ozon_key_expires_at),
-        "roles": [{"name": "Admin read only", "methods": list(OZON_ROLE_METHODS)}],
-    }
+async def roles(call: Call) -> Response:
+    """The key's roles and expiry. The spec declares no request body, so none is read: an
+    empty body, ``{}`` or anything else gets the same answer."""
+    return json_response(
+        {
+            "expires_at": utc_z_millis(call.seller.ozon_key_expires_at),
+            "roles": [{"name": "Admin read only", "methods": list(OZON_ROLE_METHODS)}],
+        }
+    )
 
 
 def seller_info(call: Call, body: dict) -> dict:
@@ -459,9 +467,10 @@ HANDLERS: dict[str, Any] = {
     "/v3/posting/fbo/list": _postings("fbo", require_period=False),
     "/v4/posting/fbs/list": _postings("fbs", require_period=True),
     "/v2/warehouse/list": warehouse_list,
-    "/v1/roles": roles,
     "/v1/seller/info": seller_info,
 }
+# Methods without a request body in the spec: their handlers read none.
+BODILESS: dict[str, Handler] = {"/v1/roles": roles}
 
 
 # Switched off by Ozon (2026-04-07); still authenticated and counted, as every Ozon path.
@@ -471,6 +480,7 @@ RETIRED = ("/v1/product/info/stocks-by-warehouse/fbs",)
 def routes(world: World) -> list[Route]:
     handlers: dict[str, Handler] = {
         **{path: _endpoint(fn) for path, fn in HANDLERS.items()},
+        **BODILESS,
         **dict.fromkeys(RETIRED, retired),
     }
     return [

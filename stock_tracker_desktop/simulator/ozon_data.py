@@ -83,11 +83,11 @@ class OzonSellerData:
         self.by_id = {p.product_id: p for p in self.products}
         self.fbo_stock, self.fbs_stock = self._make_stock(rng)
         self.fbo_by_sku: dict[int, list[OzonFboStock]] = {}
-        for row in self.fbo_stock:
-            self.fbo_by_sku.setdefault(row.product.sku, []).append(row)
+        for fbo_row in self.fbo_stock:
+            self.fbo_by_sku.setdefault(fbo_row.product.sku, []).append(fbo_row)
         self.fbs_by_sku: dict[int, list[OzonFbsStock]] = {}
-        for row in self.fbs_stock:
-            self.fbs_by_sku.setdefault(row.product.sku, []).append(row)
+        for fbs_row in self.fbs_stock:
+            self.fbs_by_sku.setdefault(fbs_row.product.sku, []).append(fbs_row)
         postings = self._make_postings(rng, index, orders_days)
         postings.sort(key=lambda p: (p.in_process_at, p.posting_number))
         self.postings = {

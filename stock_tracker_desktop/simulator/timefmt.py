@@ -18,6 +18,12 @@ def utc_z(moment: datetime, *, micros: bool = False) -> str:
     return moment.astimezone(UTC).strftime(pattern)
 
 
+def utc_z_millis(moment: datetime) -> str:
+    """RFC 3339 in UTC with milliseconds and a Z, as Ozon writes a key's ``expires_at``."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
 def parse_wb_date_from(text: str) -> datetime:
     """``dateFrom`` as WB accepts it: a date, or a date-time with optional fraction and offset.
 

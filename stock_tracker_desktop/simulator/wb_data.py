@@ -162,11 +162,11 @@ class WbSellerData:
                         if any(figures):
                             fbo.append(WbStock(card, size, warehouse, *figures))
             if mode != "fbo":
-                for warehouse in self.seller_warehouses:
+                for own in self.seller_warehouses:
                     for size in card.sizes:
                         amount = rng.randint(0, 30) if position else rng.randint(1, 30)
                         if amount:
-                            fbs[warehouse.id][size.chrt_id] = amount
+                            fbs[own.id][size.chrt_id] = amount
         fbo.sort(key=lambda s: (s.card.nm_id, s.size.chrt_id, s.warehouse.id))
         return fbo, fbs
 

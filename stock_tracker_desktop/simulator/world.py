@@ -27,10 +27,34 @@ from stock_tracker_desktop.simulator.wb_data import WbSellerData
 
 WB_KEY_ID = "sim-es256-1"
 _BIT_OF = {name: bit for bit, name in CATEGORY_BITS.items()}
+# Ozon keys are valid for six months. Sellers 1, 6, 11... have a key that expires within two
+# weeks, so that a "keys expiring soon" view has something to show: seller 1 is the demo's Ozon
+# seller (services/demo.py). The rest have one and a half to six months left.
+OZON_KEY_SOON_EVERY = 5
+OZON_KEY_SOON_DAYS = (2, 12)
+OZON_KEY_LATER_DAYS = (45, 175)
 
 
 def scope_mask(categories: tuple[str, ...]) -> int:
     return sum(1 << _BIT_OF[name] for name in categories)
+
+
+def ozon_key_expiry(seed: str, index: int, now: datetime) -> datetime:
+    """When seller ``index``'s Ozon key expires, counted from the world's ``now`` (not the
+    real clock, as WB tokens' ``exp`` is): the same for the same seed and ``now``.
+
+    Its own random stream, so that drawing it moves nothing else a seed makes. Whole
+    milliseconds, as Ozon writes ``expires_at`` (2026-02-18T09:54:23.296Z).
+    """
+    rng = random.Random(f"{seed}/ozon-key")
+    soon = index % OZON_KEY_SOON_EVERY == 1
+    low, high = OZON_KEY_SOON_DAYS if soon else OZON_KEY_LATER_DAYS
+    left = timedelta(
+        days=rng.randint(low, high),
+        seconds=rng.randrange(86_400),
+        milliseconds=rng.randrange(1000),
+    )
+    return now.astimezone(UTC).replace(microsecond=0) + left
 
 
 @dataclass
@@ -103,7 +127,7 @@ class World:
             inn=f"{rng.randrange(10**11, 10**12)}",
             ozon_client_id=str(100_000 + index * 7919 + rng.randrange(1000)),
             ozon_api_key=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            ozon_key_expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=180),
+            ozon_key_expires_at=ozon_key_expiry(seed, index, self.now),
             _seed=seed,
             _products=self.config.products,
             _orders_days=self.config.orders_days,

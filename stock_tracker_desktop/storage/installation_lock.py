@@ -76,7 +76,9 @@ def describe_this_process() -> str:
     return "stock-tracker " + " ".join(words) if words else "a Stock Tracker process"
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+# sys.platform rather than os.name: mypy knows the former, so it checks this branch as Windows
+# code and the other as POSIX code, each against its own platform's stubs.
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import ctypes
     import msvcrt
     from ctypes import wintypes
@@ -190,25 +192,20 @@ class InstallationLock:
     def exclusive(self, verb: str, activity: Activity | None = None) -> Iterator[None]:
         """Hold the installation alone while the block runs (this process's own shared hold is
         upgraded); refuse, naming every other holder, when it is not alone."""
-        if self._handle is None:  # read-only: whatever the block writes fails on its own
+        handle = self._handle
+        if handle is None:  # read-only: whatever the block writes fails on its own
             yield
             return
-        _unlock(self._handle)  # an upgrade is not atomic on either platform: release first
-        if not _try_lock(self._handle, exclusive=True):
-            self._reacquire_shared()
+        _unlock(handle)  # an upgrade is not atomic on either platform: release first
+        if not _try_lock(handle, exclusive=True):
+            _reacquire_shared(handle)
             others = _holders(self.home, os.getpid())
             raise _refusal(others, verb, activity)
         try:
             yield
         finally:
-            _unlock(self._handle)
-            self._reacquire_shared()
-
-    def _reacquire_shared(self) -> None:
-        # Only another exclusive holder can be in the way, and it ends soon: wait for it.
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not _try_lock(self._handle, exclusive=False) and time.monotonic() < deadline:
-            time.sleep(_POLL_SECONDS)
+            _unlock(handle)
+            _reacquire_shared(handle)
 
     def release(self) -> None:
         if self._handle is None or self._holder is None or self._holder_path is None:
@@ -221,6 +218,13 @@ class InstallationLock:
         holder.close()
         with contextlib.suppress(OSError):
             holder_path.unlink()
+
+
+def _reacquire_shared(handle: IO[bytes]) -> None:
+    # Only another exclusive holder can be in the way, and it ends soon: wait for it.
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not _try_lock(handle, exclusive=False) and time.monotonic() < deadline:
+        time.sleep(_POLL_SECONDS)
 
 
 def remove_lock_files(home: Path) -> None:

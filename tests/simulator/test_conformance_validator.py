@@ -38,3 +38,25 @@ def test_paths_map_to_their_spec_files() -> None:
     assert spec_for("/api/v1/supplier/orders", "GET") == "wb-reports.yaml"
     assert spec_for("/v4/posting/fbs/list", "POST") == "ozon-seller.json"
     assert spec_for("/nowhere", "GET") is None
+
+
+def _roles_exchange(body: object) -> Exchange:
+    return Exchange(
+        method="POST",
+        path="/v1/roles",
+        query=[],
+        request_headers={"client-id": "1", "api-key": "k", "content-type": "application/json"},
+        request_body=b"{}",
+        status=200,
+        response_headers={"content-type": "application/json"},
+        response_body=json.dumps(body).encode(),
+    )
+
+
+def test_roles_answers_are_checked_down_to_the_expiry_format() -> None:
+    roles = [{"name": "Admin", "methods": ["/v1/roles"]}]
+    assert spec_for("/v1/roles", "POST") == "ozon-seller.json"
+    assert not validate_exchange(_roles_exchange({"expires_at": "2026-02-18T09:54:23.296Z"}))
+    for wrong in ({"expires_at": "in six months", "roles": roles}, {"expires_at": 1788000000}):
+        assert validate_exchange(_roles_exchange(wrong)).response
+    assert validate_exchange(_roles_exchange({"roles": "Admin"})).response
