@@ -5,6 +5,13 @@
 - Missed runs (the app was closed, the machine slept) are caught up once per tenant, not in a
   burst: at start the next fire time is computed from the tenant's last run, and a time already
   past means one run now; jobs coalesce, so a long sleep fires each job once.
+- After a sleep or hibernation the same catch-up runs again at once. APScheduler arms its timer
+  with ``loop.call_later``, on the monotonic clock, which stops while the machine is suspended: a
+  run due during the sleep would start only when that paused timer ends, hours late. A watcher
+  ticks on the loop and compares how far the wall clock moved with how far the monotonic clock
+  did; a gap of more than two ticks means the machine slept, and every job is re-planned.
+- The ``concurrency`` setting is handed to the engine at every re-plan, so a change applies to
+  the next sellers that start, without a restart.
 - A tenant whose last runs failed is retried with a growing back-off (30 min, 1 h, 2 h ... up
   to a day) instead of at every scheduled time.
 
@@ -16,7 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +37,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from stock_tracker_desktop.domain.schedule import Schedule
+from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
+from stock_tracker_desktop.marketplaces.transport import duration_text
 from stock_tracker_desktop.services.settings import SettingsService
 from stock_tracker_desktop.services.tenants import TenantView
 from stock_tracker_desktop.storage.sync_runs import RunStatus, Trigger
@@ -39,6 +50,12 @@ log = logging.getLogger(__name__)
 BACKOFF_BASE = timedelta(minutes=30)
 BACKOFF_MAX = timedelta(days=1)
 CATCH_UP_STAGGER = timedelta(seconds=2)
+# How often the sleep watcher compares the clocks (seconds, before STOCK_TRACKER_TIME_FACTOR),
+# and how many ticks the wall clock must run ahead of the monotonic one to count as a sleep.
+# Awake, the two clocks part by a few milliseconds a tick at most (NTP slews the wall clock by
+# 0.05 % at most), and a loop too busy to tick on time delays both clocks' readings alike.
+WAKE_CHECK_SECONDS = 30.0
+SLEEP_GAP_TICKS = 2
 
 
 def build_trigger(schedule: Schedule) -> BaseTrigger | None:
@@ -59,8 +76,24 @@ def backoff_delay(consecutive_failures: int) -> timedelta:
 
 
 class SyncScheduler:
-    def __init__(self, engine: SyncEngine) -> None:
+    def __init__(
+        self,
+        engine: SyncEngine,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+        monotonic_clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``wall_clock`` and ``monotonic_clock`` (seconds) are what the sleep watcher compares;
+        the monotonic one must be the clock the loop's timers run on (asyncio's is
+        ``time.monotonic``). Plans are made on the system's clock whatever they are: APScheduler
+        reads it itself to decide what is due."""
         self.engine = engine
+        self._wall_clock = wall_clock
+        self._monotonic_clock = monotonic_clock
+        self._watcher: asyncio.Task[None] | None = None
+        # A re-plan awaits the database between removing the jobs and adding them back; two at
+        # once (the daemon's settings check and a wake-up) would interleave their jobs.
+        self._planning = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._triggers: dict[uuid.UUID, BaseTrigger] = {}
         # A catch-up run is due since the fire time it missed: a run another process started
@@ -72,6 +105,7 @@ class SyncScheduler:
 
     async def start(self) -> None:
         """Start inside the running loop and plan every tenant's next run."""
+        tick = WAKE_CHECK_SECONDS * time_factor_from_env()  # a bad value fails before anything runs
         self._scheduler = AsyncIOScheduler(
             event_loop=asyncio.get_running_loop(),
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
@@ -79,12 +113,20 @@ class SyncScheduler:
         )
         self._scheduler.start()
         await self.reload()
+        self._watcher = asyncio.get_running_loop().create_task(
+            self._watch_for_sleep(tick), name="sync-scheduler: sleep watcher"
+        )
 
     async def reload(self) -> None:
-        """Re-read settings and tenants (after an edit) and re-plan every job."""
+        """Re-read settings and tenants (after an edit, or a sleep) and re-plan every job."""
+        async with self._planning:
+            await self._plan()
+
+    async def _plan(self) -> None:
         assert self._scheduler is not None, "start() first"
         settings = await self.engine.in_db(self.engine.settings.load)
-        tenants = await self.engine.in_db(self.engine.tenants.list)
+        self.engine.set_concurrency(settings.concurrency)
+        tenants = await self.engine.in_db(self.engine.tenants.all)
         last_runs = await self.engine.in_db(self.engine.runs.last_runs)
         self._scheduler.remove_all_jobs()
         self._triggers.clear()
@@ -134,8 +176,36 @@ class SyncScheduler:
             return last_run + trigger.interval
         return trigger.get_next_fire_time(None, last_run)
 
+    async def _watch_for_sleep(self, tick: float) -> None:
+        """Every ``tick`` seconds of the loop's clock, see whether the machine slept since the
+        last look; if so, re-plan: what fell due meanwhile is caught up now, once per tenant,
+        staggered and past any back-off, as at start."""
+        wall, steady = self._wall_clock(), self._monotonic_clock()
+        while True:
+            await asyncio.sleep(tick)
+            now_wall, now_steady = self._wall_clock(), self._monotonic_clock()
+            slept = (now_wall - wall) - (now_steady - steady)
+            wall, steady = now_wall, now_steady
+            if slept <= tick * SLEEP_GAP_TICKS:
+                continue
+            log.info(
+                "the computer was asleep for about %s; catching up on the syncs that fell due",
+                duration_text(slept),
+            )
+            try:
+                await self.reload()
+            except Exception:
+                # The old plan stays (late, but not lost); the next sleep or edit tries again.
+                log.exception("could not re-plan the scheduled syncs after a sleep")
+
     async def shutdown(self) -> None:
+        """Stop planning: no job fires and no watcher tick keeps the loop busy afterwards."""
         self._unsubscribe()
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.cancel()
+            # wait(), not the task itself: its CancelledError is expected, ours would not be.
+            await asyncio.wait([watcher])
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
@@ -166,7 +236,7 @@ class SyncScheduler:
     # ----- running ---------------------------------------------------------------------------
 
     async def _fire(self, tenant_id: uuid.UUID) -> None:
-        tenants = {t.id: t for t in await self.engine.in_db(self.engine.tenants.list)}
+        tenants = {t.id: t for t in await self.engine.in_db(self.engine.tenants.all)}
         tenant = tenants.get(tenant_id)
         if tenant is None or not tenant.enabled:
             return
