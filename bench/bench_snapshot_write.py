@@ -114,7 +114,7 @@ def main() -> None:
         )
         data = make_data(tenant.id, args.products, args.warehouses)
         started = time.perf_counter()
-        snapshot_id = snapshot_writer.write_snapshot(ctx.database, data)
+        snapshot_id = snapshot_writer.write_snapshot(ctx.database, data).id
         app_seconds = time.perf_counter() - started
         raw_seconds, count = raw_baseline(folder, ctx, snapshot_id)
         ctx.close()

@@ -9,16 +9,20 @@ docs/domain.md section 4, to the letter:
   were no orders; low stock = days at or below the threshold, or stock 0 with orders.
 
 Rows are fed to the aggregator page by page as they arrive; it keeps only the sums per level and
-the order lines to store, in compact columns.
+the order lines to store, in compact columns. The figure set itself is defined once,
+``FigureSet``, and the per-product totals the stock view and the wide export show are computed
+once, ``product_totals``.
 """
 
 from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import Field, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
 
 from stock_tracker_desktop.domain.models import OrderLine, StockRow, WarehouseType
 from stock_tracker_desktop.domain.window import OrderWindow
@@ -38,19 +42,140 @@ def is_low_stock(stock: int, orders: int, days: float | None, threshold: float) 
     return stock == 0 and orders > 0
 
 
+class Kind(Enum):
+    """What sort of number a figure is."""
+
+    UNITS = "units"  # a count of units; a product's figure is the sum over its warehouses
+    DAYS = "days"  # days of stock, one decimal; None without orders
+    FLAG = "flag"  # yes or no; the stock view and the wide layout show it as a tint
+
+
 @dataclass(frozen=True, slots=True)
-class LevelFigures:
-    """The figures of one product on one warehouse."""
+class Figure:
+    """One figure of ``FigureSet`` and what every layer needs to know of it."""
+
+    name: str  # the records' attribute and the ``stock_levels`` column
+    kind: Kind
+    column: str  # its id in the exports: the long form's English header
+    wide_total: int | None  # its place among the wide layout's all-warehouse columns, if any
+    wide_per_warehouse: bool  # whether every warehouse's group of the wide layout shows it
+
+    @property
+    def summed(self) -> bool:
+        """A product's figure is the sum over its warehouses; the others (days of stock, low
+        stock) are worked out from those sums, as for one warehouse."""
+        return self.kind is Kind.UNITS
+
+
+_FIGURE = "figure"
+
+
+def _figure(
+    kind: Kind, *, column: str = "", wide_total: int | None = None, per_warehouse: bool = False
+) -> dict[str, tuple[Kind, str, int | None, bool]]:
+    """The metadata of a ``FigureSet`` field (the column id defaults to the field's name)."""
+    return {_FIGURE: (kind, column, wide_total, per_warehouse)}
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """The figures kept per product and warehouse: the one definition of the figure set.
+
+    Everything that lists the figures follows these fields, in this order: the records that
+    carry them (``LevelFigures``, ``storage.snapshots.StockLevelRow``, which inherit them), the
+    SQL that writes and reads ``stock_levels``, the export columns, the stock view's columns and
+    the per-product totals (all through ``FIGURES``). A new figure is one field here, a
+    migration adding its column, its header texts (exporters/texts.py, the stock view) and
+    ``FiguresAggregator`` computing it.
+
+    Only a base for records: with no slots of its own, it mixes with a record's other fields
+    into one slotted class.
+    """
+
+    __slots__ = ()
+
+    quantity: int = field(
+        metadata=_figure(Kind.UNITS, column="stock", wide_total=3, per_warehouse=True)
+    )
+    in_transit_to_customers: int = field(metadata=_figure(Kind.UNITS, wide_total=0))
+    in_transit_returns: int = field(metadata=_figure(Kind.UNITS, wide_total=1))
+    orders: int = field(metadata=_figure(Kind.UNITS, wide_total=2, per_warehouse=True))
+    days_of_stock: float | None = field(
+        metadata=_figure(Kind.DAYS, wide_total=4, per_warehouse=True)
+    )
+    low_stock: bool = field(metadata=_figure(Kind.FLAG))
+
+
+def _describe(spec: Field[object]) -> Figure:
+    kind, column, wide_total, per_warehouse = spec.metadata[_FIGURE]
+    return Figure(spec.name, kind, column or spec.name, wide_total, per_warehouse)
+
+
+FIGURES: tuple[Figure, ...] = tuple(map(_describe, fields(FigureSet)))
+FIGURE_NAMES: tuple[str, ...] = tuple(figure.name for figure in FIGURES)
+
+
+@dataclass(frozen=True)
+class _Place:
+    __slots__ = ()
 
     product_id: str
     warehouse: str
     warehouse_type: WarehouseType
-    quantity: int
-    in_transit_to_customers: int
-    in_transit_returns: int
-    orders: int
-    days_of_stock: float | None
-    low_stock: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LevelFigures(FigureSet, _Place):
+    """The figures of one product on one warehouse (fields: the place, then ``FigureSet``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductTotals:
+    """Each product's figures over all its warehouses, column by column: position ``i`` is the
+    ``i``-th product in the order its levels first come."""
+
+    product_ids: list[str]
+    levels: list[list[int]]  # the positions of each product's levels among the input's
+    figures: dict[str, list[Any]]  # every figure's name -> its value for each product
+
+    def of(self, product: int) -> dict[str, Any]:
+        """Every figure of the product at position ``product``, by name."""
+        return {name: values[product] for name, values in self.figures.items()}
+
+
+def product_totals(
+    product_ids: Sequence[str],
+    summed: Mapping[str, Sequence[int]],
+    window_days: int,
+    threshold: float,
+) -> ProductTotals:
+    """The per-product rows of the stock view and of the wide export, from level columns.
+
+    ``product_ids`` and every column of ``summed`` (one per summed figure, by name) hold one
+    value per level. Each summed figure adds up over the product's levels, a WB level without a
+    warehouse (in-transit figures not tied to one) included; days of stock and low stock come
+    from the sums, as for one warehouse.
+    """
+    groups: dict[str, list[int]] = {}
+    for position, product in enumerate(product_ids):
+        group = groups.get(product)
+        if group is None:
+            groups[product] = [position]
+        else:
+            group.append(position)
+    levels = list(groups.values())
+    totals: dict[str, list[Any]] = {
+        figure.name: [sum(map(summed[figure.name].__getitem__, group)) for group in levels]
+        for figure in FIGURES
+        if figure.summed
+    }
+    stock, orders = totals["quantity"], totals["orders"]
+    days = [days_of_stock(s, o, window_days) for s, o in zip(stock, orders, strict=True)]
+    totals["days_of_stock"] = days
+    totals["low_stock"] = [
+        is_low_stock(s, o, d, threshold) for s, o, d in zip(stock, orders, days, strict=True)
+    ]
+    return ProductTotals(list(groups), levels, totals)
 
 
 @dataclass(frozen=True, slots=True)

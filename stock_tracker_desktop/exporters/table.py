@@ -1,19 +1,20 @@
 """A snapshot as export rows: the long form (one row per product and warehouse) and the
 per-product rows of the wide layout.
 
-Figures are copied from storage, never recomputed, except the product totals of the wide layout,
-which are sums over the product's warehouses and the days of stock of those sums. A level row with
+Figures are copied from storage, never recomputed, except the product totals of the wide layout
+(``domain.figures.product_totals``, as the stock view's per-product rows). A level row with
 warehouse "" (WB's in-transit figures not tied to a warehouse) counts in the product's totals and
 in no warehouse column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from operator import attrgetter
+from typing import Any, Protocol
 
-from stock_tracker_desktop.domain.figures import days_of_stock, is_low_stock
+from stock_tracker_desktop.domain.figures import FIGURE_NAMES, FIGURES, Kind, product_totals
 from stock_tracker_desktop.domain.models import Marketplace, WarehouseType
 from stock_tracker_desktop.domain.window import MOSCOW
 from stock_tracker_desktop.storage.snapshots import SnapshotInfo, StockLevelRow
@@ -43,32 +44,17 @@ class WarehouseColumn:
 
 
 @dataclass(frozen=True, slots=True)
-class PlaceFigures:
-    """A product's figures on one warehouse."""
-
-    stock: int
-    orders: int
-    days_of_stock: float | None
-    low_stock: bool
-
-
-@dataclass(frozen=True, slots=True)
 class ProductRow:
-    """One row of the wide layout: the product, its totals, then one entry per warehouse column
-    (None where the product has no figures on that warehouse)."""
+    """One row of the wide layout: the product, its figures over all its warehouses (by figure
+    name), then its level on each warehouse column (None where it has none there)."""
 
     product_id: str
     vendor_code: str
     name: str
     brand: str
     subject: str
-    in_transit_to_customers: int
-    in_transit_returns: int
-    orders: int
-    stock: int
-    days_of_stock: float | None
-    low_stock: bool
-    places: tuple[PlaceFigures | None, ...]
+    totals: Mapping[str, Any]
+    places: tuple[StockLevelRow | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +73,12 @@ class ExportTable:
         return self.snapshot.taken_at.astimezone(MOSCOW).isoformat(timespec="seconds")
 
     def long_rows(self) -> Iterator[tuple[LongValue, ...]]:
-        """Typed values in ``texts.LONG_COLUMNS`` order; ``low_stock`` as 0|1."""
+        """Typed values in ``texts.LONG_COLUMNS`` order; flags (``low_stock``) as 0|1."""
         taken = self.snapshot_at
         for lv in self.levels:
+            figures = list(_figures_of(lv))
+            for position in _FLAGS:
+                figures[position] = int(figures[position])
             yield (
                 self.tenant,
                 self.marketplace.value,
@@ -100,14 +89,13 @@ class ExportTable:
                 lv.subject,
                 lv.warehouse,
                 lv.warehouse_type.value,
-                lv.quantity,
-                lv.in_transit_to_customers,
-                lv.in_transit_returns,
-                lv.orders,
-                lv.days_of_stock,
-                int(lv.low_stock),
+                *figures,
                 taken,
             )
+
+
+_figures_of = attrgetter(*FIGURE_NAMES)
+_FLAGS = tuple(position for position, f in enumerate(FIGURES) if f.kind is Kind.FLAG)
 
 
 def _columns(levels: Sequence[StockLevelRow]) -> tuple[WarehouseColumn, ...]:
@@ -122,33 +110,25 @@ def _columns(levels: Sequence[StockLevelRow]) -> tuple[WarehouseColumn, ...]:
 
 
 def _product_row(
-    first: StockLevelRow,
-    own: list[StockLevelRow],
+    levels: Sequence[StockLevelRow],
+    own: Sequence[int],
+    totals: Mapping[str, Any],
     column_of: dict[tuple[str, WarehouseType], int],
     width: int,
-    info: SnapshotInfo,
 ) -> ProductRow:
-    places: list[PlaceFigures | None] = [None] * width
-    for lv in own:
+    places: list[StockLevelRow | None] = [None] * width
+    for position in own:
+        lv = levels[position]
         if lv.warehouse:
-            places[column_of[(lv.warehouse, lv.warehouse_type)]] = PlaceFigures(
-                lv.quantity, lv.orders, lv.days_of_stock, lv.low_stock
-            )
-    stock = sum(lv.quantity for lv in own)
-    orders = sum(lv.orders for lv in own)
-    days = days_of_stock(stock, orders, info.window_days)
+            places[column_of[(lv.warehouse, lv.warehouse_type)]] = lv
+    first = levels[own[0]]
     return ProductRow(
         product_id=first.product_id,
         vendor_code=first.vendor_code,
         name=first.name,
         brand=first.brand,
         subject=first.subject,
-        in_transit_to_customers=sum(lv.in_transit_to_customers for lv in own),
-        in_transit_returns=sum(lv.in_transit_returns for lv in own),
-        orders=orders,
-        stock=stock,
-        days_of_stock=days,
-        low_stock=is_low_stock(stock, orders, days, info.threshold_days),
+        totals=totals,
         places=tuple(places),
     )
 
@@ -164,11 +144,15 @@ def build_table(
     id). ``sources`` names the API methods the figures came from (for the facts sheet)."""
     columns = _columns(levels)
     column_of = {(c.name, c.warehouse_type): i for i, c in enumerate(columns)}
-    by_product: dict[str, list[StockLevelRow]] = {}
-    for lv in levels:
-        by_product.setdefault(lv.product_id, []).append(lv)
+    totals = product_totals(
+        [lv.product_id for lv in levels],
+        {f.name: list(map(attrgetter(f.name), levels)) for f in FIGURES if f.summed},
+        info.window_days,
+        info.threshold_days,
+    )
     products = tuple(
-        _product_row(own[0], own, column_of, len(columns), info) for own in by_product.values()
+        _product_row(levels, own, totals.of(product), column_of, len(columns))
+        for product, own in enumerate(totals.levels)
     )
     return ExportTable(
         tenant=tenant.name,

@@ -1,4 +1,5 @@
-"""Every header and label the exports write, in English and Russian.
+"""Every header and label the exports write, in English and Russian, and which figures the
+export columns hold (in the order of ``domain.figures.FIGURES``).
 
 The long form's English headers are the column ids the issue fixes; the Russian ones are the
 names sellers read in their cabinets. The wide layout follows docs/domain.md section 5.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from stock_tracker_desktop.domain.figures import FIGURES, Figure
 from stock_tracker_desktop.domain.models import Marketplace
 
 Language = Literal["en", "ru"]
@@ -22,13 +24,14 @@ LONG_COLUMNS: tuple[str, ...] = (
     "subject",
     "warehouse",
     "warehouse_type",
-    "stock",
-    "in_transit_to_customers",
-    "in_transit_returns",
-    "orders",
-    "days_of_stock",
-    "low_stock",
+    *(figure.column for figure in FIGURES),
     "snapshot_at",
+)
+# The wide layout's figures over all warehouses, then those of every warehouse's group.
+_BY_WIDE_TOTAL = {figure.wide_total: figure for figure in FIGURES if figure.wide_total is not None}
+WIDE_TOTALS: tuple[Figure, ...] = tuple(_BY_WIDE_TOTAL[place] for place in sorted(_BY_WIDE_TOTAL))
+WIDE_PER_WAREHOUSE: tuple[Figure, ...] = tuple(
+    figure for figure in FIGURES if figure.wide_per_warehouse
 )
 
 _LONG_RU: dict[str, str] = {
@@ -57,38 +60,55 @@ def long_headers(language: Language) -> tuple[str, ...]:
     return LONG_COLUMNS
 
 
+def _wide_total_texts(language: Language, wb: bool, window_days: int) -> dict[str, str]:
+    if language == "ru":
+        return {
+            "in_transit_to_customers": "В пути до покупателя",
+            "in_transit_returns": "В пути на склад WB" if wb else "Возвраты в пути",
+            "orders": f"Заказы ({window_days} дн.)",
+            "quantity": "Остатки (всего)",
+            "days_of_stock": "Дней запаса",
+        }
+    return {
+        "in_transit_to_customers": "In transit to customers",
+        "in_transit_returns": "In transit to WB warehouse" if wb else "Returns in transit",
+        "orders": f"Orders ({window_days} d)",
+        "quantity": "Stock (total)",
+        "days_of_stock": "Days of stock",
+    }
+
+
 def wide_headers(language: Language, marketplace: Marketplace, window_days: int) -> tuple[str, ...]:
     """Row 2 of the wide layout, product columns then the all-warehouse figures."""
     wb = marketplace is Marketplace.WILDBERRIES
     if language == "ru":
-        return (
+        product = (
             "Бренд",
             "Предмет",
             "Артикул продавца",
             "Артикул WB (nmID)" if wb else "ID товара Ozon (product_id)",
-            "В пути до покупателя",
-            "В пути на склад WB" if wb else "Возвраты в пути",
-            f"Заказы ({window_days} дн.)",
-            "Остатки (всего)",
-            "Дней запаса",
         )
-    return (
-        "Brand",
-        "Subject",
-        "Seller's article",
-        "WB article (nmID)" if wb else "Ozon product ID (product_id)",
-        "In transit to customers",
-        "In transit to WB warehouse" if wb else "Returns in transit",
-        f"Orders ({window_days} d)",
-        "Stock (total)",
-        "Days of stock",
-    )
+    else:
+        product = (
+            "Brand",
+            "Subject",
+            "Seller's article",
+            "WB article (nmID)" if wb else "Ozon product ID (product_id)",
+        )
+    totals = _wide_total_texts(language, wb, window_days)
+    return (*product, *(totals[figure.name] for figure in WIDE_TOTALS))
 
 
-def warehouse_headers(language: Language) -> tuple[str, str, str]:
-    if language == "ru":
-        return ("Остатки", "Заказы", "Дней запаса")
-    return ("Stock", "Orders", "Days of stock")
+_WAREHOUSE_TEXTS: dict[Language, dict[str, str]] = {
+    "ru": {"quantity": "Остатки", "orders": "Заказы", "days_of_stock": "Дней запаса"},
+    "en": {"quantity": "Stock", "orders": "Orders", "days_of_stock": "Days of stock"},
+}
+
+
+def warehouse_headers(language: Language) -> tuple[str, ...]:
+    """Row 2 under each warehouse's group of the wide layout."""
+    texts = _WAREHOUSE_TEXTS[language]
+    return tuple(texts[figure.name] for figure in WIDE_PER_WAREHOUSE)
 
 
 def group_headers(language: Language) -> tuple[str, str]:

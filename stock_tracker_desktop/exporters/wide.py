@@ -2,37 +2,54 @@
 Sheets writers render, so the two can never drift apart.
 
 Row 1 holds merged group headers, row 2 the column headers (both frozen), then one row per
-product: brand, subject, seller's article, marketplace id, in transit both ways, orders in the
-window, total stock, days of stock, and for every warehouse (sorted by name) stock, orders and
-days of stock. Days of stock at or below the threshold are highlighted.
+product: brand, subject, seller's article, marketplace id, then the figures over all warehouses
+(``texts.WIDE_TOTALS``: in transit both ways, orders in the window, total stock, days of stock),
+and for every warehouse (sorted by name) its own (``texts.WIDE_PER_WAREHOUSE``: stock, orders and
+days of stock). Days of stock at or below the threshold are highlighted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stock_tracker_desktop.exporters.table import ExportTable, PlaceFigures, ProductRow
+from stock_tracker_desktop.domain.figures import Figure, Kind
+from stock_tracker_desktop.exporters.table import ExportTable, ProductRow
 from stock_tracker_desktop.exporters.texts import (
+    WIDE_PER_WAREHOUSE,
+    WIDE_TOTALS,
     Language,
     group_headers,
     warehouse_headers,
     wide_headers,
 )
+from stock_tracker_desktop.storage.snapshots import StockLevelRow
 
 Cell = str | int | float | None
 
 HEADER_ROWS = 2
 PRODUCT_COLUMNS = 4
-TOTAL_COLUMNS = 5
+TOTAL_COLUMNS = len(WIDE_TOTALS)
 BASE_COLUMNS = PRODUCT_COLUMNS + TOTAL_COLUMNS
-PLACE_COLUMNS = 3
+PLACE_COLUMNS = len(WIDE_PER_WAREHOUSE)
+_PER_WAREHOUSE = tuple(figure.name for figure in WIDE_PER_WAREHOUSE)
+# The cell a low level or product highlights, within the totals and within a warehouse's group.
+_DAYS = "days_of_stock"
+_DAYS_TOTAL = [figure.name for figure in WIDE_TOTALS].index(_DAYS)
+_DAYS_PER_WAREHOUSE = _PER_WAREHOUSE.index(_DAYS)
 # Colours as RRGGBB: the header colour sellers know, white text, and a light red for low stock.
 HEADER_BACKGROUND = "6679EB"
 HEADER_FOREGROUND = "FFFFFF"
 LOW_STOCK_BACKGROUND = "F4CCCC"
 # Column widths in characters (XLSX's unit; the Sheets writer converts to pixels).
-_BASE_WIDTHS = (18, 22, 20, 16, 12, 12, 12, 12, 11)
+_PRODUCT_WIDTHS = (18, 22, 20, 16)
 _PLACE_WIDTH = 10
+
+
+def _total_width(figure: Figure) -> int:
+    return 11 if figure.kind is Kind.DAYS else 12
+
+
+_BASE_WIDTHS = _PRODUCT_WIDTHS + tuple(map(_total_width, WIDE_TOTALS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +89,13 @@ def id_value(product_id: str) -> int | str:
     return product_id
 
 
-def _place_cells(place: PlaceFigures | None) -> tuple[Cell, Cell, Cell]:
+_NO_PLACE: tuple[Cell, ...] = (None,) * PLACE_COLUMNS
+
+
+def _place_cells(place: StockLevelRow | None) -> tuple[Cell, ...]:
     if place is None:
-        return (None, None, None)
-    return (place.stock, place.orders, place.days_of_stock)
+        return _NO_PLACE
+    return tuple(getattr(place, name) for name in _PER_WAREHOUSE)
 
 
 def _product_cells(product: ProductRow) -> tuple[Cell, ...]:
@@ -84,11 +104,7 @@ def _product_cells(product: ProductRow) -> tuple[Cell, ...]:
         product.subject,
         product.vendor_code,
         id_value(product.product_id),
-        product.in_transit_to_customers,
-        product.in_transit_returns,
-        product.orders,
-        product.stock,
-        product.days_of_stock,
+        *(product.totals[figure.name] for figure in WIDE_TOTALS),
     ]
     for place in product.places:
         cells.extend(_place_cells(place))
@@ -97,11 +113,12 @@ def _product_cells(product: ProductRow) -> tuple[Cell, ...]:
 
 def _low_cells(row: int, product: ProductRow) -> list[tuple[int, int]]:
     found = []
-    if product.low_stock and product.days_of_stock is not None:
-        found.append((row, BASE_COLUMNS - 1))
+    totals = product.totals
+    if totals["low_stock"] and totals[_DAYS] is not None:
+        found.append((row, PRODUCT_COLUMNS + _DAYS_TOTAL))
     for i, place in enumerate(product.places):
         if place is not None and place.low_stock and place.days_of_stock is not None:
-            found.append((row, BASE_COLUMNS + i * PLACE_COLUMNS + PLACE_COLUMNS - 1))
+            found.append((row, BASE_COLUMNS + i * PLACE_COLUMNS + _DAYS_PER_WAREHOUSE))
     return found
 
 

@@ -7,20 +7,18 @@ opens with the same vault.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stock_tracker_desktop.security.files import ensure_private_dir, fsync_dir, restrict
+from stock_tracker_desktop.security.files import ensure_private_dir
 from stock_tracker_desktop.storage.database import (
     DamagedDatabaseFile,
     DatabaseError,
     check_database_file,
-    connect_raw,
 )
-from stock_tracker_desktop.storage.rekey import rekey_file
+from stock_tracker_desktop.storage.rekey import copy_into_place, rekey_file
 
 BACKUP_DIR = "backups"
 KEEP_AUTOMATIC = 10
@@ -50,38 +48,14 @@ def backup_database(db_path: Path, key: str, dest_dir: Path, label: str, *, auto
     prefix = _AUTO_PREFIX if auto else ""
     target = dest_dir / f"{prefix}stock-tracker-{stamp}-{_safe_label(label)}.db"
     partial = target.with_name(f".{target.name}{PARTIAL_SUFFIX}")
-    try:
-        _copy(db_path, key, partial)
-        check_database_file(partial, key)
-        os.replace(partial, target)
-    finally:
-        _remove_with_side_files(partial)
-    fsync_dir(dest_dir)
+
+    def check(copy: Path) -> None:
+        check_database_file(copy, key)
+
+    copy_into_place(db_path, key, target, partial, check)
     if auto:
         _prune_automatic(dest_dir)
     return target
-
-
-def _copy(source_path: Path, key: str, target: Path) -> None:
-    """A consistent copy with SQLite's backup API, as one self-contained file (no WAL)."""
-    _remove_with_side_files(target)
-    source = connect_raw(source_path, key)
-    try:
-        dest = connect_raw(target, key)
-        try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    restrict(target)
-
-
-def _remove_with_side_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path.with_name(path.name + suffix))
 
 
 def _prune_automatic(dest_dir: Path) -> None:
@@ -137,18 +111,13 @@ def replace_database(
     re-keyed on the copy and its secrets go through ``reencrypt``. The caller holds the
     installation exclusively, so no process still has the replaced file open.
     """
-    source_key = source_key or key
-    check_database_file(source, source_key)
+    from_key = source_key or key
+    check_database_file(source, from_key)
+
+    def rekey_and_check(copy: Path) -> None:
+        if from_key != key:
+            rekey_file(copy, from_key, key, reencrypt or (lambda token: token))
+        check_database_file(copy, key)
+
     staging = db_path.with_name(f".{db_path.name}.restore")
-    try:
-        _copy(source, source_key, staging)
-        if source_key != key:
-            rekey_file(staging, source_key, key, reencrypt or (lambda token: token))
-        check_database_file(staging, key)
-        for side in ("-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(db_path.with_name(db_path.name + side))
-        os.replace(staging, db_path)
-    finally:
-        _remove_with_side_files(staging)
-    fsync_dir(db_path.parent)
+    copy_into_place(source, from_key, db_path, staging, rekey_and_check)

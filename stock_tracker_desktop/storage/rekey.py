@@ -1,4 +1,5 @@
-"""Re-keying the database without a window in which anything can be lost.
+"""Re-keying the database without a window in which anything can be lost, and the copy
+sequence that re-keying, backups and restores share (``copy_into_place``).
 
 The work happens on a copy: the copy is re-keyed (``PRAGMA rekey``), its secrets re-encrypted,
 and only then renamed over the original. Until the rename the original is untouched; after it
@@ -27,36 +28,64 @@ def staging_path(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.rekey")
 
 
-def discard_staging(db_path: Path) -> None:
-    """Remove what an interrupted re-key left behind (the original was never touched)."""
+def remove_with_side_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(str(staging_path(db_path)) + suffix)
+            os.unlink(path.with_name(path.name + suffix))
+
+
+def discard_staging(db_path: Path) -> None:
+    """Remove what an interrupted re-key left behind (the original was never touched)."""
+    remove_with_side_files(staging_path(db_path))
+
+
+def copy_into_place(
+    source: Path, key: str, target: Path, staging: Path, prepare: Callable[[Path], None]
+) -> None:
+    """Put a consistent copy of the database ``source`` (open under ``key``) at ``target``.
+
+    The copy is written at ``staging`` with SQLite's online backup API as one self-contained
+    file (no WAL), made private, and handed to ``prepare``, which re-keys or checks it and
+    raises to refuse it; only then is it renamed over ``target``, so until the rename
+    ``target`` is untouched and after it the new file is complete. Whatever ``staging`` held
+    before, or holds after a failure, is removed.
+    """
+    remove_with_side_files(staging)
+    try:
+        origin = connect_raw(source, key)
+        try:
+            if source == target:
+                # Its WAL goes just before the rename: folded into the file first, a crash
+                # in between loses nothing.
+                origin.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            copy = connect_raw(staging, key)
+            try:
+                origin.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+        finally:
+            origin.close()
+        restrict(staging)
+        prepare(staging)
+        for side in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target.with_name(target.name + side))
+        os.replace(staging, target)
+    finally:
+        remove_with_side_files(staging)
+    fsync_dir(target.parent)
 
 
 def rekey_database(
     db_path: Path, old_key: str, new_key: str, reencrypt: Callable[[bytes], bytes]
 ) -> None:
     """Replace ``db_path`` by a copy under ``new_key`` whose secrets went through ``reencrypt``."""
-    discard_staging(db_path)
-    staging = staging_path(db_path)
-    source = connect_raw(db_path, old_key)
-    try:
-        source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        copy = connect_raw(staging, old_key)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    rekey_file(staging, old_key, new_key, reencrypt)
-    restrict(staging)
-    for side in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(str(db_path) + side)
-    os.replace(staging, db_path)
-    fsync_dir(db_path.parent)
+
+    def rekey(copy: Path) -> None:
+        rekey_file(copy, old_key, new_key, reencrypt)
+
+    copy_into_place(db_path, old_key, db_path, staging_path(db_path), rekey)
 
 
 def rekey_file(path: Path, old_key: str, new_key: str, reencrypt: Callable[[bytes], bytes]) -> None:

@@ -1,12 +1,13 @@
 """Writing a tenant's snapshot: in one transaction, or streamed while the sync still runs.
 
-A sync writes its snapshot in steps (``begin_snapshot`` once products and stock are read,
-``add_order_lines`` as order pages arrive, ``publish_snapshot`` at the end), so that the end of a
-sync costs a small transaction instead of the whole snapshot, and the catalogue is not kept in
-memory until the order history is read. Until it is published a snapshot is *pending*: every
-reader ignores it (``snapshots.COMPLETE``), a failed or cancelled run discards it, and start-up
-removes those of runs that died (``remove_abandoned_snapshots``). ``write_snapshot`` does all
-steps in one transaction (demo data, benchmarks, tests).
+``write_snapshot`` writes a whole snapshot in one transaction (demo data, benchmarks, tests). A
+sync writes its snapshot in steps instead (``snapshot_stream.SnapshotStream``):
+``write_snapshot(..., complete=False)`` once products and stock are read, ``add_order_lines`` as
+order pages arrive, ``publish_snapshot`` at the end, so that the end of a sync costs a small
+transaction instead of the whole snapshot, and the catalogue is not kept in memory until the
+order history is read. Until it is published a snapshot is *pending*: every reader ignores it
+(``complete = 0``), a failed or cancelled run discards it, and start-up removes those of runs
+that died (``remove_abandoned_snapshots``).
 
 The bulk rows go through the driver's ``executemany`` with precomputed time-ordered ids: the ORM
 would spend more time building objects than SQLite spends storing them
@@ -22,13 +23,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from stock_tracker_desktop.domain.figures import LevelFigures, OrderFigures
+from stock_tracker_desktop.domain.figures import FIGURE_NAMES, LevelFigures, OrderFigures
 from stock_tracker_desktop.domain.models import OrderLine, Product, WarehouseType
 from stock_tracker_desktop.domain.window import OrderWindow
 from stock_tracker_desktop.storage.database import write_transaction
@@ -61,8 +63,9 @@ class SnapshotData:
 
 
 @dataclass(frozen=True, slots=True)
-class PendingSnapshot:
-    """A snapshot being written; its level ``i < levels`` has the row id ``first_level + i``."""
+class WrittenSnapshot:
+    """A snapshot written, pending or complete; its level ``i < levels`` (in the order
+    ``SnapshotData.levels`` gave them) has the row id ``first_level + i``."""
 
     id: uuid.UUID
     tenant_id: uuid.UUID
@@ -91,13 +94,17 @@ _INSERT_SNAPSHOT = (
     " window_days, threshold_days, complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_LEVEL = (
-    "INSERT INTO stock_levels (id, snapshot_id, product_id, warehouse_id, quantity,"
-    " in_transit_to_customers, in_transit_returns, orders, days_of_stock, low_stock)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO stock_levels (id, snapshot_id, product_id, warehouse_id,"  # noqa: S608
+    f" {', '.join(FIGURE_NAMES)}) VALUES ({', '.join('?' * (4 + len(FIGURE_NAMES)))})"
 )
+_figures_of = attrgetter(*FIGURE_NAMES)
+# The figures that orders make, which publishing sets on the levels written before.
+_ORDER_MADE = tuple(spec.name for spec in fields(OrderFigures) if spec.name in FIGURE_NAMES)
 _UPDATE_LEVEL_ORDERS = (
-    "UPDATE stock_levels SET orders = ?, days_of_stock = ?, low_stock = ? WHERE id = ?"
+    f"UPDATE stock_levels SET {', '.join(f'{name} = ?' for name in _ORDER_MADE)}"  # noqa: S608
+    " WHERE id = ?"
 )
+_order_made_of = attrgetter(*_ORDER_MADE)
 _INSERT_ORDER = (
     "INSERT INTO order_lines (id, snapshot_id, line_id, product_id, warehouse_id, ordered_at,"
     " quantity, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -224,12 +231,7 @@ class _Writer:
                     snap,
                     products[lv.product_id],
                     warehouses[(lv.warehouse, lv.warehouse_type)],  # a StrEnum hashes as text
-                    lv.quantity,
-                    lv.in_transit_to_customers,
-                    lv.in_transit_returns,
-                    lv.orders,
-                    lv.days_of_stock,
-                    lv.low_stock,
+                    *_figures_of(lv),
                 )
                 for row_id, lv in zip(ids, levels, strict=True)
             ),
@@ -258,25 +260,12 @@ class _Writer:
         )
 
 
-def write_snapshot(engine: Engine, data: SnapshotData) -> uuid.UUID:
-    """Write products, warehouses, the snapshot, its levels and order lines in one transaction."""
-    snapshot_id = new_id()
-    with write_transaction(engine) as conn:
-        writer = _Writer(conn, data.tenant_id, timestamp(data.taken_at))
-        writer.bulk()
-        writer.upsert_products(data.products)
-        writer.insert_snapshot(
-            snapshot_id, data.sync_run_id, data.window, data.threshold_days, complete=True
-        )
-        writer.insert_levels(snapshot_id, id_block(len(data.levels)), data.levels)
-        writer.insert_order_lines(snapshot_id, data.order_lines)
-        writer.close()
-    return snapshot_id
+def write_snapshot(engine: Engine, data: SnapshotData, *, complete: bool = True) -> WrittenSnapshot:
+    """Write products, warehouses, the snapshot, its levels and order lines in one transaction.
 
-
-def begin_snapshot(engine: Engine, data: SnapshotData) -> PendingSnapshot:
-    """Start a pending snapshot: the catalogue is upserted, the levels and order lines known so
-    far are written. Only published snapshots are ever read (see the module's note)."""
+    ``complete=False`` begins a pending snapshot instead, which no reader sees until
+    ``publish_snapshot`` completes it (see the module's note).
+    """
     snapshot_id = new_id()
     levels = data.levels
     first = id_range(len(levels))
@@ -285,15 +274,15 @@ def begin_snapshot(engine: Engine, data: SnapshotData) -> PendingSnapshot:
         writer.bulk()
         writer.upsert_products(data.products)
         writer.insert_snapshot(
-            snapshot_id, data.sync_run_id, data.window, data.threshold_days, complete=False
+            snapshot_id, data.sync_run_id, data.window, data.threshold_days, complete=complete
         )
         writer.insert_levels(snapshot_id, map(id_text, first), levels)
         writer.insert_order_lines(snapshot_id, data.order_lines)
         writer.close()
-    return PendingSnapshot(snapshot_id, data.tenant_id, first.start, len(levels))
+    return WrittenSnapshot(snapshot_id, data.tenant_id, first.start, len(levels))
 
 
-def add_order_lines(engine: Engine, pending: PendingSnapshot, lines: Iterable[OrderLine]) -> None:
+def add_order_lines(engine: Engine, pending: WrittenSnapshot, lines: Iterable[OrderLine]) -> None:
     """More order lines of a pending snapshot (they count once it is published)."""
     with write_transaction(engine) as conn:
         writer = _Writer(conn, pending.tenant_id, timestamp(datetime.now(UTC)))
@@ -303,7 +292,7 @@ def add_order_lines(engine: Engine, pending: PendingSnapshot, lines: Iterable[Or
 
 def publish_snapshot(
     engine: Engine,
-    pending: PendingSnapshot,
+    pending: WrittenSnapshot,
     *,
     taken_at: datetime,
     order_figures: Iterable[OrderFigures],
@@ -326,10 +315,7 @@ def publish_snapshot(
         writer.insert_order_lines(pending.id, order_lines)
         writer.cursor.executemany(
             _UPDATE_LEVEL_ORDERS,
-            (
-                (f.orders, f.days_of_stock, f.low_stock, id_text(first + f.index))
-                for f in order_figures
-            ),
+            ((*_order_made_of(f), id_text(first + f.index)) for f in order_figures),
         )
         writer.insert_levels(pending.id, id_block(len(new_levels)), new_levels)
         writer.cursor.execute(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Engine, text
 
+from stock_tracker_desktop.domain.figures import FIGURES, FigureSet, Kind
 from stock_tracker_desktop.domain.models import WarehouseType
 from stock_tracker_desktop.storage.database import write_transaction
 
@@ -30,9 +31,9 @@ class SnapshotInfo:
     threshold_days: float
 
 
-@dataclass(frozen=True, slots=True)
-class StockLevelRow:
-    """One product on one warehouse, with the product's descriptive fields, for views/exports."""
+@dataclass(frozen=True)
+class _DescribedPlace:
+    __slots__ = ()
 
     product_id: str
     vendor_code: str
@@ -41,12 +42,12 @@ class StockLevelRow:
     subject: str
     warehouse: str
     warehouse_type: WarehouseType
-    quantity: int
-    in_transit_to_customers: int
-    in_transit_returns: int
-    orders: int
-    days_of_stock: float | None
-    low_stock: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevelRow(FigureSet, _DescribedPlace):
+    """One product on one warehouse, with the product's descriptive fields, for views/exports
+    (fields: the product and the warehouse, then ``FigureSet``)."""
 
 
 def _snapshot_info(row: Sequence) -> SnapshotInfo:
@@ -89,29 +90,27 @@ def snapshots_of(engine: Engine, tenant_id: uuid.UUID) -> list[SnapshotInfo]:
     return [_snapshot_info(row) for row in rows]
 
 
-LEVEL_COLUMNS = (
-    "product_id",
-    "vendor_code",
-    "name",
-    "brand",
-    "subject",
-    "warehouse",
-    "warehouse_type",
-    "quantity",
-    "in_transit_to_customers",
-    "in_transit_returns",
-    "orders",
-    "days_of_stock",
-    "low_stock",
-)
+# Where the query finds each field of StockLevelRow that is not a figure.
+_DESCRIPTIVE_SQL = {
+    "product_id": "p.external_id",
+    "vendor_code": "p.vendor_code",
+    "name": "p.name",
+    "brand": "p.brand",
+    "subject": "p.subject",
+    "warehouse": "w.name",
+    "warehouse_type": "w.warehouse_type",
+}
+LEVEL_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in fields(StockLevelRow))
+_SELECTED = ", ".join(_DESCRIPTIVE_SQL.get(name, f"l.{name}") for name in LEVEL_COLUMNS)
 _LEVELS_QUERY = (
-    "SELECT p.external_id, p.vendor_code, p.name, p.brand, p.subject, w.name,"
-    " w.warehouse_type, l.quantity, l.in_transit_to_customers, l.in_transit_returns,"
-    " l.orders, l.days_of_stock, l.low_stock FROM stock_levels l"
+    f"SELECT {_SELECTED} FROM stock_levels l"  # noqa: S608 (column names, no values)
     " JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id"
     " WHERE l.snapshot_id = :s AND (:low_only = 0 OR l.low_stock = 1)"
     " ORDER BY p.brand, p.vendor_code, p.external_id, w.name"
 )
+_WAREHOUSE_TYPE = LEVEL_COLUMNS.index("warehouse_type")
+# SQLite hands flags back as 0 or 1.
+_FLAGS = tuple(LEVEL_COLUMNS.index(figure.name) for figure in FIGURES if figure.kind is Kind.FLAG)
 
 
 def level_tuples(engine: Engine, snapshot_id: uuid.UUID, *, low_only: bool = False) -> list[tuple]:
@@ -129,27 +128,18 @@ def level_tuples(engine: Engine, snapshot_id: uuid.UUID, *, low_only: bool = Fal
             cursor.close()
 
 
+def _level_row(values: tuple) -> StockLevelRow:
+    typed = list(values)
+    typed[_WAREHOUSE_TYPE] = WarehouseType(typed[_WAREHOUSE_TYPE])
+    for position in _FLAGS:
+        typed[position] = bool(typed[position])
+    return StockLevelRow(*typed)
+
+
 def stock_levels(
     engine: Engine, snapshot_id: uuid.UUID, *, low_only: bool = False
 ) -> list[StockLevelRow]:
-    return [
-        StockLevelRow(
-            product_id=r[0],
-            vendor_code=r[1],
-            name=r[2],
-            brand=r[3],
-            subject=r[4],
-            warehouse=r[5],
-            warehouse_type=WarehouseType(r[6]),
-            quantity=r[7],
-            in_transit_to_customers=r[8],
-            in_transit_returns=r[9],
-            orders=r[10],
-            days_of_stock=r[11],
-            low_stock=bool(r[12]),
-        )
-        for r in level_tuples(engine, snapshot_id, low_only=low_only)
-    ]
+    return list(map(_level_row, level_tuples(engine, snapshot_id, low_only=low_only)))
 
 
 def product_history(

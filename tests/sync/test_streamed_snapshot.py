@@ -17,7 +17,7 @@ from stock_tracker_desktop.services.settings import SettingsService
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import Fault, RunningSimulator
 from stock_tracker_desktop.storage import snapshots
-from stock_tracker_desktop.storage.snapshot_writer import SnapshotData, begin_snapshot
+from stock_tracker_desktop.storage.snapshot_writer import SnapshotData, write_snapshot
 from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository, Trigger
 from stock_tracker_desktop.sync.engine import SyncEngine
 from tests.sync.conftest import add_wb
@@ -151,7 +151,7 @@ def test_start_up_removes_snapshots_of_runs_that_died(
     alive = uuid.uuid4()
     runs.start(tenant.id, tenant.name, Trigger.MANUAL, alive)  # owned by this live process
     for run in (alive, None):  # None: its run is gone (the crash test kills a real one)
-        begin_snapshot(
+        write_snapshot(
             ctx.database,
             SnapshotData(
                 tenant_id=tenant.id,
@@ -163,6 +163,7 @@ def test_start_up_removes_snapshots_of_runs_that_died(
                 levels=[],
                 order_lines=[],
             ),
+            complete=False,
         )
     assert _table_counts(ctx.database)["pending"] == 2
     reopened = AppContext.open(lambda: None, ctx.home)
