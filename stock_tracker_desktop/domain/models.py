@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from stock_tracker_desktop.domain.problems import Problem
+
 
 class Marketplace(StrEnum):
     WILDBERRIES = "wildberries"
@@ -94,11 +96,19 @@ class ConnectionReport:
     granted: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     expires_at: datetime | None = None
-    problems: tuple[str, ...] = field(default=())
-    # What the marketplace said when it refused the credential itself (HTTP 401/403 on a call
-    # that any valid credential may make); "" when it let the credential in.
-    refused: str = ""
+    # What went wrong, each once, for the reader to word in its language. One met by a call is
+    # a CallProblem, which also names the method (its str() is the English line with it).
+    problems: tuple[Problem, ...] = field(default=())
+    # Why the marketplace refused the credential itself (HTTP 401/403 on a call that any valid
+    # credential may make); None when it let the credential in.
+    refusal: Problem | None = None
 
     @property
     def ok(self) -> bool:
         return not self.missing and not self.problems
+
+    @property
+    def refused(self) -> str:
+        """The refusal in English, with the method first for a call, as the CLI prints it; ""
+        when the marketplace let the credential in."""
+        return str(self.refusal) if self.refusal is not None else ""

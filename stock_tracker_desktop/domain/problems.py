@@ -34,6 +34,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate reads
 class ProblemCode(StrEnum):
     # The marketplace's answers
     CREDENTIALS_REFUSED = "credentials_refused"
+    TOKEN_REFUSED = "token_refused"
     ENDPOINT_RETIRED = "endpoint_retired"
     TOO_MANY_REQUESTS = "too_many_requests"
     WAIT_TOO_LONG = "wait_too_long"
@@ -45,13 +46,24 @@ class ProblemCode(StrEnum):
     NO_ANSWER = "no_answer"
     CONNECTION_FAILED = "connection_failed"
     ANSWER_MALFORMED = "answer_malformed"
+    ANSWER_MALFORMED_WHOLE = "answer_malformed_whole"
     REQUEST_REFUSED = "request_refused"
     REDIRECTED = "redirected"
+    REDIRECTED_NOWHERE = "redirected_nowhere"
     CURSOR_STUCK = "cursor_stuck"
+    STOCK_REPORT_DROPPED = "stock_report_dropped"
+    STOCK_REPORT_NOT_READY = "stock_report_not_ready"
     # Credentials
+    CREDENTIALS_MISSING = "credentials_missing"
     TOKEN_EXPIRED = "token_expired"
     TOKEN_UNREADABLE = "token_unreadable"
+    TOKEN_LACKS_CATEGORY = "token_lacks_category"
+    SANDBOX_TOKEN_ON_PRODUCTION = "sandbox_token_on_production"
+    PRODUCTION_TOKEN_ON_SANDBOX = "production_token_on_sandbox"
     NO_SANDBOX = "no_sandbox"
+    NO_SANDBOX_FBO_STOCK = "no_sandbox_fbo_stock"
+    NO_SANDBOX_CATEGORY = "no_sandbox_category"
+    NO_SANDBOX_SELLER_NAME = "no_sandbox_seller_name"
     # A sync as a whole
     SELLER_DEADLINE = "seller_deadline"
     CANCELLED = "cancelled"
@@ -61,13 +73,22 @@ class ProblemCode(StrEnum):
     UNEXPECTED = "unexpected"
     # The vault
     STORE_KEYRING = "store_keyring"
+    STORE_KEYRING_UNKNOWN = "store_keyring_unknown"
     STORE_PASSPHRASE = "store_passphrase"
 
 
-# One English template per code, with {name} for each parameter.
+# One English template per code, with {name} for each parameter. The wording is the one the CLI,
+# the logs and the tests have always read; keep it when changing a template.
+#
+# Templates with "(gave up after {attempts} attempts)" are only raised once retries ran out:
+# the transport adds ``attempts`` (an int) then. A {detail} right after a closing parenthesis
+# is ``said(words)``: ": " and the marketplace's words, or nothing when it said none.
 TEMPLATES: Mapping[ProblemCode, str] = {
     ProblemCode.CREDENTIALS_REFUSED: QT_TRANSLATE_NOOP(
-        "Problems", "the marketplace refused the credentials: {detail}"
+        "Problems", "{marketplace} refused the Client-Id and API key (HTTP {status}){detail}"
+    ),
+    ProblemCode.TOKEN_REFUSED: QT_TRANSLATE_NOOP(
+        "Problems", "the marketplace refused the token (HTTP {status}){detail}"
     ),
     ProblemCode.ENDPOINT_RETIRED: QT_TRANSLATE_NOOP(
         "Problems", "endpoint retired by the marketplace"
@@ -81,26 +102,37 @@ TEMPLATES: Mapping[ProblemCode, str] = {
         "Problems", "{marketplace} asks to wait {wait} for {what}; the next sync will try again"
     ),
     ProblemCode.SERVER_FAILED: QT_TRANSLATE_NOOP(
-        "Problems", "the marketplace failed with HTTP {status}"
+        "Problems", "the marketplace failed with HTTP {status} (gave up after {attempts} attempts)"
     ),
     ProblemCode.ANSWER_BROKEN: QT_TRANSLATE_NOOP(
-        "Problems", "the answer was cut off or is not JSON"
+        "Problems", "the answer was cut off or is not JSON (gave up after {attempts} attempts)"
     ),
     ProblemCode.ANSWER_UNREADABLE: QT_TRANSLATE_NOOP(
-        "Problems", "the answer could not be decompressed (cut off or damaged)"
+        "Problems",
+        "the answer could not be decompressed (cut off or damaged)"
+        " (gave up after {attempts} attempts)",
     ),
     ProblemCode.ANSWER_TOO_LARGE: QT_TRANSLATE_NOOP(
-        "Problems", "the answer was larger than {limit}, more than this method ever sends"
+        "Problems",
+        "{marketplace} sent more than {megabytes} MB for one page of {what}, more than any real"
+        " page holds; the answer was dropped and the next sync will ask again",
     ),
     ProblemCode.ANSWER_TOO_SLOW: QT_TRANSLATE_NOOP(
-        "Problems", "the marketplace did not finish its answer within {wait}"
+        "Problems",
+        "the marketplace did not finish its answer within {wait}"
+        " (gave up after {attempts} attempts)",
     ),
-    ProblemCode.NO_ANSWER: QT_TRANSLATE_NOOP("Problems", "the marketplace did not answer in time"),
+    ProblemCode.NO_ANSWER: QT_TRANSLATE_NOOP(
+        "Problems", "the marketplace did not answer in time (gave up after {attempts} attempts)"
+    ),
     ProblemCode.CONNECTION_FAILED: QT_TRANSLATE_NOOP(
-        "Problems", "the connection failed ({detail})"
+        "Problems", "the connection failed ({detail}) (gave up after {attempts} attempts)"
     ),
     ProblemCode.ANSWER_MALFORMED: QT_TRANSLATE_NOOP(
-        "Problems", "the answer does not have the documented shape: {detail}"
+        "Problems", "unexpected answer: field {field}: {detail}"
+    ),
+    ProblemCode.ANSWER_MALFORMED_WHOLE: QT_TRANSLATE_NOOP(
+        "Problems", "unexpected answer: field (the whole answer): {detail}"
     ),
     ProblemCode.REQUEST_REFUSED: QT_TRANSLATE_NOOP(
         "Problems", "the marketplace refused the request (HTTP {status}){detail}"
@@ -108,17 +140,52 @@ TEMPLATES: Mapping[ProblemCode, str] = {
     ProblemCode.REDIRECTED: QT_TRANSLATE_NOOP(
         "Problems", "the marketplace answered with a redirect to {host}"
     ),
-    ProblemCode.CURSOR_STUCK: QT_TRANSLATE_NOOP(
-        "Problems", "the marketplace says there is more but gives no new cursor"
+    ProblemCode.REDIRECTED_NOWHERE: QT_TRANSLATE_NOOP(
+        "Problems", "the marketplace answered with a redirect (HTTP {status})"
+    ),
+    ProblemCode.CURSOR_STUCK: QT_TRANSLATE_NOOP("Problems", "has_next without a new cursor"),
+    ProblemCode.STOCK_REPORT_DROPPED: QT_TRANSLATE_NOOP(
+        "Problems", "the stock report was {detail} by Wildberries before it could be read"
+    ),
+    ProblemCode.STOCK_REPORT_NOT_READY: QT_TRANSLATE_NOOP(
+        "Problems", "the stock report was not ready after {checks} checks"
+    ),
+    ProblemCode.CREDENTIALS_MISSING: QT_TRANSLATE_NOOP(
+        "Problems", "{marketplace} credentials lack: {fields}"
     ),
     ProblemCode.TOKEN_EXPIRED: QT_TRANSLATE_NOOP(
-        "Problems", "the token expired on {date}; create a new one in the seller's account"
+        "Problems",
+        "the token expired on {date}; create a new one in the seller's cabinet"
+        " (Settings > API access)",
     ),
     ProblemCode.TOKEN_UNREADABLE: QT_TRANSLATE_NOOP(
-        "Problems", "the token cannot be read: {detail}"
+        "Problems",
+        "the token is not a JWT; copy the whole token from the seller's cabinet,"
+        " Settings > API access",
+    ),
+    ProblemCode.TOKEN_LACKS_CATEGORY: QT_TRANSLATE_NOOP(
+        "Problems", "token lacks the {category} category"
+    ),
+    ProblemCode.SANDBOX_TOKEN_ON_PRODUCTION: QT_TRANSLATE_NOOP(
+        "Problems",
+        "sandbox token used on production: mark the tenant as sandbox or use a production token",
+    ),
+    ProblemCode.PRODUCTION_TOKEN_ON_SANDBOX: QT_TRANSLATE_NOOP(
+        "Problems", "production token used on the sandbox: clear the tenant's sandbox flag"
     ),
     ProblemCode.NO_SANDBOX: QT_TRANSLATE_NOOP(
-        "Problems", "{marketplace} has no sandbox for {what}"
+        "Problems", "{marketplace} has no sandbox for the Seller API"
+    ),
+    ProblemCode.NO_SANDBOX_FBO_STOCK: QT_TRANSLATE_NOOP(
+        "Problems",
+        "Wildberries has no sandbox for stock on WB warehouses (FBO); only the seller's own"
+        " warehouses (FBS) were read",
+    ),
+    ProblemCode.NO_SANDBOX_CATEGORY: QT_TRANSLATE_NOOP(
+        "Problems", "Wildberries has no sandbox for the {category} category"
+    ),
+    ProblemCode.NO_SANDBOX_SELLER_NAME: QT_TRANSLATE_NOOP(
+        "Problems", "Wildberries has no sandbox for the seller's name"
     ),
     ProblemCode.SELLER_DEADLINE: QT_TRANSLATE_NOOP(
         "Problems",
@@ -137,10 +204,34 @@ TEMPLATES: Mapping[ProblemCode, str] = {
     ProblemCode.LOCAL_DISK: QT_TRANSLATE_NOOP("Problems", "a local file or disk error: {detail}"),
     ProblemCode.UNEXPECTED: QT_TRANSLATE_NOOP("Problems", "unexpected error ({kind}): {detail}"),
     ProblemCode.STORE_KEYRING: QT_TRANSLATE_NOOP("Problems", "system keyring ({detail})"),
+    ProblemCode.STORE_KEYRING_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Problems", "system keyring (unknown backend)"
+    ),
     ProblemCode.STORE_PASSPHRASE: QT_TRANSLATE_NOOP(
-        "Problems", "a passphrase (scrypt) in the vault file"
+        "Problems", "passphrase (scrypt) in vault.json"
     ),
 }
+
+# What an API method reads (the {what} of the templates: each endpoint's ``subject`` in
+# marketplaces/*_api.py). The app's own words, not outside text, so they are in the catalogue
+# too: a reader can translate a {what} in context "Problems" like the templates.
+SUBJECTS: frozenset[str] = frozenset(
+    (
+        QT_TRANSLATE_NOOP("Problems", "products"),
+        QT_TRANSLATE_NOOP("Problems", "stock"),
+        QT_TRANSLATE_NOOP("Problems", "orders"),
+        QT_TRANSLATE_NOOP("Problems", "warehouses"),
+        QT_TRANSLATE_NOOP("Problems", "the key's roles and expiry"),
+        QT_TRANSLATE_NOOP("Problems", "the seller's name"),
+        QT_TRANSLATE_NOOP("Problems", "the token check"),
+    )
+)
+
+
+def said(words: str) -> str:
+    """The {detail} of a template ending in "(HTTP {status}){detail}": the marketplace's words
+    after ": ", or nothing at all when it gave none (no dangling colon)."""
+    return f": {words}" if words else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +243,16 @@ class Problem:
 
     def english(self) -> str:
         return render(TEMPLATES[self.code], self.params, english_value)
+
+    def __str__(self) -> str:
+        # English, the source language: what an f-string or a log line that was not given the
+        # reader's language shows (never the dataclass repr).
+        return self.english()
+
+    def __hash__(self) -> int:
+        # Explicit, as the generated hash would hash the params dict: equal problems are to
+        # collapse in a set or dict.fromkeys (a connection report lists each once).
+        return hash((self.code, frozenset(self.params.items())))
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -173,6 +274,22 @@ class Problem:
         return cls(code, {str(k): _from_json(v) for k, v in params.items()})
 
 
+@dataclass(frozen=True, slots=True)
+class CallProblem(Problem):
+    """A problem met calling an API method, which ``endpoint`` names ("GET /ping", never a
+    secret). ``english()`` is the sentence alone, as for any problem; ``str()`` names the method
+    first, as the CLI and the logs have always read a failed call."""
+
+    endpoint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.endpoint}: {self.english()}" if self.endpoint else self.english()
+
+    def __hash__(self) -> int:
+        # Explicit for the same reason as Problem's (the generated one would hash the dict).
+        return hash((self.code, frozenset(self.params.items()), self.endpoint))
+
+
 def render(template: str, params: Mapping[str, ParamValue], value_text: ValueText) -> str:
     """``template`` with each ``{name}`` replaced by its value in words; a missing value stays
     visible as ``{name}`` rather than failing the message that reports a failure."""
@@ -192,8 +309,19 @@ def english_value(value: ParamValue) -> str:
     return str(value)
 
 
+# From two days on a duration is said in days, from a year on as "more than a year" (a 429's
+# advice can be anything up to 1e308 s).
+DAYS_FROM = 48 * 3600
+YEAR = 365 * 86400
+
+
 def duration_words(seconds: float) -> str:
-    """``seconds`` as "45 s", "3 min", "2 h 5 min" (English; the window words its own)."""
+    """``seconds`` as "45 s", "3 min", "2 h 5 min", "12 days", "more than a year" (English; the
+    window words its own)."""
+    if not seconds < YEAR:  # also inf and nan: a message about a failure must not fail
+        return "more than a year"
+    if seconds >= DAYS_FROM:
+        return f"{round(seconds / 86400)} days"
     whole = round(seconds)
     if whole < 60:
         return f"{whole} s"

@@ -1,16 +1,34 @@
-"""Errors a marketplace client raises. Every message is for a person and never holds a secret."""
+"""Errors a marketplace client raises. Every message is for a person and never holds a secret.
+
+What went wrong is a :class:`Problem` (a code and typed values), so that the window can say it
+in its own language; ``message`` is its English sentence, for the CLI and the logs.
+"""
 
 from __future__ import annotations
+
+from stock_tracker_desktop.domain.problems import CallProblem, Problem
 
 
 class MarketplaceError(Exception):
     """A call to a marketplace failed; ``endpoint`` names the API method (never a secret)."""
 
-    def __init__(self, message: str, *, endpoint: str = "", status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, problem: Problem, *, endpoint: str = "", status: int | None = None) -> None:
+        # The problem is the one argument: copying or pickling the error rebuilds it from args.
+        super().__init__(problem)
+        self.problem = problem
         self.endpoint = endpoint
         self.status = status
+
+    @property
+    def message(self) -> str:
+        """The problem in English (derived, so it can never say something else)."""
+        return self.problem.english()
+
+    @property
+    def call_problem(self) -> CallProblem:
+        """The problem and the method that met it, as a connection check lists it
+        (``str()`` of it is ``str()`` of this error)."""
+        return CallProblem(self.problem.code, self.problem.params, endpoint=self.endpoint)
 
     def __str__(self) -> str:
         return f"{self.endpoint}: {self.message}" if self.endpoint else self.message
@@ -47,6 +65,11 @@ class MalformedResponse(MarketplaceError):
 
 class RequestRejected(MarketplaceError):
     """A 4xx other than 401/403/404/429: the request itself was refused."""
+
+
+class UnusableCredentials(MarketplaceError, ValueError):
+    """Credentials no client can be made with (a key missing, a sandbox that does not exist).
+    Still a ValueError, as callers have always caught it as one."""
 
 
 class Redirected(MarketplaceError):

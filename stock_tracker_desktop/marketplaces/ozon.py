@@ -26,6 +26,7 @@ from stock_tracker_desktop.domain.models import (
     StockRow,
     WarehouseType,
 )
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode, said
 from stock_tracker_desktop.domain.window import OrderWindow
 from stock_tracker_desktop.marketplaces import ozon_api as api
 from stock_tracker_desktop.marketplaces.base import ProgressCallback, RequestStats
@@ -99,9 +100,11 @@ def _warehouse(posting: Posting, kind: WarehouseType) -> str:
     return posting.delivery_method.warehouse if posting.delivery_method else ""
 
 
-def _describe_auth(endpoint: Endpoint, status: int, detail: str) -> str:
-    said = f": {detail}" if detail else ""
-    return f"Ozon refused the Client-Id and API key (HTTP {status}){said}"
+def _describe_auth(endpoint: Endpoint, status: int, detail: str) -> Problem:
+    return Problem(
+        ProblemCode.CREDENTIALS_REFUSED,
+        {"marketplace": endpoint.marketplace, "status": status, "detail": said(detail)},
+    )
 
 
 class OzonClient:
@@ -300,7 +303,7 @@ class OzonClient:
             if not page.has_next:
                 return
             if not page.cursor or page.cursor == cursor:
-                raise MarketplaceError("has_next without a new cursor", endpoint=endpoint.label)
+                raise MarketplaceError(Problem(ProblemCode.CURSOR_STUCK), endpoint=endpoint.label)
             cursor = page.cursor
 
     def _lines(self, posting: Posting, kind: WarehouseType) -> list[OrderLine]:
@@ -344,15 +347,16 @@ class OzonClient:
         try:
             roles = await self._roles()
         except AuthError as exc:
-            return ConnectionReport(seller=None, problems=(str(exc),), refused=str(exc))
+            refusal = exc.call_problem
+            return ConnectionReport(seller=None, problems=(refusal,), refusal=refusal)
         except MarketplaceError as exc:
-            return ConnectionReport(seller=None, problems=(str(exc),))
-        problems: list[str] = []
+            return ConnectionReport(seller=None, problems=(exc.call_problem,))
+        problems: list[Problem] = []
         seller = None
         try:
             seller = await self.seller_info()
         except MarketplaceError as exc:
-            problems.append(str(exc))
+            problems.append(exc.call_problem)
         return ConnectionReport(
             seller=seller,
             granted=tuple(role.name for role in roles.roles),

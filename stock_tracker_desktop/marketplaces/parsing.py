@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.marketplaces.base import ProgressCallback
 from stock_tracker_desktop.marketplaces.endpoints import Endpoint
 from stock_tracker_desktop.marketplaces.errors import MalformedResponse
@@ -46,10 +47,15 @@ def parse_json(shape: Any, body: bytes, endpoint: Endpoint) -> Any:
         first = exc.errors(include_url=False, include_input=False)[0]
         if first["type"] == "json_invalid":
             raise NotJson(first["msg"]) from None
-        field = ".".join(str(part) for part in first["loc"]) or "(the whole answer)"
-        raise MalformedResponse(
-            f"unexpected answer: field {field}: {first['msg']}", endpoint=endpoint.label
-        ) from None
+        # pydantic's message is its own English (or a model's custom error), shown as it came;
+        # the field is a path in the spec's names ("cards.0.nmID").
+        field = ".".join(str(part) for part in first["loc"])
+        problem = (
+            Problem(ProblemCode.ANSWER_MALFORMED, {"field": field, "detail": first["msg"]})
+            if field
+            else Problem(ProblemCode.ANSWER_MALFORMED_WHOLE, {"detail": first["msg"]})
+        )
+        raise MalformedResponse(problem, endpoint=endpoint.label) from None
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -2,7 +2,8 @@
 
 Clients describe *what* to call (an :class:`Endpoint` and its arguments); this module decides
 *when* to send it, how to survive the marketplace's bad moments, and how to turn an answer into
-data or into one of the errors in :mod:`errors`, worded for a person and free of secrets.
+data or into one of the errors in :mod:`errors`: a Problem (code and typed values) free of
+secrets, which each reader words in its language.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from typing import Any
 import httpx
 
 from stock_tracker_desktop import __version__
+from stock_tracker_desktop.domain.problems import (
+    Problem,
+    ProblemCode,
+    Seconds,
+    duration_words,
+    said,
+)
 from stock_tracker_desktop.marketplaces.base import RequestStats
 from stock_tracker_desktop.marketplaces.endpoints import MB, Endpoint
 from stock_tracker_desktop.marketplaces.errors import (
@@ -61,8 +69,9 @@ UNADVISED_429_WAIT = 1.0
 REMAINING_HEADER = "X-Ratelimit-Remaining"
 _PROBLEM_KEYS = ("detail", "title", "message", "errorText", "errors")
 
-# Given the endpoint, the status (401/403) and the marketplace's own words, say what is wrong.
-AuthDescriber = Callable[[Endpoint, int, str], str]
+# Given the endpoint, the status (401/403) and the marketplace's own words (redacted), say what
+# is wrong.
+AuthDescriber = Callable[[Endpoint, int, str], Problem]
 
 
 # Building a verifying SSL context loads the system's CA bundle (~25 ms): one for the process,
@@ -114,6 +123,16 @@ def redact(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
+def redact_problem(problem: Problem, secrets: Sequence[str]) -> Problem:
+    """``problem`` with every text value redacted: whoever composed it (a client's describer, a
+    header's host), no secret reaches a message, a log line or the database."""
+    params = {
+        name: redact(value, secrets) if isinstance(value, str) else value
+        for name, value in problem.params.items()
+    }
+    return Problem(problem.code, params)
+
+
 def problem_text(body: bytes) -> str:
     """The human part of an error answer (problem+json, Ozon's or WB's older shapes)."""
     try:
@@ -154,17 +173,9 @@ def _seconds_until(http_date: str) -> float | None:
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
-def duration_text(seconds: float) -> str:
-    """A wait as a person says it: 45 s, 5 min, 3 h, 12 days, more than a year."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.0f} h"
-    if seconds < 365 * 86400:
-        return f"{seconds / 86400:.0f} days"
-    return "more than a year"
+# The English wording of a duration, still imported from here by sync/; the one definition is
+# domain.problems.duration_words, which English problem texts use.
+duration_text = duration_words
 
 
 @dataclass(slots=True)
@@ -181,11 +192,26 @@ class Credential:
 
 
 class _Retryable(Exception):
-    """A failure worth another attempt; carries the error to raise when attempts run out."""
+    """A failure worth another attempt; carries what to raise once attempts run out, which only
+    then knows how many there were (its template ends in "gave up after {attempts} attempts")."""
 
-    def __init__(self, error: MarketplaceError) -> None:
-        super().__init__(error.message)
-        self.error = error
+    def __init__(
+        self,
+        kind: type[MarketplaceError],
+        problem: Problem,
+        *,
+        endpoint: Endpoint,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(problem.code)
+        self.kind = kind
+        self.problem = problem
+        self.endpoint = endpoint
+        self.status = status
+
+    def gave_up(self, attempts: int) -> MarketplaceError:
+        problem = Problem(self.problem.code, {**self.problem.params, "attempts": attempts})
+        return self.kind(problem, endpoint=self.endpoint.label, status=self.status)
 
 
 class ApiTransport:
@@ -280,21 +306,21 @@ class ApiTransport:
                 if limited.refusal is not None:
                     raise limited.refusal from None
                 if rate_limited > self._retry.max_rate_limited:
-                    raise RateLimitExhausted(
-                        f"{endpoint.marketplace} refused {endpoint.what} with 429 (too many"
-                        f" requests) {rate_limited} times in a row; the next sync will try"
-                        " again",
-                        endpoint=endpoint.label,
-                        status=429,
-                    ) from None
+                    problem = Problem(
+                        ProblemCode.TOO_MANY_REQUESTS,
+                        {
+                            "marketplace": endpoint.marketplace,
+                            "what": endpoint.what,
+                            "count": rate_limited,
+                        },
+                    )
+                    raise RateLimitExhausted(problem, endpoint=endpoint.label, status=429) from None
             except _Retryable as failure:
                 failures += 1
                 delay = self._retry.backoff(failures)
                 spent = time.monotonic() - started
                 if failures >= self._retry.max_attempts or spent + delay > self._retry.max_total:
-                    attempts = "1 attempt" if failures == 1 else f"{failures} attempts"
-                    failure.error.message += f" (gave up after {attempts})"
-                    raise failure.error from None
+                    raise failure.gave_up(failures) from None
                 self.stats.retries += 1
                 await asyncio.sleep(delay)
 
@@ -308,7 +334,6 @@ class ApiTransport:
         params: Mapping[str, str | int] | None,
         json_body: object,
     ) -> Any:
-        label = endpoint.label
         try:
             response, body = await self._request(endpoint, url, params, json_body)
         except BaseException:
@@ -327,9 +352,10 @@ class ApiTransport:
             raise _RateLimited
         if status >= 500:
             raise _Retryable(
-                ServerError(
-                    f"the marketplace failed with HTTP {status}", endpoint=label, status=status
-                )
+                ServerError,
+                Problem(ProblemCode.SERVER_FAILED, {"status": status}),
+                endpoint=endpoint,
+                status=status,
             )
         if status >= 400:
             if endpoint.error_cost > 1:
@@ -343,7 +369,7 @@ class ApiTransport:
             return parse_json(shape, body, endpoint)
         except NotJson:
             raise _Retryable(
-                ServerError("the answer was cut off or is not JSON", endpoint=label, status=status)
+                ServerError, Problem(ProblemCode.ANSWER_BROKEN), endpoint=endpoint, status=status
             ) from None
 
     async def _request(
@@ -363,28 +389,26 @@ class ApiTransport:
                 return response, await _read_body(endpoint, response)
         except TimeoutError:
             raise _Retryable(
-                NetworkError(
-                    f"the marketplace did not finish its answer within {deadline:.0f} s",
-                    endpoint=endpoint.label,
-                )
+                NetworkError,
+                Problem(ProblemCode.ANSWER_TOO_SLOW, {"wait": Seconds(deadline)}),
+                endpoint=endpoint,
             ) from None
         except httpx.DecodingError:
             raise _Retryable(
-                ServerError(
-                    "the answer could not be decompressed (cut off or damaged)",
-                    endpoint=endpoint.label,
-                )
+                ServerError, Problem(ProblemCode.ANSWER_UNREADABLE), endpoint=endpoint
             ) from None
         except httpx.TimeoutException:
             raise _Retryable(
-                NetworkError("the marketplace did not answer in time", endpoint=endpoint.label)
+                NetworkError, Problem(ProblemCode.NO_ANSWER), endpoint=endpoint
             ) from None
         except httpx.TransportError as exc:
             # The class name says enough (ConnectError, RemoteProtocolError...) and cannot
             # carry a header value, whatever a proxy or library version puts in the text.
             reason = type(exc).__name__
             raise _Retryable(
-                NetworkError(f"the connection failed ({reason})", endpoint=endpoint.label)
+                NetworkError,
+                Problem(ProblemCode.CONNECTION_FAILED, {"detail": reason}),
+                endpoint=endpoint,
             ) from None
 
     def _deadline(self, endpoint: Endpoint) -> float:
@@ -404,26 +428,26 @@ class ApiTransport:
 
     @staticmethod
     def _too_long_a_wait(endpoint: Endpoint, wait: float) -> RateLimitExhausted:
-        return RateLimitExhausted(
-            f"{endpoint.marketplace} asks to wait {duration_text(wait)} for {endpoint.what};"
-            " the next sync will try again",
-            endpoint=endpoint.label,
-            status=429,
+        problem = Problem(
+            ProblemCode.WAIT_TOO_LONG,
+            {"marketplace": endpoint.marketplace, "wait": Seconds(wait), "what": endpoint.what},
         )
+        return RateLimitExhausted(problem, endpoint=endpoint.label, status=429)
 
     def _redirected(self, endpoint: Endpoint, response: httpx.Response) -> Redirected:
         """A 3xx is never followed (the credential's headers would go along) nor retried, and
         its body is not the answer, whatever it holds."""
         location = response.headers.get("Location", "").strip()
+        status = response.status_code
         if location:
             host = response.request.url.join(location).host
-            message = f"the marketplace answered with a redirect to {host}"
+            problem = Problem(ProblemCode.REDIRECTED, {"host": host})
         else:
-            message = f"the marketplace answered with a redirect (HTTP {response.status_code})"
+            problem = Problem(ProblemCode.REDIRECTED_NOWHERE, {"status": status})
         return Redirected(
-            redact(message, self._credential.secrets),
+            redact_problem(problem, self._credential.secrets),
             endpoint=endpoint.label,
-            status=response.status_code,
+            status=status,
         )
 
     def _client_error(self, endpoint: Endpoint, status: int, body: bytes) -> MarketplaceError:
@@ -431,18 +455,14 @@ class ApiTransport:
         detail = redact(problem_text(body), secrets)
         label = endpoint.label
         if status in (401, 403):
-            message = redact(self._describe_auth(endpoint, status, detail), secrets)
-            return AuthError(message, endpoint=label, status=status)
+            problem = redact_problem(self._describe_auth(endpoint, status, detail), secrets)
+            return AuthError(problem, endpoint=label, status=status)
         if status == 404:
             return EndpointRetired(
-                "endpoint retired by the marketplace", endpoint=label, status=status
+                Problem(ProblemCode.ENDPOINT_RETIRED), endpoint=label, status=status
             )
-        reason = f": {detail}" if detail else ""
-        return RequestRejected(
-            f"the marketplace refused the request (HTTP {status}){reason}",
-            endpoint=label,
-            status=status,
-        )
+        problem = Problem(ProblemCode.REQUEST_REFUSED, {"status": status, "detail": said(detail)})
+        return RequestRejected(problem, endpoint=label, status=status)
 
 
 class _RateLimited(Exception):
@@ -463,12 +483,14 @@ async def _read_body(endpoint: Endpoint, response: httpx.Response) -> bytes:
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > limit:
-            raise AnswerTooLarge(
-                f"{endpoint.marketplace} sent more than {limit // MB} MB for one page of"
-                f" {endpoint.what}, more than any real page holds; the answer was dropped and"
-                " the next sync will ask again",
-                endpoint=endpoint.label,
-                status=response.status_code,
+            problem = Problem(
+                ProblemCode.ANSWER_TOO_LARGE,
+                {
+                    "marketplace": endpoint.marketplace,
+                    "megabytes": limit // MB,
+                    "what": endpoint.what,
+                },
             )
+            raise AnswerTooLarge(problem, endpoint=endpoint.label, status=response.status_code)
         chunks.append(chunk)
     return b"".join(chunks)

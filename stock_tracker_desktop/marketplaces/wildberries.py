@@ -28,6 +28,7 @@ from stock_tracker_desktop.domain.models import (
     StockRow,
     WarehouseType,
 )
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode, said
 from stock_tracker_desktop.domain.wb_token import (
     REQUIRED_CATEGORIES,
     TokenFormatError,
@@ -67,6 +68,9 @@ from stock_tracker_desktop.marketplaces.wildberries_models import (
 )
 
 _MOSCOW_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# Why the token is not a JWT (TokenFormatError's text) is left out: what to do is the same, and
+# the whole sentence can then be said in the reader's language.
+_UNREADABLE = Problem(ProblemCode.TOKEN_UNREADABLE)
 
 
 def moscow_time(text: str) -> datetime:
@@ -123,7 +127,7 @@ class WildberriesClient:
         self._sandbox = sandbox
         self._time_factor = time_factor
         self._progress = progress_or_silence(progress)
-        self._token_info, self._token_problem = self._read_token(token)
+        self._token_info = self._read_token(token)
         self._seller: SellerInfo | None = None
         base_url = base_url or base_url_override(WB_BASE_URL_ENV)
         self._hosts, host_headers = self._host_table(base_url)
@@ -156,11 +160,12 @@ class WildberriesClient:
     # --- setup -------------------------------------------------------------------------------
 
     @staticmethod
-    def _read_token(token: str) -> tuple[WbTokenInfo | None, str]:
+    def _read_token(token: str) -> WbTokenInfo | None:
+        """The token's claims; None for a text that is no WB token (see _UNREADABLE)."""
         try:
-            return parse_wb_token(token), ""
-        except TokenFormatError as exc:
-            return None, str(exc)
+            return parse_wb_token(token)
+        except TokenFormatError:
+            return None
 
     def _host_table(self, base_url: str | None) -> tuple[dict[str, str], dict[str, str]]:
         """Host key -> URL to connect to, and -> Host header to send when redirected."""
@@ -176,25 +181,22 @@ class WildberriesClient:
     def _has_host(self, host: str) -> bool:
         return host in self._hosts
 
-    def _describe_auth(self, endpoint: Endpoint, status: int, detail: str) -> str:
+    def _describe_auth(self, endpoint: Endpoint, status: int, detail: str) -> Problem:
         """Say precisely why WB refused the token, from the token's own claims first."""
         info = self._token_info
         if info is None:
-            return self._token_problem
+            return _UNREADABLE
         if info.expired() and info.expires_at is not None:
-            return f"token expired on {info.expires_at.date().isoformat()}"
+            # The day in UTC, as the claim says it; the reader words the date.
+            return Problem(ProblemCode.TOKEN_EXPIRED, {"date": info.expires_at.date()})
         if info.sandbox and not self._sandbox:
-            return (
-                "sandbox token used on production: mark the tenant as sandbox "
-                "or use a production token"
-            )
+            return Problem(ProblemCode.SANDBOX_TOKEN_ON_PRODUCTION)
         if self._sandbox and not info.sandbox:
-            return "production token used on the sandbox: clear the tenant's sandbox flag"
+            return Problem(ProblemCode.PRODUCTION_TOKEN_ON_SANDBOX)
         category = api.HOST_CATEGORY.get(endpoint.host)
         if category and category not in info.categories:
-            return f"token lacks the {category} category"
-        said = f": {detail}" if detail else ""
-        return f"the marketplace refused the token (HTTP {status}){said}"
+            return Problem(ProblemCode.TOKEN_LACKS_CATEGORY, {"category": category})
+        return Problem(ProblemCode.TOKEN_REFUSED, {"status": status, "detail": said(detail)})
 
     # --- products ------------------------------------------------------------------------------
 
@@ -234,9 +236,7 @@ class WildberriesClient:
             yield page
         if not self._has_host(api.ANALYTICS):
             raise MarketplaceError(
-                "Wildberries has no sandbox for stock on WB warehouses (FBO); "
-                "only the seller's own warehouses (FBS) were read",
-                endpoint=api.WB_WAREHOUSE_STOCKS.label,
+                Problem(ProblemCode.NO_SANDBOX_FBO_STOCK), endpoint=api.WB_WAREHOUSE_STOCKS.label
             )
         async for page in self._fbo_stock(products):
             yield page
@@ -306,12 +306,13 @@ class WildberriesClient:
             if status == api.REMAINS_DONE:
                 return
             if status in api.REMAINS_FAILED:
+                # WB's own word for what became of it ("purged", "canceled").
                 raise MarketplaceError(
-                    f"the stock report was {status} by Wildberries before it could be read",
+                    Problem(ProblemCode.STOCK_REPORT_DROPPED, {"detail": status}),
                     endpoint=api.REMAINS_STATUS.label,
                 )
         raise MarketplaceError(
-            f"the stock report was not ready after {api.REMAINS_MAX_POLLS} checks",
+            Problem(ProblemCode.STOCK_REPORT_NOT_READY, {"checks": api.REMAINS_MAX_POLLS}),
             endpoint=api.REMAINS_STATUS.label,
         )
 
@@ -384,38 +385,39 @@ class WildberriesClient:
         info = self._token_info
         if info is None:
             return ConnectionReport(
-                seller=None, missing=REQUIRED_CATEGORIES, problems=(self._token_problem,)
+                seller=None, missing=REQUIRED_CATEGORIES, problems=(_UNREADABLE,)
             )
-        problems: list[str] = []
+        problems: list[Problem] = []
         refused: set[str] = set()
         pinged = 0
-        refusals: list[str] = []  # what each refused ping said
+        refusals: list[Problem] = []  # what each refused ping said
         for host, category in api.HOST_CATEGORY.items():
             if not self._has_host(host):
                 refused.add(category)
-                problems.append(f"Wildberries has no sandbox for the {category} category")
+                problems.append(Problem(ProblemCode.NO_SANDBOX_CATEGORY, {"category": category}))
                 continue
             pinged += 1
             try:
                 await self._transport.call(api.PING[host])
             except AuthError as exc:
                 refused.add(category)
-                problems.append(str(exc))
-                refusals.append(str(exc))
+                problems.append(exc.call_problem)
+                refusals.append(exc.call_problem)
             except MarketplaceError as exc:
-                problems.append(str(exc))
+                problems.append(exc.call_problem)
         granted = tuple(name for name in info.categories if name not in refused)
         missing = tuple(name for name in REQUIRED_CATEGORIES if name not in granted)
-        seller, token_refused = None, ""
+        seller = None
+        token_refused: Problem | None = None
         if not self._has_host(api.COMMON):
-            problems.append("Wildberries has no sandbox for the seller's name")
+            problems.append(Problem(ProblemCode.NO_SANDBOX_SELLER_NAME))
         try:
             seller = await self.seller_info()
         except AuthError as exc:  # seller-info lets in a token of any category: not this one
-            problems.append(str(exc))
-            token_refused = str(exc)
+            token_refused = exc.call_problem
+            problems.append(token_refused)
         except MarketplaceError as exc:
-            problems.append(str(exc))
+            problems.append(exc.call_problem)
         if not self._has_host(api.COMMON) and pinged and len(refusals) == pinged:
             token_refused = refusals[0]  # no seller-info in the sandbox: every host refused it
         return ConnectionReport(
@@ -424,7 +426,7 @@ class WildberriesClient:
             missing=missing,
             expires_at=info.expires_at,
             problems=tuple(dict.fromkeys(problems)),
-            refused=token_refused,
+            refusal=token_refused,
         )
 
     async def credentials_expire_at(self) -> datetime | None:
@@ -433,7 +435,7 @@ class WildberriesClient:
         refuse it, with the same words the connection check uses."""
         info = self._token_info
         if info is None:
-            raise AuthError(self._token_problem)
+            raise AuthError(_UNREADABLE)
         return info.expires_at
 
     async def seller_info(self) -> SellerInfo | None:

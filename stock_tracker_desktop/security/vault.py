@@ -27,6 +27,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.security import keystore
 from stock_tracker_desktop.security.files import write_private_file
 from stock_tracker_desktop.security.keystore import KeystoreError, WrongPassphrase
@@ -242,10 +243,19 @@ class Vault:
     def install_id(self) -> str:
         return str(self._meta["install_id"])
 
+    def store_problem(self) -> Problem:
+        """Where the master key lives, as a code (and the keyring backend's name, shown as it
+        is): the Settings dialog words it in its language."""
+        if self.store != STORE_KEYRING:
+            return Problem(ProblemCode.STORE_PASSPHRASE)
+        backend = self._meta.get("keyring_backend")
+        if not backend:  # a vault.json written by hand, or damaged
+            return Problem(ProblemCode.STORE_KEYRING_UNKNOWN)
+        return Problem(ProblemCode.STORE_KEYRING, {"detail": str(backend)})
+
     def describe_store(self) -> str:
-        if self.store == STORE_KEYRING:
-            return f"system keyring ({self._meta.get('keyring_backend', 'unknown backend')})"
-        return "passphrase (scrypt) in vault.json"
+        """Where the master key lives, in English (the CLI)."""
+        return self.store_problem().english()
 
     # ----- secrets -------------------------------------------------------------------------
 

@@ -285,6 +285,12 @@ class TenantService:
         with session_scope(self.ctx.sessions) as session:
             self._require(TenantRepository(session), name).seller_name = seller_name
 
+    def record_credentials_expiry(self, name: str, expires_at: datetime) -> None:
+        """When the seller's token or key expires, as the marketplace says (Ozon's /v1/roles):
+        the window counts the days left down from it."""
+        with session_scope(self.ctx.sessions) as session:
+            self._require(TenantRepository(session), name).token_expires_at = expires_at
+
     # ----- helpers ---------------------------------------------------------------------------
 
     def _checked(self, draft: TenantDraft) -> tuple[dict[str, str], dict[str, object], list[str]]:

@@ -173,6 +173,8 @@ class SyncRun(Base):
     error_stage: Mapped[str] = mapped_column(String(50), default="")
     error_endpoint: Mapped[str] = mapped_column(String(200), default="")
     error_message: Mapped[str] = mapped_column(Text, default="")
+    # The problem as code and parameters (JSON of domain.problems.Problem), "" without one.
+    error_problem: Mapped[str] = mapped_column(Text, default="")
     stages: Mapped[str] = mapped_column(Text, default="[]")  # JSON: [{stage, seconds, rows}]
     # The process running it: a "running" row whose process is gone was interrupted.
     owner_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from stock_tracker_desktop.domain.problems import Problem
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
 from stock_tracker_desktop.storage.database import write_session, write_transaction
 from stock_tracker_desktop.storage.models import SyncRun, Tenant
@@ -36,7 +37,13 @@ class RunOutcome:
     error_stage: str = ""
     error_endpoint: str = ""
     error_message: str = ""
+    problem: Problem | None = None  # what error_message says, as code and parameters
     stages: list[StageRecord] = field(default_factory=list)
+
+    def set_problem(self, problem: Problem) -> None:
+        """The problem, and its English for the CLI, the logs and older readers."""
+        self.problem = problem
+        self.error_message = problem.english()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,7 @@ class RunRecord:
     error_endpoint: str
     error_message: str
     stages: tuple[StageRecord, ...]
+    problem: Problem | None = None
 
     @property
     def duration(self) -> float | None:
@@ -84,6 +92,7 @@ class RunRecord:
                 "stage": self.error_stage,
                 "endpoint": self.error_endpoint,
                 "message": self.error_message,
+                "problem": self.problem.as_json() if self.problem else None,
             }
             if self.error_message
             else None,
@@ -170,6 +179,7 @@ def _record(run: SyncRun, tenant_name: str) -> RunRecord:
         error_endpoint=run.error_endpoint,
         error_message=run.error_message,
         stages=tuple(StageRecord(**s) for s in json.loads(run.stages or "[]")),
+        problem=Problem.from_json(json.loads(run.error_problem)) if run.error_problem else None,
     )
 
 
@@ -193,6 +203,7 @@ def finish_run(conn: Connection, run_id: uuid.UUID, outcome: RunOutcome) -> None
             error_stage=outcome.error_stage,
             error_endpoint=outcome.error_endpoint,
             error_message=outcome.error_message,
+            error_problem=json.dumps(outcome.problem.as_json()) if outcome.problem else "",
             stages=json.dumps(
                 [{"stage": s.stage, "seconds": s.seconds, "rows": s.rows} for s in outcome.stages]
             ),

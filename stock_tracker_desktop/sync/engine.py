@@ -14,27 +14,28 @@ import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
 from stock_tracker_desktop.domain.figures import FiguresAggregator
 from stock_tracker_desktop.domain.models import Product
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode, Seconds
+from stock_tracker_desktop.domain.runs import Stage
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.marketplaces.base import MarketplaceClient
 from stock_tracker_desktop.marketplaces.errors import MarketplaceError
 from stock_tracker_desktop.marketplaces.factory import create_client
 from stock_tracker_desktop.marketplaces.settings import seller_deadline
-from stock_tracker_desktop.marketplaces.transport import duration_text
 from stock_tracker_desktop.security.redaction import redact
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.export_settings import ExportFailed, has_exports
 from stock_tracker_desktop.services.settings import SettingsService, export_language
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
-from stock_tracker_desktop.storage import snapshot_writer, snapshots
 from stock_tracker_desktop.storage.database_thread import DatabaseThread
 from stock_tracker_desktop.storage.ids import new_id
+from stock_tracker_desktop.storage.snapshot_stream import SnapshotStream, run_to_end
 from stock_tracker_desktop.storage.sync_runs import (
     AlreadyRunning,
     RunOutcome,
@@ -51,6 +52,7 @@ from stock_tracker_desktop.sync.events import (
     SyncResult,
     SyncStarted,
 )
+from stock_tracker_desktop.sync.places import Places
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -102,16 +104,13 @@ class _Tracker:
 
 @dataclass(slots=True)
 class _Draft:
-    """One run's snapshot while it is written: pending once products and stock are in, order
-    lines added as they arrive, published at the end (see storage.snapshot_writer)."""
+    """One run's figures and its snapshot while it is written: begun once products and stock
+    are in, order lines added as they arrive, published at the end."""
 
-    tenant_id: uuid.UUID
     run_id: uuid.UUID
     figures: FiguresAggregator
+    snapshot: SnapshotStream
     max_rate_limit_wait: float  # the user's setting, seconds before the time factor
-    pending: snapshot_writer.PendingSnapshot | None = None
-    lines_written: int = 0
-    writing_lines: asyncio.Future[None] | None = None
 
 
 class SyncEngine:
@@ -129,8 +128,9 @@ class SyncEngine:
         self.tenants = TenantService(ctx)
         self.settings = SettingsService(ctx)
         self.client_factory = client_factory
+        # The first size of the places; None reads the setting at the first sync.
         self._concurrency = concurrency
-        self._semaphore: asyncio.Semaphore | None = None
+        self._slots: Places | None = None
         self._catalogues = asyncio.Semaphore(CATALOGUES_AT_ONCE)
         self._listeners: list[Listener] = []
         self._running: dict[uuid.UUID, RunningTenant] = {}
@@ -225,25 +225,34 @@ class SyncEngine:
 
     # ----- one tenant ------------------------------------------------------------------------
 
-    @staticmethod
-    async def _complete(awaitable: Awaitable[T]) -> tuple[T, bool]:
-        """Await to the end even if cancelled meanwhile; say whether a cancel arrived.
+    # For the database steps: a run row half-recorded or a snapshot written but reported as
+    # cancelled would be worse than finishing a step that takes milliseconds.
+    _complete = staticmethod(run_to_end)
 
-        For the database steps: a run row half-recorded or a snapshot written but reported as
-        cancelled would be worse than finishing a step that takes milliseconds.
-        """
-        task = asyncio.ensure_future(awaitable)
-        try:
-            return await asyncio.shield(task), False
-        except asyncio.CancelledError:
-            return await task, True
-
-    async def _places(self) -> asyncio.Semaphore:
+    async def _places(self) -> Places:
         """The ``concurrency`` places, sized from the settings read on the database thread."""
-        if self._semaphore is None:
-            limit = self._concurrency or (await self.in_db(self.settings.load)).concurrency
-            self._semaphore = self._semaphore or asyncio.Semaphore(limit)
-        return self._semaphore
+        if self._slots is None:
+            limit = self._concurrency
+            if limit is None:
+                limit = (await self.in_db(self.settings.load)).concurrency
+            # Another sync or set_concurrency() may have come first during the read: theirs
+            # is the newer size.
+            if self._slots is None:
+                self._slots = Places(self._concurrency or limit)
+        return self._slots
+
+    def set_concurrency(self, limit: int) -> None:
+        """How many tenants sync at once, from now on (the ``concurrency`` setting changed).
+
+        Growing lets waiting tenants in at once; shrinking lets the running ones finish and
+        starts the next only when fewer than ``limit`` run. The constructor's ``concurrency``
+        was only the first size.
+        """
+        if limit < 1:
+            raise ValueError(f"at least one tenant must be able to sync, not {limit}")
+        self._concurrency = limit
+        if self._slots is not None:
+            self._slots.resize(limit)
 
     async def _run(self, tenant: TenantView, trigger: Trigger, asked_at: datetime) -> SyncResult:
         run_id = new_id()
@@ -276,7 +285,7 @@ class SyncEngine:
                     tenant.name, RunStatus.CANCELLED, refused="cancelled while queued"
                 )
             outcome.status = RunStatus.CANCELLED
-            outcome.error_message = "cancelled; the previous snapshot was kept"
+            outcome.set_problem(Problem(ProblemCode.CANCELLED))
         except _StageFailed as failed:
             self._fail(outcome, failed.stage, failed.error)
         except Exception as exc:
@@ -286,7 +295,7 @@ class SyncEngine:
             RunStatus.SUCCEEDED,
             RunStatus.PARTLY_SUCCEEDED,
         ):
-            await self._discard(draft)
+            await draft.snapshot.discard()
         outcome.stages = tracker.stages
         await self._complete(self.in_db(self.runs.finish, run_id, outcome))
         self._emit(SyncFinished(tenant.name, tenant.id, run_id, outcome, new_low))
@@ -296,10 +305,11 @@ class SyncEngine:
         app_settings = await self.in_db(self.settings.load)
         settings = self.settings.for_tenant(app_settings, tenant.overrides)
         window = last_full_days(settings.window_days)
+        figures = FiguresAggregator(window, settings.low_stock_days)
         return _Draft(
-            tenant.id,
             run_id,
-            FiguresAggregator(window, settings.low_stock_days),
+            figures,
+            SnapshotStream(self.in_db, self.ctx.database, tenant.id, run_id, figures),
             max_rate_limit_wait=app_settings.max_rate_limit_wait,
         )
 
@@ -318,10 +328,7 @@ class SyncEngine:
                 raise
             raise _StageFailed(
                 "sync",
-                MarketplaceError(
-                    f"did not finish within {duration_text(deadline)} and was stopped;"
-                    " the previous snapshot was kept and the next sync will try again"
-                ),
+                MarketplaceError(Problem(ProblemCode.SELLER_DEADLINE, {"wait": Seconds(deadline)})),
             ) from None
 
     async def _collect(
@@ -341,6 +348,7 @@ class SyncEngine:
             outcome.products = await self._fetch(client, draft, tracker)
             if not tenant.seller_name:
                 await self._learn_seller_name(client, tenant)
+            await self._learn_credentials_expiry(client, tenant)
         finally:
             outcome.requests = client.stats.requests
             outcome.rate_limited = client.stats.rate_limited
@@ -360,6 +368,19 @@ class SyncEngine:
         if seller is not None and seller.name:
             await self.in_db(self.tenants.record_seller_name, tenant.name, seller.name)
 
+    async def _learn_credentials_expiry(
+        self, client: MarketplaceClient, tenant: TenantView
+    ) -> None:
+        """Keep the token's or key's expiry current (an Ozon key is replaced, a WB token is
+        re-issued): the window warns in time. Not knowing it fails nothing."""
+        try:
+            expires_at = await client.credentials_expire_at()
+        except MarketplaceError as exc:
+            log.info("the credentials' expiry of %s stays unknown for now: %s", tenant.name, exc)
+            return
+        if expires_at is not None and expires_at != tenant.token_expires_at:
+            await self.in_db(self.tenants.record_credentials_expiry, tenant.name, expires_at)
+
     async def _export(self, tenant: TenantView, outcome: RunOutcome, tracker: _Tracker) -> None:
         """The tenant's configured exports. The snapshot is saved already: a failure here makes
         the run "partly succeeded", and the next run exports again."""
@@ -375,12 +396,12 @@ class SyncEngine:
             )
         except ExportFailed as exc:
             outcome.status = RunStatus.PARTLY_SUCCEEDED
-            outcome.error_stage = "export"
-            outcome.error_message = redact(str(exc))
+            outcome.error_stage = Stage.EXPORT
+            outcome.set_problem(Problem(ProblemCode.EXPORTS_FAILED, {"detail": redact(str(exc))}))
         except asyncio.CancelledError:
             outcome.status = RunStatus.PARTLY_SUCCEEDED
-            outcome.error_stage = "export"
-            outcome.error_message = "cancelled during the exports; the snapshot was saved"
+            outcome.error_stage = Stage.EXPORT
+            outcome.set_problem(Problem(ProblemCode.CANCELLED_IN_EXPORTS))
         finally:
             tracker.stages.append(StageRecord("export", time.monotonic() - started))
 
@@ -390,11 +411,13 @@ class SyncEngine:
         outcome.error_stage = stage
         if isinstance(error, MarketplaceError):
             outcome.error_endpoint = error.endpoint
-            outcome.error_message = error.message
+            outcome.set_problem(error.problem)
         elif isinstance(error, OSError):
-            outcome.error_message = f"a local file or disk error: {error.strerror or error}"
+            detail = error.strerror or str(error)
+            outcome.set_problem(Problem(ProblemCode.LOCAL_DISK, {"detail": detail}))
         else:
-            outcome.error_message = redact(f"unexpected error ({type(error).__name__}): {error}")
+            kind, detail = type(error).__name__, redact(str(error))
+            outcome.set_problem(Problem(ProblemCode.UNEXPECTED, {"kind": kind, "detail": detail}))
 
     def _progress_reporter(self, tenant: TenantView, run_id: uuid.UUID) -> Callable[..., None]:
         def report(stage: str, pages: int, rows: int) -> None:
@@ -442,7 +465,7 @@ class SyncEngine:
                 async for page in client.stock(products):
                     figures.add_stock(page)
             read = len(products)
-            await self._begin(draft, products)
+            await draft.snapshot.begin(products)
             products.clear()
             release()
 
@@ -452,7 +475,7 @@ class SyncEngine:
             async with tracker.stage("orders", lambda: figures.kept_lines):
                 async for page in client.order_lines(figures.window):
                     figures.add_orders(page)
-                    self._write_lines_soon(draft)
+                    draft.snapshot.add_lines_soon()
 
         tasks = [products_task, asyncio.ensure_future(stock()), asyncio.ensure_future(orders())]
         try:
@@ -468,91 +491,17 @@ class SyncEngine:
 
     # ----- the snapshot, written as the sync goes ----------------------------------------------
 
-    async def _begin(self, draft: _Draft, products: list[Product]) -> None:
-        """The pending snapshot: catalogue, levels and the order lines so far."""
-        figures = draft.figures
-        figures.compact()
-        lines_end = figures.kept_lines
-        # The iterators are made here and read on the database thread: they cover what the
-        # aggregator holds now, while order pages may still arrive.
-        levels, lines = figures.levels(), figures.order_lines(0, lines_end)
-
-        def begin() -> snapshot_writer.PendingSnapshot:
-            data = snapshot_writer.SnapshotData(
-                tenant_id=draft.tenant_id,
-                sync_run_id=draft.run_id,
-                taken_at=datetime.now(UTC),
-                window=figures.window,
-                threshold_days=figures.threshold,
-                products=products,
-                levels=list(levels),
-                order_lines=list(lines),
-            )
-            return snapshot_writer.begin_snapshot(self.ctx.database, data)
-
-        pending, cancelled = await self._complete(self.in_db(begin))
-        draft.pending, draft.lines_written = pending, lines_end
-        if cancelled:
-            raise asyncio.CancelledError
-        self._write_lines_soon(draft)
-
-    def _write_lines_soon(self, draft: _Draft) -> None:
-        """Add the order lines that arrived since the last write, without holding up the order
-        chain: at most one write per tenant is queued; publishing writes what is left."""
-        pending, lines_end = draft.pending, draft.figures.kept_lines
-        busy = draft.writing_lines is not None and not draft.writing_lines.done()
-        if pending is None or busy or lines_end == draft.lines_written:
-            return
-        lines = draft.figures.order_lines(draft.lines_written, lines_end)
-        draft.lines_written = lines_end
-        draft.writing_lines = asyncio.ensure_future(
-            self.in_db(snapshot_writer.add_order_lines, self.ctx.database, pending, lines)
-        )
-
-    async def _discard(self, draft: _Draft) -> None:
-        """A failed or cancelled run leaves no pending snapshot behind."""
-        if draft.writing_lines is not None:
-            with contextlib.suppress(Exception):  # the run's own failure is what counts
-                await self._complete(draft.writing_lines)
-        if draft.pending is not None:
-            try:
-                await self._complete(
-                    self.in_db(
-                        snapshot_writer.discard_snapshot, self.ctx.database, draft.pending.id
-                    )
-                )
-            except Exception:
-                # Start-up removes it then; the run's own failure is what the history tells.
-                log.exception("could not remove the unfinished snapshot of a failed run")
-
     async def _save(self, draft: _Draft, outcome: RunOutcome, tracker: _Tracker) -> int:
         """Publish the snapshot, recording the run succeeded in the same transaction, and
         prune old ones; return how many products newly went low."""
         started = time.monotonic()
         async with tracker.stage("saving", lambda: len(draft.figures)):
-            if draft.writing_lines is not None:
-                await draft.writing_lines
             saving = StageRecord("saving", time.monotonic() - started, len(draft.figures))
             # The exports may still change the status; until then history holds this outcome.
             recorded = dataclasses.replace(outcome, stages=[*tracker.stages, saving])
-            return await self.in_db(self._publish_and_prune, draft, recorded)
-
-    def _publish_and_prune(self, draft: _Draft, outcome: RunOutcome) -> int:
-        # On the one database thread, after every fetch ended: the aggregator no longer changes.
-        engine, figures, pending = self.ctx.database, draft.figures, draft.pending
-        assert pending is not None, "stock always begins the snapshot before a fetch succeeds"
-        settings = self.settings.load()
-        previous = snapshots.current_snapshot(engine, draft.tenant_id)
-        was_low = snapshots.low_stock_products(engine, previous.id) if previous else set()
-        snapshot_writer.publish_snapshot(
-            engine,
-            pending,
-            taken_at=datetime.now(UTC),
-            order_figures=figures.order_figures(pending.levels),
-            new_levels=list(figures.levels(pending.levels)),
-            order_lines=list(figures.order_lines(draft.lines_written)),
-            finished_run=(draft.run_id, outcome),
-        )
-        snapshots.prune_snapshots(engine, draft.tenant_id, settings.keep_snapshots)
-        self.runs.prune(settings.keep_history_days)
-        return len(figures.low_products() - was_low)
+            settings = await self.in_db(self.settings.load)
+            return await draft.snapshot.publish(
+                recorded,
+                keep_snapshots=settings.keep_snapshots,
+                keep_history_days=settings.keep_history_days,
+            )

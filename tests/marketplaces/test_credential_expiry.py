@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.marketplaces.errors import AuthError, MalformedResponse
 from stock_tracker_desktop.marketplaces.ozon import OzonClient
 from stock_tracker_desktop.marketplaces.retry import RetryPolicy
@@ -137,6 +138,7 @@ async def test_a_malformed_expiry_is_a_clear_marketplace_error(
     await client.aclose()
     assert str(caught.value) == NOT_RFC3339
     assert caught.value.endpoint == ROLES
+    assert caught.value.problem.params["field"] == "expires_at"
     assert len(fake_api.log) == 1  # the same answer would come again: not retried
 
 
@@ -169,6 +171,7 @@ async def test_wb_expiry_of_odd_tokens(fake_api: FakeApi, fake_url: str) -> None
     for client in (expired, endless, broken):
         await client.aclose()
     assert garbage not in str(caught.value)
+    assert caught.value.problem == Problem(ProblemCode.TOKEN_UNREADABLE)
     assert fake_api.log == []
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from stock_tracker_desktop.domain.problems import CallProblem, Problem, ProblemCode
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.marketplaces.errors import AuthError, EndpointRetired, Redirected
 from stock_tracker_desktop.marketplaces.ozon import OzonClient
@@ -31,11 +32,22 @@ async def test_refused_key_is_explained_without_secrets(fake_api: FakeApi, fake_
             pass
     await client.aclose()
     assert fake_api.log[0][2]["client-id"] == CLIENT_ID
-    for text in (str(caught.value), repr(caught.value), repr(client), *report.problems):
+    said = [str(problem) for problem in report.problems]
+    for text in (str(caught.value), repr(caught.value), repr(client), *said, repr(report)):
         assert API_KEY not in text
         assert CLIENT_ID not in text
     assert "is deactivated" in str(caught.value)
     assert not report.ok
+    # The refusal as a code and values, for the window to word: the marketplace's own words
+    # (redacted) are the one text in it.
+    expected = Problem(
+        ProblemCode.CREDENTIALS_REFUSED,
+        {"marketplace": "Ozon", "status": 403, "detail": ": Api-Key *** of *** is deactivated"},
+    )
+    assert caught.value.problem == expected
+    roles = CallProblem(expected.code, expected.params, endpoint="POST /v1/roles")
+    assert report.problems == (roles,) and report.refusal == roles
+    assert report.refused == str(roles) == f"POST /v1/roles: {expected.english()}"
 
 
 async def test_retired_posting_list_is_named(fake_api: FakeApi, fake_url: str) -> None:
@@ -46,6 +58,7 @@ async def test_retired_posting_list_is_named(fake_api: FakeApi, fake_url: str) -
             pass
     await client.aclose()
     assert str(caught.value) == "POST /v3/posting/fbo/list: endpoint retired by the marketplace"
+    assert caught.value.problem.code is ProblemCode.ENDPOINT_RETIRED
 
 
 async def test_a_redirect_with_a_product_list_body_is_no_product_list(
@@ -61,6 +74,8 @@ async def test_a_redirect_with_a_product_list_body_is_no_product_list(
     assert str(caught.value) == (
         "POST /v3/product/list: the marketplace answered with a redirect to login.example.net"
     )
+    assert caught.value.problem.code is ProblemCode.REDIRECTED
+    assert caught.value.problem.params == {"host": "login.example.net"}
     assert len(fake_api.log) == 1  # neither followed nor asked again
 
 

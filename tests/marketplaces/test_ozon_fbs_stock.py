@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from stock_tracker_desktop.domain.models import Marketplace, Product, ProductSize, WarehouseType
+from stock_tracker_desktop.domain.problems import ProblemCode
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.marketplaces import ozon_api
 from stock_tracker_desktop.marketplaces.endpoints import Endpoint
@@ -18,6 +19,7 @@ from stock_tracker_desktop.marketplaces.transport import ApiTransport, Credentia
 from stock_tracker_desktop.simulator import RunningSimulator
 from tests.marketplaces.fake_api import FakeApi
 from tests.marketplaces.figures import all_products, all_stock, stock_totals
+from tests.marketplaces.test_transport import refused
 
 TIME_FACTOR = 0.01
 FBS_STAGE = f"stock:{ozon_api.FBS_STOCK.path}"
@@ -55,9 +57,10 @@ async def test_has_next_without_a_new_cursor_is_an_error(fake_api: FakeApi, fake
     fake_api.answer = {"products": [], "has_next": True, "cursor": ""}
     product = Product("10", "A-1", "", "", "", (ProductSize("1", "", ()),))
     client = OzonClient("7301956", "key", base_url=fake_url)
-    with pytest.raises(MarketplaceError, match="has_next without a new cursor"):
+    with pytest.raises(MarketplaceError, match="has_next without a new cursor") as caught:
         await all_stock(client, [product])
     await client.aclose()
+    assert caught.value.problem.code is ProblemCode.CURSOR_STUCK
     assert len(fake_api.log) == 1
 
 
@@ -71,7 +74,7 @@ async def test_the_retired_v1_method_is_reported_as_retired(simulator: RunningSi
         ),
         hosts={ozon_api.SELLER_API: simulator.base_url},
         limits=ozon_api.LIMITS,
-        describe_auth=lambda endpoint, status, detail: detail,
+        describe_auth=refused,
         time_factor=TIME_FACTOR,
     )
     v1 = Endpoint(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import httpx
 import pytest
 
 from stock_tracker_desktop.domain.models import Marketplace, StockRow, WarehouseType
+from stock_tracker_desktop.domain.problems import ProblemCode
 from stock_tracker_desktop.domain.window import last_full_days
 from stock_tracker_desktop.marketplaces.errors import (
     AuthError,
@@ -95,6 +97,10 @@ async def test_malformed_answer_names_the_field(sim: RunningSimulator) -> None:
             pass
     await client.aclose()
     assert str(caught.value).startswith(f"GET {ORDERS}: unexpected answer: field ")
+    problem = caught.value.problem
+    assert problem.code is ProblemCode.ANSWER_MALFORMED
+    assert problem.english() == caught.value.message
+    assert set(problem.params) == {"field", "detail"}
 
 
 async def test_a_hanging_marketplace_is_given_up_on(sim: RunningSimulator) -> None:
@@ -102,10 +108,12 @@ async def test_a_hanging_marketplace_is_given_up_on(sim: RunningSimulator) -> No
     http = new_http_client(httpx.Timeout(0.2, connect=1.0))
     retry = RetryPolicy(max_attempts=2, base_delay=0.01)
     client = wb_client(sim, http_client=http, retry=retry)
-    with pytest.raises(NetworkError, match="did not answer in time"):
+    with pytest.raises(NetworkError, match="did not answer in time") as caught:
         async for _ in client.order_lines(last_full_days(7)):
             pass
     await http.aclose()
+    assert caught.value.problem.code is ProblemCode.NO_ANSWER
+    assert caught.value.problem.params == {"attempts": 2}
     assert client.stats.requests == 2
 
 
@@ -131,8 +139,14 @@ async def test_connection_check_reads_the_token(refusing_sim: RunningSimulator) 
     client = wb_client(sim, expired)
     report = await client.check_connection()
     await client.aclose()
-    assert any("token expired on" in problem for problem in report.problems)
-    assert all(expired not in problem for problem in report.problems)
+    # Every host refuses an expired token alike, each naming the date as a date.
+    assert {p.code for p in report.problems} == {ProblemCode.TOKEN_EXPIRED}
+    assert all(type(p.params["date"]) is date for p in report.problems)
+    assert any("token expired on" in str(problem) for problem in report.problems)
+    assert all(expired not in str(problem) for problem in report.problems)
+    assert report.refusal is not None and report.refusal.code is ProblemCode.TOKEN_EXPIRED
+    assert report.refused == str(report.refusal)
+    assert report.refused.startswith("GET /api/v1/seller-info: ")
 
 
 async def test_sandbox_tokens_and_hosts(refusing_sim: RunningSimulator) -> None:
@@ -140,8 +154,9 @@ async def test_sandbox_tokens_and_hosts(refusing_sim: RunningSimulator) -> None:
     seller = sim.world.sellers[0]
     sandbox_token = sim.world.mint_wb_token(seller, sandbox=True)
     on_production = wb_client(sim, sandbox_token)
-    with pytest.raises(AuthError, match="sandbox token used on production"):
+    with pytest.raises(AuthError, match="sandbox token used on production") as refused:
         await all_products(on_production)
+    assert refused.value.problem.code is ProblemCode.SANDBOX_TOKEN_ON_PRODUCTION
     await on_production.aclose()
 
     client = wb_client(sim, sandbox_token, sandbox=True)
@@ -153,8 +168,17 @@ async def test_sandbox_tokens_and_hosts(refusing_sim: RunningSimulator) -> None:
         async for page in client.stock(products):
             pages.append(page)
 
-    with pytest.raises(MarketplaceError, match="no sandbox for stock on WB warehouses"):
+    with pytest.raises(MarketplaceError, match="no sandbox for stock on WB warehouses") as gap:
         await read_stock()
+    assert gap.value.problem.code is ProblemCode.NO_SANDBOX_FBO_STOCK
+    # The hosts without a sandbox twin are gaps, not refusals, each naming what it lacks.
+    report = await client.check_connection()
+    assert [p.code for p in report.problems] == [
+        ProblemCode.NO_SANDBOX_CATEGORY,
+        ProblemCode.NO_SANDBOX_SELLER_NAME,
+    ]
+    assert report.problems[0].params == {"category": "Analytics"}
+    assert report.refusal is None and report.refused == ""
     await client.aclose()
     assert pages
     assert {row.warehouse_type for page in pages for row in page} == {WarehouseType.FBS}

@@ -11,11 +11,14 @@ import httpx
 import pytest
 
 from stock_tracker_desktop import __version__
-from stock_tracker_desktop.marketplaces.endpoints import Endpoint
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode, Seconds, said
+from stock_tracker_desktop.marketplaces.endpoints import MB, Endpoint
 from stock_tracker_desktop.marketplaces.errors import (
+    AnswerTooLarge,
     AuthError,
     EndpointRetired,
     NetworkError,
+    RateLimitExhausted,
     Redirected,
     RequestRejected,
     ServerError,
@@ -29,6 +32,11 @@ THING = Endpoint("POST", "/v1/thing/list", "api", "things")
 PENALISED = Endpoint("POST", "/api/v3/thing", "api", "things", error_cost=10)
 GENEROUS = RateLimit(1.0, 1000, burst=1000)
 FAST_RETRY = RetryPolicy(max_attempts=4, base_delay=0.02, max_delay=0.1, max_total=5.0)
+
+
+def refused(endpoint: Endpoint, status: int, detail: str) -> Problem:
+    """A describer of refused credentials, as the clients have: passes the marketplace's words."""
+    return Problem(ProblemCode.TOKEN_REFUSED, {"status": status, "detail": said(detail)})
 
 
 def make_transport(
@@ -47,7 +55,7 @@ def make_transport(
         ),
         hosts={"api": url},
         limits={"things": limit},
-        describe_auth=lambda endpoint, status, detail: f"refused: {detail}",
+        describe_auth=refused,
         retry=retry,
         http_client=http_client,
         time_factor=time_factor,
@@ -78,7 +86,7 @@ async def test_time_factor_scales_the_limits(fake_api: FakeApi, fake_url: str) -
         credential=Credential(key=credential_key(secret), headers={}, secrets=(secret,)),
         hosts={"api": fake_url},
         limits={"things": RateLimit(60.0, 1, burst=1, interval=60.0)},
-        describe_auth=lambda endpoint, status, detail: detail,
+        describe_auth=refused,
         time_factor=0.002,
     )
     started = time.monotonic()
@@ -195,6 +203,10 @@ async def test_endless_server_errors_end_in_a_clear_error(fake_api: FakeApi, fak
     assert "HTTP 500" in str(caught.value)
     assert "gave up after 4 attempts" in str(caught.value)
     assert caught.value.endpoint == "POST /v1/thing/list"
+    # Numbers, not words: each reader says them in its language.
+    assert caught.value.problem == Problem(
+        ProblemCode.SERVER_FAILED, {"status": 500, "attempts": FAST_RETRY.max_attempts}
+    )
 
 
 async def test_retries_stop_at_the_time_budget(fake_api: FakeApi, fake_url: str) -> None:
@@ -223,6 +235,9 @@ async def test_no_retry_on_401_and_the_secret_stays_out(fake_api: FakeApi, fake_
     assert secret not in repr(caught.value)
     assert secret not in repr(transport)
     assert "is invalid" in str(caught.value)
+    assert caught.value.problem == Problem(
+        ProblemCode.TOKEN_REFUSED, {"status": 401, "detail": ": token *** is invalid"}
+    )
 
 
 async def test_404_means_endpoint_retired(fake_api: FakeApi, fake_url: str) -> None:
@@ -232,6 +247,7 @@ async def test_404_means_endpoint_retired(fake_api: FakeApi, fake_url: str) -> N
         await transport.call(THING, json_body={})
     await transport.aclose()
     assert str(caught.value) == "POST /v1/thing/list: endpoint retired by the marketplace"
+    assert caught.value.problem == Problem(ProblemCode.ENDPOINT_RETIRED)
     assert len(fake_api.log) == 1
 
 
@@ -245,6 +261,9 @@ async def test_other_4xx_is_rejected_without_retry_and_charged(
         await transport.call(PENALISED, json_body={})
     await transport.aclose()
     assert "chrtIds: too many" in str(caught.value)
+    assert caught.value.problem == Problem(
+        ProblemCode.REQUEST_REFUSED, {"status": 400, "detail": ": chrtIds: too many"}
+    )
     assert len(fake_api.log) == 1
     # A 4xx on such an endpoint costs 10 requests of the local bucket, not 1.
     assert transport.bucket(PENALISED).tokens < 11
@@ -262,6 +281,8 @@ async def test_a_redirect_is_reported_not_followed_nor_retried(
     assert str(caught.value) == (
         "POST /v1/thing/list: the marketplace answered with a redirect to 127.0.0.1"
     )
+    assert caught.value.problem == Problem(ProblemCode.REDIRECTED, {"host": "127.0.0.1"})
+    assert caught.value.status == 302
     assert [status for _, status, _ in fake_api.log] == [302]
     assert transport.stats.retries == 0
 
@@ -293,6 +314,7 @@ async def test_timeouts_are_bounded(fake_api: FakeApi, fake_url: str) -> None:
     await client.aclose()
     assert time.monotonic() - started < 0.6
     assert "did not answer in time" in str(caught.value)
+    assert caught.value.problem == Problem(ProblemCode.NO_ANSWER, {"attempts": 2})
     assert transport.stats.retries == 1
 
 
@@ -302,6 +324,10 @@ async def test_connection_refused_is_a_network_error() -> None:
         await transport.call(THING, json_body={})
     await transport.aclose()
     assert "connection failed" in str(caught.value)
+    assert caught.value.problem == Problem(
+        ProblemCode.CONNECTION_FAILED,
+        {"detail": "ConnectError", "attempts": FAST_RETRY.max_attempts},
+    )
     assert transport.stats.requests == FAST_RETRY.max_attempts
 
 
@@ -310,3 +336,56 @@ async def test_user_agent_names_the_app(fake_api: FakeApi, fake_url: str) -> Non
     await transport.call(THING, json_body={})
     await transport.aclose()
     assert fake_api.log[0][2]["user-agent"] == f"StockTrackerDesktop/{__version__}"
+
+
+ORDERS = Endpoint(
+    "GET", "/v1/thing/orders", "api", "things", marketplace="Wildberries", subject="orders"
+)
+
+
+async def test_a_429_without_end_is_a_count_of_refusals(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.limited_advice = {}  # 429 every time, never saying when to come back
+    retry = RetryPolicy(max_rate_limited=2)
+    transport = make_transport(fake_url, retry=retry, time_factor=0.01)
+    with pytest.raises(RateLimitExhausted) as caught:
+        await transport.call(ORDERS)
+    await transport.aclose()
+    assert caught.value.problem == Problem(
+        ProblemCode.TOO_MANY_REQUESTS, {"marketplace": "Wildberries", "what": "orders", "count": 3}
+    )
+    assert type(caught.value.problem.params["count"]) is int
+    assert caught.value.message == (
+        "Wildberries refused orders with 429 (too many requests) 3 times in a row;"
+        " the next sync will try again"
+    )
+    assert caught.value.status == 429
+
+
+async def test_a_wait_past_the_cap_is_a_duration(fake_api: FakeApi, fake_url: str) -> None:
+    fake_api.limited_advice = {"Retry-After": "999999"}
+    transport = make_transport(fake_url, time_factor=0.01)
+    with pytest.raises(RateLimitExhausted) as caught:
+        await transport.call(ORDERS)
+    await transport.aclose()
+    problem = caught.value.problem
+    assert problem.code is ProblemCode.WAIT_TOO_LONG
+    assert isinstance(problem.params["wait"], Seconds) and problem.params["wait"] == 999999
+    assert caught.value.message == (
+        "Wildberries asks to wait 12 days for orders; the next sync will try again"
+    )
+
+
+async def test_an_answer_past_its_bound_names_the_bound_in_mb(
+    fake_api: FakeApi, fake_url: str
+) -> None:
+    fake_api.huge_answer = 3 * MB
+    small = Endpoint("GET", "/v1/thing/orders", "api", "things", subject="orders", max_bytes=MB)
+    transport = make_transport(fake_url)
+    with pytest.raises(AnswerTooLarge) as caught:
+        await transport.call(small)
+    await transport.aclose()
+    assert caught.value.problem == Problem(
+        ProblemCode.ANSWER_TOO_LARGE,
+        {"marketplace": "the marketplace", "megabytes": 1, "what": "orders"},
+    )
+    assert caught.value.message.startswith("the marketplace sent more than 1 MB for one page")

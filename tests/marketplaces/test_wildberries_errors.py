@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.domain.window import last_full_days
-from stock_tracker_desktop.marketplaces.errors import AuthError, MalformedResponse
+from stock_tracker_desktop.marketplaces.errors import (
+    AuthError,
+    MalformedResponse,
+    UnusableCredentials,
+)
 from stock_tracker_desktop.marketplaces.factory import create_client
 from stock_tracker_desktop.marketplaces.settings import TIME_FACTOR_ENV
 from stock_tracker_desktop.marketplaces.wildberries import WildberriesClient
@@ -36,10 +41,15 @@ async def test_expired_token_is_named_with_its_date(fake_api: FakeApi, fake_url:
     with pytest.raises(AuthError) as caught:
         await first_page(client)
     await client.aclose()
-    expired_on = (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
-    assert f"token expired on {expired_on}" in str(caught.value)
+    expired_on = (datetime.now(UTC) - timedelta(days=3)).date()
+    assert f"token expired on {expired_on.isoformat()}" in str(caught.value)
     assert caught.value.endpoint == "POST /content/v2/get/cards/list"
     assert_secret_free(token, caught.value)
+    # The day itself, not its English spelling: the window writes it as 28.11.2026.
+    problem = caught.value.problem
+    assert problem.code is ProblemCode.TOKEN_EXPIRED
+    assert problem.params == {"date": expired_on}
+    assert type(problem.params["date"]) is date
 
 
 async def test_missing_category_is_named(fake_api: FakeApi, fake_url: str) -> None:
@@ -51,6 +61,9 @@ async def test_missing_category_is_named(fake_api: FakeApi, fake_url: str) -> No
             pass
     await client.aclose()
     assert "token lacks the Statistics category" in str(caught.value)
+    assert caught.value.problem == Problem(
+        ProblemCode.TOKEN_LACKS_CATEGORY, {"category": "Statistics"}
+    )
     assert_secret_free(token, caught.value)
 
 
@@ -75,6 +88,9 @@ async def test_otherwise_the_marketplace_words_are_passed_on(
         await first_page(client)
     await client.aclose()
     assert "signature of *** is invalid" in str(caught.value)
+    assert caught.value.problem == Problem(
+        ProblemCode.TOKEN_REFUSED, {"status": 401, "detail": ": signature of *** is invalid"}
+    )
     assert_secret_free(token, caught.value)
     assert token not in repr(client)
 
@@ -87,6 +103,8 @@ async def test_bad_shape_names_endpoint_and_field(fake_api: FakeApi, fake_url: s
     await client.aclose()
     assert str(caught.value).startswith("POST /content/v2/get/cards/list: ")
     assert "field cards.0.nmID" in str(caught.value)
+    assert caught.value.problem.code is ProblemCode.ANSWER_MALFORMED
+    assert caught.value.problem.params["field"] == "cards.0.nmID"
 
 
 async def test_redirected_hosts_keep_their_names(fake_api: FakeApi, fake_url: str) -> None:
@@ -108,6 +126,13 @@ async def test_factory_checks_keys_without_echoing_values(
     with pytest.raises(ValueError, match="client_id") as caught:
         create_client(Marketplace.OZON, {"api_key": secret})
     assert secret not in str(caught.value)
+    assert isinstance(caught.value, UnusableCredentials)
+    assert caught.value.problem == Problem(
+        ProblemCode.CREDENTIALS_MISSING, {"marketplace": "ozon", "fields": "client_id"}
+    )
+    with pytest.raises(UnusableCredentials, match="Ozon has no sandbox") as no_sandbox:
+        create_client(Marketplace.OZON, {"client_id": "1", "api_key": secret}, sandbox=True)
+    assert no_sandbox.value.problem.code is ProblemCode.NO_SANDBOX
     monkeypatch.setenv(TIME_FACTOR_ENV, "0.5")
     client = create_client(Marketplace.WILDBERRIES, {"token": wb_token()})
     assert client.marketplace is Marketplace.WILDBERRIES

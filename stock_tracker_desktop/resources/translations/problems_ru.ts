@@ -4,67 +4,22 @@
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../domain/problems.py" line="+69"/>
-        <source>the marketplace refused the credentials: {detail}</source>
-        <translation>маркетплейс отклонил ключ доступа: {detail}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location filename="../../domain/problems.py" line="+93"/>
         <source>endpoint retired by the marketplace</source>
         <translation>маркетплейс отключил этот метод API</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{marketplace} refused {what} with 429 (too many requests) {count} times in a row; the next sync will try again</source>
-        <translation>{marketplace} отказал в запросе «{what}» с кодом 429 (слишком много запросов) {count} раз подряд; следующая синхронизация попробует снова</translation>
+        <translation>{marketplace} отклоняет запросы «{what}» с кодом 429 (слишком много запросов), отказов подряд: {count}; следующая синхронизация попробует снова</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{marketplace} asks to wait {wait} for {what}; the next sync will try again</source>
-        <translation>{marketplace} просит подождать {wait} перед запросом «{what}»; следующая синхронизация попробует снова</translation>
+        <translation>{marketplace} просит подождать {wait}, прежде чем снова запрашивать «{what}»; следующая синхронизация попробует снова</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>the marketplace failed with HTTP {status}</source>
-        <translation>маркетплейс ответил ошибкой HTTP {status}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>the answer was cut off or is not JSON</source>
-        <translation>ответ оборван или не является JSON</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>the answer could not be decompressed (cut off or damaged)</source>
-        <translation>ответ не удалось распаковать (оборван или повреждён)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>the answer was larger than {limit}, more than this method ever sends</source>
-        <translation>ответ больше {limit} — этот метод таких не присылает</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>the marketplace did not finish its answer within {wait}</source>
-        <translation>маркетплейс не закончил ответ за {wait}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>the marketplace did not answer in time</source>
-        <translation>маркетплейс не ответил вовремя</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>the connection failed ({detail})</source>
-        <translation>соединение не удалось ({detail})</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>the answer does not have the documented shape: {detail}</source>
-        <translation>ответ не соответствует документации: {detail}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+36"/>
         <source>the marketplace refused the request (HTTP {status}){detail}</source>
         <translation>маркетплейс отклонил запрос (HTTP {status}){detail}</translation>
     </message>
@@ -74,24 +29,129 @@
         <translation>маркетплейс ответил перенаправлением на {host}</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>the marketplace says there is more but gives no new cursor</source>
-        <translation>маркетплейс сообщает, что данные ещё есть, но не даёт новый курсор</translation>
+        <location line="-53"/>
+        <source>{marketplace} refused the Client-Id and API key (HTTP {status}){detail}</source>
+        <translation>{marketplace} не принял Client-Id и API-ключ (HTTP {status}){detail}</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>the token expired on {date}; create a new one in the seller&apos;s account</source>
-        <translation>срок токена истёк {date}; создайте новый в кабинете продавца</translation>
+        <source>the marketplace refused the token (HTTP {status}){detail}</source>
+        <translation>маркетплейс не принял токен (HTTP {status}){detail}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the marketplace failed with HTTP {status} (gave up after {attempts} attempts)</source>
+        <translation>маркетплейс ответил ошибкой HTTP {status} (попыток: {attempts})</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>the token cannot be read: {detail}</source>
-        <translation>токен не читается: {detail}</translation>
+        <source>the answer was cut off or is not JSON (gave up after {attempts} attempts)</source>
+        <translation>ответ оборван или не является JSON (попыток: {attempts})</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>{marketplace} has no sandbox for {what}</source>
-        <translation>у {marketplace} нет песочницы для {what}</translation>
+        <source>the answer could not be decompressed (cut off or damaged) (gave up after {attempts} attempts)</source>
+        <translation>ответ не удалось распаковать: он оборван или повреждён (попыток: {attempts})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{marketplace} sent more than {megabytes} MB for one page of {what}, more than any real page holds; the answer was dropped and the next sync will ask again</source>
+        <translation>{marketplace} прислал больше {megabytes} МБ на одну страницу «{what}» — больше, чем бывает на настоящей странице; ответ отброшен, следующая синхронизация запросит снова</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the marketplace did not finish its answer within {wait} (gave up after {attempts} attempts)</source>
+        <translation>маркетплейс не успел передать ответ целиком за {wait} (попыток: {attempts})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the marketplace did not answer in time (gave up after {attempts} attempts)</source>
+        <translation>маркетплейс не ответил вовремя (попыток: {attempts})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the connection failed ({detail}) (gave up after {attempts} attempts)</source>
+        <translation>сбой соединения ({detail}; попыток: {attempts})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>unexpected answer: field {field}: {detail}</source>
+        <translation>ответ не соответствует документации: поле {field}: {detail}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>unexpected answer: field (the whole answer): {detail}</source>
+        <translation>ответ целиком не соответствует документации: {detail}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the marketplace answered with a redirect (HTTP {status})</source>
+        <translation>маркетплейс ответил перенаправлением (HTTP {status})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>has_next without a new cursor</source>
+        <translation>маркетплейс сообщает, что данные ещё есть (has_next), но не даёт нового курсора</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the stock report was {detail} by Wildberries before it could be read</source>
+        <translation>Wildberries закрыл отчёт об остатках раньше, чем его удалось прочитать (статус {detail})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the stock report was not ready after {checks} checks</source>
+        <translation>отчёт об остатках так и не был готов (проверок: {checks})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{marketplace} credentials lack: {fields}</source>
+        <translation>для {marketplace} не указаны: {fields}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the token expired on {date}; create a new one in the seller&apos;s cabinet (Settings &gt; API access)</source>
+        <translation>срок действия токена истёк {date}; создайте новый в личном кабинете продавца (Настройки &gt; Доступ к API)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the token is not a JWT; copy the whole token from the seller&apos;s cabinet, Settings &gt; API access</source>
+        <translation>это не токен WB (не JWT); скопируйте токен целиком в личном кабинете продавца, Настройки &gt; Доступ к API</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>token lacks the {category} category</source>
+        <translation>у токена нет категории {category}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>sandbox token used on production: mark the tenant as sandbox or use a production token</source>
+        <translation>токен песочницы используется в рабочей среде: отметьте продавца как песочницу или возьмите рабочий токен</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>production token used on the sandbox: clear the tenant&apos;s sandbox flag</source>
+        <translation>рабочий токен используется в песочнице: снимите у продавца отметку «песочница»</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{marketplace} has no sandbox for the Seller API</source>
+        <translation>у {marketplace} нет песочницы для Seller API</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wildberries has no sandbox for stock on WB warehouses (FBO); only the seller&apos;s own warehouses (FBS) were read</source>
+        <translation>у Wildberries нет песочницы для остатков на складах WB (FBO); прочитаны только собственные склады продавца (FBS)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Wildberries has no sandbox for the {category} category</source>
+        <translation>у Wildberries нет песочницы для категории {category}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wildberries has no sandbox for the seller&apos;s name</source>
+        <translation>у Wildberries нет песочницы для названия продавца</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -130,8 +190,48 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>a passphrase (scrypt) in the vault file</source>
-        <translation>пароль (scrypt) в файле хранилища</translation>
+        <source>system keyring (unknown backend)</source>
+        <translation>системное хранилище ключей (тип неизвестен)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>passphrase (scrypt) in vault.json</source>
+        <translation>мастер-пароль (scrypt) в файле vault.json</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>products</source>
+        <translation>товары</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stock</source>
+        <translation>остатки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>orders</source>
+        <translation>заказы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>warehouses</source>
+        <translation>склады</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the key&apos;s roles and expiry</source>
+        <translation>роли и срок действия ключа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the seller&apos;s name</source>
+        <translation>название продавца</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the token check</source>
+        <translation>проверка токена</translation>
     </message>
 </context>
 </TS>
