@@ -2,7 +2,7 @@
 
 Everything runs on one asyncio loop driven by Qt (qasync): the sync engine's tasks, the
 scheduler's jobs and the widgets' slots share it, and blocking work leaves it through
-``engine.in_db`` or ``asyncio.to_thread``.
+the core's database thread or ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import qasync
@@ -20,20 +19,22 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from stock_tracker_desktop import APP_NAME, __version__
 from stock_tracker_desktop.config import data_dir
+from stock_tracker_desktop.core import (
+    AppCore,
+    InstallationBusy,
+    PassphraseProvider,
+    WrongPassphrase,
+    announce,
+)
 from stock_tracker_desktop.logs import configure_logging
 from stock_tracker_desktop.memory import freeze_startup_objects
-from stock_tracker_desktop.security.vault import PassphraseProvider, WrongPassphrase
-from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.storage.installation_lock import InstallationBusy, announce
-from stock_tracker_desktop.sync.engine import SyncEngine
-from stock_tracker_desktop.sync.scheduler import SyncScheduler
 from stock_tracker_desktop.ui import error_dialog, i18n
 from stock_tracker_desktop.ui.async_qt import spawn
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.settings_dialog import show_rotation_refused
 from stock_tracker_desktop.ui.single_instance import SingleInstance, notify_running, server_name
-from stock_tracker_desktop.ui.unlock import open_context
+from stock_tracker_desktop.ui.unlock import open_core
 
 log = logging.getLogger(__name__)
 
@@ -106,38 +107,26 @@ async def _main(
     passphrase: PassphraseProvider | None,
     sync_on_start: bool,
 ) -> int:
-    ctx = await _unlock(home, passphrase)
-    if ctx is None:
+    core = await _unlock(home, passphrase)
+    if core is None:
         return EXIT_FAILED
-    configure_logging(ctx.home)
+    configure_logging(core.home)
     error_dialog.install(asyncio.get_running_loop())
-    engine = SyncEngine(ctx)
     closed = False
     try:
-        settings = await engine.in_db(engine.settings.load)
+        settings = await core.settings()
         apply_language(app, settings.language)
-        scheduler = SyncScheduler(engine)
-        await scheduler.start()
-        window = MainWindow(
-            engine,
-            settings,
-            scheduler=scheduler,
-            tray_available=QSystemTrayIcon.isSystemTrayAvailable(),
-        )
+        await core.start_scheduler()
+        window = MainWindow(core, settings, tray_available=QSystemTrayIcon.isSystemTrayAvailable())
         instance.raise_requested.connect(window.bring_to_front)
         done = asyncio.get_running_loop().create_future()
-        rotate = False
 
-        def finish(rotating: bool = False) -> None:
-            nonlocal rotate
-            rotate = rotate or rotating
+        def finish() -> None:
             if not done.done():
                 done.set_result(None)
 
         window.quit_requested.connect(finish)
-        window.rotate_requested.connect(
-            lambda: spawn(_rotate_if_alone(engine, window, finish), name="rotate")
-        )
+        window.rotate_requested.connect(lambda: spawn(rotate_key(core, window), name="rotate"))
         app.aboutToQuit.connect(finish)  # the session ends (log-out): shut down cleanly too
         window.show()
         await window.reload()
@@ -147,57 +136,35 @@ async def _main(
         await done
         window.quitting = True
         window.hide()
-        await shutdown(engine, scheduler)
+        await core.aclose()
         closed = True
-        if rotate:
-            try:
-                await asyncio.to_thread(_rotate, ctx)
-            except InstallationBusy as busy:  # a process started since the check below
-                log.warning("the master key was not rotated: %s", busy)
         window.deleteLater()
         return EXIT_OK
     finally:
         if not closed:
-            await engine.aclose()
-        ctx.close()
+            await core.aclose()
+        core.close()
 
 
-async def _unlock(home: Path, passphrase: PassphraseProvider | None) -> AppContext | None:
+async def _unlock(home: Path, passphrase: PassphraseProvider | None) -> AppCore | None:
     if passphrase is not None:
         try:
-            return await asyncio.to_thread(AppContext.open, passphrase, home)
+            return await asyncio.to_thread(AppCore.open, passphrase, home)
         except WrongPassphrase:
             pass  # the given one does not fit this vault: ask the user
-    return await open_context(home)
+    return await open_core(home)
 
 
-async def shutdown(engine: SyncEngine, scheduler: SyncScheduler | None) -> None:
-    """Stop planning new runs, then cancel running ones and wait until they are recorded."""
-    if scheduler is not None:
-        await scheduler.shutdown()
-    await engine.aclose()
-
-
-async def _rotate_if_alone(
-    engine: SyncEngine, window: MainWindow, finish: Callable[[bool], None]
-) -> None:
-    """Close and rotate only when no other process has the installation open (the window's own
-    hold is upgraded for the rotation); otherwise say who has it, and keep the window open."""
-
-    def probe() -> None:
-        with engine.ctx.exclusive("rotate"):
-            pass
-
+async def rotate_key(core: AppCore, window: MainWindow) -> None:
+    """Rotate the master key with the window open. Refused, with who has it open, while another
+    process uses the installation (the file is replaced); the syncs running here are cancelled
+    and recorded first, the schedules go on afterwards."""
     try:
-        await engine.in_db(probe)
+        await core.may_rotate()
+        backup = await core.rotate_key()
     except InstallationBusy as busy:
         show_rotation_refused(window, busy)
         return
-    finish(True)
-
-
-def _rotate(ctx: AppContext) -> None:
-    from stock_tracker_desktop.services import vault_service
-
-    vault_service.rotate(ctx)
-    log.info("master key rotated from the settings; the app closed to reopen under it")
+    log.info("master key rotated from the settings; backup before it: %s", backup.name)
+    window.rotation_done(backup)
+    await window.reload()

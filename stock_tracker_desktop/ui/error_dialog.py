@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
-from stock_tracker_desktop.security.redaction import redact
+from stock_tracker_desktop.core import redact
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
-    QDateTime,
     QLocale,
     QModelIndex,
     QObject,
@@ -16,7 +15,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon
 
-from stock_tracker_desktop.storage.sync_runs import RunRecord, RunStatus, Trigger
+from stock_tracker_desktop.core import RunRecord
+from stock_tracker_desktop.domain.runs import RunStatus, Trigger
+from stock_tracker_desktop.ui import texts
+from stock_tracker_desktop.ui.problem_texts import stored_problem_text
 from stock_tracker_desktop.ui.resources import icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -93,11 +95,8 @@ def duration_text(seconds: float | None) -> str:
 
 
 def local_time_text(moment: datetime | None) -> str:
-    """A moment in the user's time zone and locale's short format."""
-    if moment is None:
-        return ""
-    qt_time = QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))
-    return QLocale().toString(qt_time, QLocale.FormatType.ShortFormat)
+    """A moment in the user's time zone, in the format of every view (``texts``)."""
+    return texts.date_time_text(moment)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -134,7 +133,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._right if name in NUMERIC else self._left
         if role == Qt.ItemDataRole.ToolTipRole and run.error_message:
-            return run.error_message
+            return stored_problem_text(run.problem, run.error_message)
         if role == RunRole:
             return run
         return None

@@ -6,10 +6,10 @@ import asyncio
 import html
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import QDate, QLocale, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -29,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stock_tracker_desktop.services.tenants import TenantView
-from stock_tracker_desktop.storage.sync_runs import RunRecord, RunStatus
-from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.core import AppCore, RunRecord, TenantView
+from stock_tracker_desktop.domain.runs import RunStatus, Trigger
+from stock_tracker_desktop.ui import column_widths, texts
 from stock_tracker_desktop.ui.async_qt import spawn
 from stock_tracker_desktop.ui.history_model import (
     COLUMNS,
@@ -43,6 +44,7 @@ from stock_tracker_desktop.ui.history_model import (
     status_text,
     trigger_text,
 )
+from stock_tracker_desktop.ui.problem_texts import stored_problem_text
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.sync_bridge import SyncBridge
 
@@ -51,6 +53,12 @@ HISTORY_LIMIT = 2000
 # Many tenants finish within moments of each other: one refresh serves them all.
 REFRESH_DELAY_MS = 300
 _CUSTOM_PERIOD = -1
+# The seller's name takes the width the other columns leave (and elides).
+STRETCH_COLUMN = "tenant"
+MIN_STRETCH_WIDTH = 100
+MAX_COLUMN_WIDTH = 240
+# A date and time whose text is among the longest in most formats (two-digit day, month, hour).
+_LONG_MOMENT = datetime(2026, 12, 28, 10, 58, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +70,7 @@ class _Filters:
 
 
 def _local_midnight(day: QDate) -> datetime:
-    moment = datetime.combine(day.toPython(), time(0))
+    moment = datetime(day.year(), day.month(), day.day())
     return moment.astimezone().astimezone(UTC)
 
 
@@ -157,8 +165,9 @@ class RunDetails(QFrame):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.placeholder, 1)
-        self._content = [self.title, self.status_icon, self.status_label, self.error_box]
-        self._content += [self.stages, self.retry, stages_title, *self._values.values()]
+        self._content: list[QWidget] = [self.title, self.status_icon, self.status_label]
+        self._content += [self.error_box, self.stages, self.retry, stages_title]
+        self._content += self._values.values()
         self._form = form
         self.show_run(None)
 
@@ -175,7 +184,6 @@ class RunDetails(QFrame):
         self.placeholder.setVisible(run is None)
         if run is None:
             return
-        locale = QLocale()
         self.title.setText(run.tenant)
         self.status_icon.setPixmap(status_icon(run.status).pixmap(18, 18))
         self.status_label.setText(status_text(run.status))
@@ -184,11 +192,11 @@ class RunDetails(QFrame):
             "finished": local_time_text(run.finished_at) or self.tr("still running"),
             "duration": duration_text(run.duration),
             "trigger": trigger_text(run.trigger),
-            "products": locale.toString(run.products),
-            "stock_rows": locale.toString(run.stock_rows),
-            "orders": locale.toString(run.orders),
-            "requests": locale.toString(run.requests),
-            "rate_limited": locale.toString(run.rate_limited),
+            "products": texts.count(run.products),
+            "stock_rows": texts.count(run.stock_rows),
+            "orders": texts.count(run.orders),
+            "requests": texts.count(run.requests),
+            "rate_limited": texts.count(run.rate_limited),
         }
         for key, text in values.items():
             self._values[key].setText(text)
@@ -198,8 +206,8 @@ class RunDetails(QFrame):
         for row, stage in enumerate(run.stages):
             cells = (
                 stage_text(stage.stage),
-                locale.toString(stage.seconds, "f", 2),
-                locale.toString(stage.rows),
+                QLocale().toString(stage.seconds, "f", 2),
+                texts.count(stage.rows),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -230,7 +238,7 @@ class RunDetails(QFrame):
         if run.error_endpoint:
             request = self.tr("Request: {endpoint}").format(endpoint=run.error_endpoint)
             parts.append(html.escape(request))
-        parts.append(html.escape(run.error_message))
+        parts.append(html.escape(stored_problem_text(run.problem, run.error_message)))
         return "<br>".join(parts)
 
     def _retry(self) -> None:
@@ -250,9 +258,9 @@ class HistoryView(QWidget):
     retry_requested = Signal(object)  # a tenant id
     loaded = Signal()  # the table holds the result of the latest refresh
 
-    def __init__(self, engine: SyncEngine, parent: QWidget | None = None) -> None:
+    def __init__(self, core: AppCore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._core = core
         self._tenant_filter: uuid.UUID | None = None
         self._task: asyncio.Task[None] | None = None
         self._sized = False
@@ -292,9 +300,9 @@ class HistoryView(QWidget):
             (self.tr("Status:"), self.status_box),
             (self.tr("Period:"), self.period_box),
         ):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            bar.addWidget(label)
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(widget)
+            bar.addWidget(caption_label)
             bar.addWidget(widget)
             bar.addSpacing(8)
         bar.addWidget(self.from_date)
@@ -305,13 +313,21 @@ class HistoryView(QWidget):
 
         self.model = HistoryModel(self)
         self.table = QTableView()
+        self.table.setHorizontalHeader(column_widths.WrappingHeader(self.table))  # "Stock\nrows"
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setHighlightSections(False)
+        self._widths = column_widths.ColumnWidths(
+            self.table,
+            "history",
+            COLUMNS.__getitem__,
+            column_widths.settings_file(self._core.home),
+        )
         self.details = RunDetails()
         self.details.retry_requested.connect(self.retry_requested)
 
@@ -329,7 +345,7 @@ class HistoryView(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self.bridge = SyncBridge(engine, self)
+        self.bridge = SyncBridge(core, self)
         self.bridge.started.connect(self._refresh_timer.start)
         self.bridge.finished.connect(self._refresh_timer.start)
         self.tenant_box.currentIndexChanged.connect(self._tenant_chosen)
@@ -347,6 +363,11 @@ class HistoryView(QWidget):
 
     def set_status_filter(self, status: RunStatus | None) -> None:
         self.status_box.setCurrentIndex(max(0, self.status_box.findData(status)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._task is None:
+            self.refresh()  # the first time the tab opens: the runs of before the window
 
     def refresh(self) -> None:
         """Reload the runs for the current filters (the previous reload, if any, is dropped)."""
@@ -367,20 +388,15 @@ class HistoryView(QWidget):
         status = self.status_box.currentData()  # Qt hands a StrEnum back as a plain str
         return _Filters(self._tenant_filter, RunStatus(status) if status else None, since, until)
 
-    def _query(self, filters: _Filters) -> tuple[list[TenantView], list[RunRecord]]:
-        tenants = self._engine.tenants.all(include_archived=True)
-        runs = self._engine.runs.history(
+    async def _reload(self, filters: _Filters) -> None:
+        tenants = await self._core.tenants(include_archived=True)
+        runs = await self._core.history(
             tenant_id=filters.tenant_id,
             status=filters.status,
             since=filters.since,
-            limit=None if filters.until else HISTORY_LIMIT,
+            until=filters.until,
+            limit=HISTORY_LIMIT,
         )
-        if filters.until is not None:
-            runs = [run for run in runs if run.started_at < filters.until]
-        return tenants, runs
-
-    async def _reload(self, filters: _Filters) -> None:
-        tenants, runs = await self._engine.in_db(self._query, filters)
         self._fill_tenants(tenants)
         shown = self.details.run
         self.model.set_runs(runs)
@@ -390,13 +406,45 @@ class HistoryView(QWidget):
             self.details.show_run(self.model.run(row))
         else:
             self.details.show_run(None)
-        self.count_label.setText(self.tr("%n run(s)", "", len(runs)))
+        self.count_label.setText(texts.plural(self.tr("%Ln run(s)", "", len(runs)), len(runs)))
         if runs and not self._sized:
             self._sized = True
-            self.table.resizeColumnsToContents()
-            header = self.table.horizontalHeader()
-            header.setSectionResizeMode(COLUMNS.index("tenant"), QHeaderView.ResizeMode.Stretch)
+            self._size_columns()
         self.loaded.emit()
+
+    def _size_columns(self) -> None:
+        """Fit the columns to their titles and texts (every status's and trigger's words, a
+        sample of the runs' figures), the seller's name over the rest; dragged widths win.
+
+        Font metrics, not resizeColumnsToContents: that asks the delegate about every cell.
+        """
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        padding = column_widths.cell_padding(self.table)
+        icon_size = self.table.iconSize().width()
+        if icon_size <= 0:
+            icon_size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        rows = self.model.rowCount()
+        sample = range(0, rows, max(1, rows // column_widths.SAMPLE_ROWS))
+        wanted: dict[str, int] = {}
+        for column, name in enumerate(COLUMNS):
+            title = column_widths.title_width(header, column)
+            if name == STRETCH_COLUMN:
+                wanted[name] = max(title, MIN_STRETCH_WIDTH)
+                continue
+            if name == "status":
+                # Every status, not only those listed now: a status shows in full, always.
+                content = column_widths.widest(metrics, map(status_text, RunStatus))
+                content += icon_size + padding
+            elif name == "trigger":
+                content = column_widths.widest(metrics, map(trigger_text, Trigger)) + padding
+            else:
+                cells = [str(self.model.index(row, column).data() or "") for row in sample]
+                if name == "started":
+                    cells.append(local_time_text(_LONG_MOMENT))
+                content = column_widths.widest(metrics, cells) + padding
+            wanted[name] = max(title, min(content, MAX_COLUMN_WIDTH))
+        self._widths.apply(wanted, stretch=STRETCH_COLUMN, stretch_min=MIN_STRETCH_WIDTH)
 
     def _fill_tenants(self, tenants: list[TenantView]) -> None:
         box = self.tenant_box
@@ -432,6 +480,6 @@ class HistoryView(QWidget):
         self.to_date.setVisible(custom)
         self.refresh()
 
-    def _row_changed(self, current: object, _previous: object) -> None:
-        row = current.row()  # type: ignore[attr-defined]
-        self.details.show_run(self.model.run(row) if row >= 0 else None)
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.row()
+        self.details.show_run(self.model.run(row) if current.isValid() and row >= 0 else None)

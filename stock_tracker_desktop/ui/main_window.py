@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import uuid
 from datetime import date
 from pathlib import Path
@@ -23,27 +22,31 @@ from PySide6.QtWidgets import (
 )
 
 from stock_tracker_desktop import __version__
+from stock_tracker_desktop.core import (
+    AppCore,
+    Settings,
+    SyncFinished,
+    SyncProgress,
+    SyncStarted,
+    TenantView,
+)
+from stock_tracker_desktop.domain.runs import RunStatus, Trigger
 from stock_tracker_desktop.logs import logs_dir
-from stock_tracker_desktop.services.connection import check_tenant
-from stock_tracker_desktop.services.settings import Settings
-from stock_tracker_desktop.services.tenants import TenantView
-from stock_tracker_desktop.storage.sync_runs import RunStatus, Trigger
-from stock_tracker_desktop.sync.engine import SyncEngine
-from stock_tracker_desktop.sync.events import SyncFinished, SyncProgress, SyncStarted
-from stock_tracker_desktop.sync.scheduler import SyncScheduler
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import show_message, spawn
+from stock_tracker_desktop.ui.history_view import HistoryView
+from stock_tracker_desktop.ui.home_view import HomeView
+from stock_tracker_desktop.ui.problem_texts import connection_report_lines, stored_problem_text
 from stock_tracker_desktop.ui.progress_delegate import progress_text
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.settings_dialog import SettingsDialog
+from stock_tracker_desktop.ui.stock_view import StockView
 from stock_tracker_desktop.ui.sync_bridge import SyncBridge
 from stock_tracker_desktop.ui.tenant_editor import TenantEditor
-from stock_tracker_desktop.ui.tenant_overview import load_overview
 from stock_tracker_desktop.ui.tenants_model import Progress, TenantsModel
 from stock_tracker_desktop.ui.tenants_view import TenantsView
 from stock_tracker_desktop.ui.tray import Tray
 
-EXPORTS_MODULE = "stock_tracker_desktop.services.exports"
 REFRESH_DELAY_MS = 300  # several syncs finishing together cause one reload, not one each
 
 
@@ -57,17 +60,15 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        engine: SyncEngine,
+        core: AppCore,
         settings: Settings,
         *,
-        scheduler: SyncScheduler | None = None,
         tray_available: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.core = core
         self.settings = settings
-        self.scheduler = scheduler
         self.tray_available = tray_available
         self.quitting = False
         self._batch_started = 0
@@ -81,13 +82,15 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.tenants_view, icon("tenants"), self.tr("Sellers"))
-        self.stock_view = self._optional_view("stock_view", "StockView")
-        self.history_view = self._optional_view("history_view", "HistoryView")
-        if self.stock_view is not None:
-            self.tabs.addTab(self.stock_view, icon("stock"), self.tr("Stock"))
-        if self.history_view is not None:
-            self.tabs.addTab(self.history_view, icon("history"), self.tr("History"))
-            self.history_view.retry_requested.connect(self.sync_tenant_id)
+        self.home_view = HomeView(core)
+        self.stock_view = StockView(core)
+        self.history_view = HistoryView(core)
+        self.tabs.insertTab(0, self.home_view, icon("app"), self.tr("Today"))
+        self.tabs.setCurrentWidget(self.home_view)
+        self.home_view.tenant_chosen.connect(self.show_stock)
+        self.tabs.addTab(self.stock_view, icon("stock"), self.tr("Stock"))
+        self.tabs.addTab(self.history_view, icon("history"), self.tr("History"))
+        self.history_view.retry_requested.connect(self.sync_tenant_id)
         self.setCentralWidget(self.tabs)
 
         self._create_actions()
@@ -108,9 +111,10 @@ class MainWindow(QMainWindow):
         )
         self.tenants_view.selection_changed.connect(self._update_actions)
         self.tenants_view.activated.connect(self.show_stock)
+        self.tenants_view.current_tenant_changed.connect(self.stock_view.show_tenant)
         self.tenants_view.show_archived_changed.connect(lambda _on: self.refresh())
 
-        self.bridge = SyncBridge(engine, self)
+        self.bridge = SyncBridge(core, self)
         self.bridge.started.connect(self._sync_started)
         self.bridge.progress.connect(self._sync_progress)
         self.bridge.finished.connect(self._sync_finished)
@@ -127,14 +131,6 @@ class MainWindow(QMainWindow):
             self.tray.quit_requested.connect(self.request_quit)
             self.tray.show()
         self._update_actions()
-
-    def _optional_view(self, module: str, name: str) -> QWidget | None:
-        """The stock and history views come from their own modules; the window works without."""
-        path = f"stock_tracker_desktop.ui.{module}"
-        if importlib.util.find_spec(path) is None:
-            return None
-        view_class = getattr(importlib.import_module(path), name)
-        return view_class(self.engine)
 
     # ----- actions ---------------------------------------------------------------------------
 
@@ -220,9 +216,6 @@ class MainWindow(QMainWindow):
             self.request_quit,
             QKeySequence(QKeySequence.StandardKey.Quit),
         )
-        self.exports_available = importlib.util.find_spec(EXPORTS_MODULE) is not None
-        if not self.exports_available:
-            self.export_action.setToolTip(self.tr("Exports come in a later version"))
 
     def _create_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"))
@@ -251,7 +244,7 @@ class MainWindow(QMainWindow):
         self.help_menu = menu
 
     def open_logs_folder(self) -> None:
-        folder = logs_dir(self.engine.ctx.home)
+        folder = logs_dir(self.core.home)
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
@@ -266,10 +259,8 @@ class MainWindow(QMainWindow):
             spawn(self._export_diagnostics(Path(path)), name="export-diagnostics")
 
     async def _export_diagnostics(self, path: Path) -> None:
-        from stock_tracker_desktop.services.diagnostics import export_diagnostics
-
         try:
-            written = await self.engine.in_db(export_diagnostics, self.engine.ctx, path)
+            written = await self.core.export_diagnostics(path)
         except OSError as exc:
             show_message(self, QMessageBox.Icon.Warning, self.tr("Export failed"), str(exc))
             return
@@ -299,7 +290,7 @@ class MainWindow(QMainWindow):
         self.check_action.setEnabled(bool(selected))
         self.sync_action.setEnabled(any(not t.archived for t in selected))
         self.cancel_action.setEnabled(self._batch_finished < self._batch_started)
-        self.export_action.setEnabled(self.exports_available and bool(selected))
+        self.export_action.setEnabled(bool(selected))
         self.archive_action.setEnabled(bool(selected))
         if one and selected[0].archived:
             self.archive_action.setText(self.tr("Restore"))
@@ -313,46 +304,40 @@ class MainWindow(QMainWindow):
 
     def refresh_all(self) -> None:
         self.refresh()
-        for view in (self.stock_view, self.history_view):
-            if view is not None:
-                view.refresh()  # type: ignore[attr-defined]
+        self.home_view.refresh()
+        self.stock_view.refresh()
+        self.history_view.refresh()
 
     async def reload(self) -> None:
         selected = {t.id for t in self.tenants_view.selected_tenants()}
-        rows = await self.engine.in_db(
-            load_overview, self.engine, include_archived=self.tenants_view.archived.isChecked()
-        )
+        rows = await self.core.overview(include_archived=self.tenants_view.archived.isChecked())
         self.model.set_rows(rows)
-        for running in self.engine.running:
+        for running in self.core.running:
             self.model.set_progress(running.tenant_id, running.stage, running.pages, running.rows)
         self._show_next_runs()
         self.tenants_view.select(selected)
         self._update_actions()
-        if not self.engine.running:
+        if not self.core.running:
             self._show_summary()
+        self.home_view.refresh()
         self.refreshed.emit()
 
     def _show_next_runs(self) -> None:
-        next_runs = self.scheduler.next_runs() if self.scheduler else {}
+        next_runs = self.core.next_runs()
         self.model.set_next_runs(next_runs)
         if self.tray is not None:
             self.tray.set_next_run(texts.local_time(min(next_runs.values(), default=None)))
 
     def _show_summary(self) -> None:
         count = self.model.rowCount()
-        self.status_label.setText(self.tr("%n seller(s)", "", count))
-
-    async def reschedule(self) -> None:
-        if self.scheduler is not None:
-            await self.scheduler.reload()
-        await self.reload()
+        self.status_label.setText(texts.plural(self.tr("%n seller(s)", "", count), count))
 
     # ----- syncing ---------------------------------------------------------------------------
 
     def _start(self, tenants: list[TenantView]) -> None:
         async def start_all() -> None:
             for tenant in tenants:
-                self.engine.start(tenant, Trigger.MANUAL)
+                self.core.start_sync(tenant, Trigger.MANUAL)
             self._update_actions()
 
         spawn(start_all(), name="start-syncs")
@@ -361,20 +346,20 @@ class MainWindow(QMainWindow):
         self._start([t for t in self.tenants_view.selected_tenants() if not t.archived])
 
     def sync_all(self) -> None:
-        spawn(self.engine.sync(trigger=Trigger.MANUAL), name="sync-all")
+        spawn(self.core.sync(trigger=Trigger.MANUAL), name="sync-all")
 
     def sync_tenant_id(self, tenant_id: uuid.UUID) -> None:
         self._start([t for t in self.model.tenants() if t.id == tenant_id])
 
     def cancel_syncs(self) -> None:
         selected = [
-            t.id for t in self.tenants_view.selected_tenants() if self.engine.is_running(t.id)
+            t.id for t in self.tenants_view.selected_tenants() if self.core.is_running(t.id)
         ]
         if selected:
             for tenant_id in selected:
-                self.engine.cancel(tenant_id)
+                self.core.cancel(tenant_id)
         else:
-            self.engine.cancel_all()
+            self.core.cancel_all()
 
     def _sync_started(self, event: SyncStarted) -> None:
         if not self.progress.isVisible():
@@ -398,7 +383,9 @@ class MainWindow(QMainWindow):
             self.tray.sync_finished(event)
         message = f"{event.tenant}: {texts.status_name(event.status)}"
         if event.status is RunStatus.FAILED and event.outcome.error_message:
-            message += f" — {event.outcome.error_message}"
+            message += " — " + stored_problem_text(
+                event.outcome.problem, event.outcome.error_message
+            )
         self.status_label.setText(message)
         self._show_overall()
         self._refresh_timer.start()
@@ -429,9 +416,9 @@ class MainWindow(QMainWindow):
             self._open_editor(selected[0])
 
     def _open_editor(self, tenant: TenantView | None) -> TenantEditor:
-        editor = TenantEditor(self.engine, tenant, self)
+        editor = TenantEditor(self.core, tenant, self)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        editor.saved.connect(lambda _t: spawn(self.reschedule(), name="reschedule"))
+        editor.saved.connect(lambda _t: self.refresh())  # the core re-planned already
         editor.open()
         self.editor = editor  # tests and screenshots reach the open editor here
         return editor
@@ -442,8 +429,8 @@ class MainWindow(QMainWindow):
 
     async def _check(self, tenant: TenantView) -> None:
         self.status_label.setText(self.tr("Checking %1…").replace("%1", tenant.name))
-        report = await check_tenant(self.engine.tenants, tenant.name, in_db=self.engine.in_db)
-        lines = texts.connection_report_lines(report)
+        report = await self.core.check_tenant(tenant.name)
+        lines = connection_report_lines(report)
         verdict = (
             self.tr("%1: the connection works")
             if report.ok
@@ -466,14 +453,12 @@ class MainWindow(QMainWindow):
 
     async def _archive(self, tenants: list[TenantView]) -> None:
         for tenant in tenants:
-            await self.engine.in_db(
-                self.engine.tenants.set_archived, tenant.name, not tenant.archived
-            )
-        await self.reschedule()
+            await self.core.set_archived(tenant.name, not tenant.archived)
+        await self.reload()
 
     def export_selected(self) -> None:
         names = [t.name for t in self.tenants_view.selected_tenants()]
-        if not names or not self.exports_available:
+        if not names:
             return
         menu = QMenu(self)
         menu.addAction(self.tr("CSV file…")).setData("csv")
@@ -498,27 +483,23 @@ class MainWindow(QMainWindow):
             spawn(self._export(names, fmt, Path(path)), name="export")
 
     async def _export(self, names: list[str], fmt: str, path: Path) -> None:
-        exports = importlib.import_module(EXPORTS_MODULE)
-        language = self.settings.language or "en"
+        language = "ru" if self.settings.language == "ru" else "en"
         try:
-            written = await self.engine.in_db(
-                exports.export_files, self.engine.ctx, names, fmt, path, language=language
-            )
+            written = await self.core.export_files(names, fmt, path, language=language)
         except Exception as exc:  # the exporter's errors are sentences for the user
             show_message(self, QMessageBox.Icon.Warning, self.tr("Export failed"), str(exc))
             return
         self.status_label.setText(self.tr("Exported to %1").replace("%1", str(written)))
 
     def show_stock(self, tenant: TenantView) -> None:
-        if self.stock_view is not None:
-            self.stock_view.show_tenant(tenant)  # type: ignore[attr-defined]
-            self.tabs.setCurrentWidget(self.stock_view)
+        self.stock_view.show_tenant(tenant)
+        self.tabs.setCurrentWidget(self.stock_view)
 
     # ----- settings --------------------------------------------------------------------------
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(
-            self.engine, self.settings, tray_available=self.tray_available, parent=self
+            self.core, self.settings, tray_available=self.tray_available, parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._settings_saved)
@@ -527,9 +508,20 @@ class MainWindow(QMainWindow):
         self.settings_dialog = dialog
         return dialog
 
+    def rotation_done(self, backup: Path) -> QMessageBox:
+        """Say the key was rotated, and where the backup taken before it is."""
+        self.status_label.setText(self.tr("The master key was rotated"))
+        return show_message(
+            self,
+            QMessageBox.Icon.Information,
+            self.tr("Key rotated"),
+            self.tr("The master key was rotated; the app goes on under it."),
+            self.tr("A backup of the database from before: %1").replace("%1", str(backup)),
+        )
+
     def _settings_saved(self, settings: Settings) -> None:
-        self.settings = settings
-        spawn(self.reschedule(), name="reschedule")
+        self.settings = settings  # the core applied and re-planned them already
+        self.refresh()
 
     # ----- window life -----------------------------------------------------------------------
 
@@ -559,7 +551,7 @@ class MainWindow(QMainWindow):
         self.ask_quit()
 
     def ask_quit(self) -> QMessageBox:
-        running = len(self.engine.running)
+        running = len(self.core.running)
         text = (
             self.tr("Quit? Syncs in progress will be cancelled.")
             if running

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stock_tracker_desktop.security.keystore import MIN_PASSPHRASE_LENGTH as MIN_LENGTH
+from stock_tracker_desktop.core import MIN_PASSPHRASE_LENGTH as MIN_LENGTH
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.secret_field import SecretField
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -45,7 +45,7 @@ class ScheduleEditor(QWidget):
         self.times.setAccessibleName(self.tr("Times of day"))
 
         self.details = QStackedWidget()
-        self.details.addWidget(QLabel())  # nothing more to say for "off" and "inherit"
+        self.details.addWidget(QWidget())  # nothing more to say for "off" and "inherit"
         self.details.addWidget(self.hours)
         self.details.addWidget(self.times)
 
@@ -54,6 +54,8 @@ class ScheduleEditor(QWidget):
         layout.addWidget(self.mode)
         layout.addWidget(self.details, 1)
         self.setFocusProxy(self.mode)
+        # One line high: a form must not hand the editor the height it has to spare.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.hours.valueChanged.connect(self.changed)

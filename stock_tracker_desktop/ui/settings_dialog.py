@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl, Signal
@@ -25,17 +26,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stock_tracker_desktop.core import (
+    AppCore,
+    Holder,
+    InstallationBusy,
+    InvalidSetting,
+    KeystoreError,
+    Settings,
+)
 from stock_tracker_desktop.logs import logs_dir
 from stock_tracker_desktop.platform import autostart
-from stock_tracker_desktop.security.keystore import KeystoreError
-from stock_tracker_desktop.services import vault_service
-from stock_tracker_desktop.services.settings import InvalidSetting, Settings
-from stock_tracker_desktop.storage.installation_lock import Holder, InstallationBusy
-from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import run_dialog, show_message, spawn
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
 from stock_tracker_desktop.ui.tenant_editor import ERROR_STYLE
+
+
+class DaysBox(QDoubleSpinBox):
+    """Days with up to one decimal, shown without a needless one (14, 7.5), followed by
+    ``suffix(n)``: the unit in the plural form of the value."""
+
+    def __init__(self, suffix: Callable[[int], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._suffix = suffix
+        self.setDecimals(1)
+        self.valueChanged.connect(self._update_suffix)
+        self._update_suffix(self.value())
+
+    def textFromValue(self, value: float) -> str:
+        return texts.decimal(value, self.decimals())
+
+    def _update_suffix(self, value: float) -> None:
+        # A fraction takes the plural of "a few" (7.5 days, 7,5 дня).
+        self.setSuffix(self._suffix(int(value) if float(value).is_integer() else 2))
 
 
 class SettingsDialog(QDialog):
@@ -47,14 +71,14 @@ class SettingsDialog(QDialog):
 
     def __init__(
         self,
-        engine: SyncEngine,
+        core: AppCore,
         settings: Settings,
         *,
         tray_available: bool,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.core = core
         self.settings = settings
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(560)
@@ -67,15 +91,19 @@ class SettingsDialog(QDialog):
         self.concurrency.setToolTip(self.tr("How many sellers sync at the same time"))
         self.window_days = QSpinBox()
         self.window_days.setRange(1, 90)
-        self.window_days.setSuffix(self.tr(" days"))
+        self.window_days.valueChanged.connect(lambda n: self.window_days.setSuffix(self._days(n)))
         self.window_days.setValue(settings.window_days)
+        self.window_days.setSuffix(self._days(settings.window_days))
         self.window_days.setToolTip(self.tr("Days of orders that days of stock are based on"))
-        self.low_stock = QDoubleSpinBox()
+        self.low_stock = DaysBox(self._days_or_less)
         self.low_stock.setRange(0, 365)
-        self.low_stock.setDecimals(1)
-        self.low_stock.setSuffix(self.tr(" days"))
         self.low_stock.setValue(settings.low_stock_days)
-        self.low_stock.setToolTip(self.tr("A product is low on stock below this many days"))
+        self.low_stock.setToolTip(
+            self.tr(
+                "A product is low on stock when it has this many days of stock or fewer, "
+                "or none left while it has orders"
+            )
+        )
         self._stored_rate_limit_wait = settings.max_rate_limit_wait
         self.rate_limit_wait = QSpinBox()
         self.rate_limit_wait.setRange(1, 1440)  # minutes: the setting's 60 s to 24 h
@@ -92,7 +120,7 @@ class SettingsDialog(QDialog):
         sync_form.addRow(self.tr("&Schedule:"), self.schedule)
         sync_form.addRow(self.tr("Sellers at &once:"), self.concurrency)
         sync_form.addRow(self.tr("&Order window:"), self.window_days)
-        sync_form.addRow(self.tr("&Low stock below:"), self.low_stock)
+        sync_form.addRow(self.tr("&Low stock at:"), self.low_stock)
         sync_form.addRow(self.tr("Longest &wait for a marketplace:"), self.rate_limit_wait)
         sync_group = QGroupBox(self.tr("Syncing"))
         sync_group.setLayout(sync_form)
@@ -141,8 +169,16 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.schedule.changed.connect(self._check_schedule)
 
+    def _days(self, n: int) -> str:
+        return texts.plural(self.tr(" day(s)", "", n), n)
+
+    def _days_or_less(self, n: int) -> str:
+        # The words of the stock view's "low stock at 14 days or less": low stock is days of
+        # stock at or below the threshold (domain/figures.py).
+        return texts.plural(self.tr(" day(s) or less", "", n), n)
+
     def _vault_group(self) -> QGroupBox:
-        status = vault_service.status(self.engine.ctx)
+        status = self.core.vault_status()
         store = QLabel(status.description)
         store.setWordWrap(True)
         rotate = QPushButton(self.tr("Rotate key…"))
@@ -169,7 +205,7 @@ class SettingsDialog(QDialog):
         return group
 
     def _files_group(self) -> QGroupBox:
-        home = self.engine.ctx.home
+        home = self.core.home
         folder = QLineEdit(str(home))
         folder.setReadOnly(True)
         folder.setAccessibleName(self.tr("Data folder"))
@@ -180,9 +216,12 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(folder, 1)
         row.addWidget(open_data)
+        logs_row = QHBoxLayout()
+        logs_row.addWidget(open_logs)
+        logs_row.addStretch(1)
         form = QFormLayout()
         form.addRow(self.tr("Data folder:"), row)
-        form.addRow("", open_logs)
+        form.addRow("", logs_row)
         group = QGroupBox(self.tr("Files"))
         group.setLayout(form)
         return group
@@ -222,7 +261,7 @@ class SettingsDialog(QDialog):
 
     async def _save(self) -> None:
         try:
-            updated = await self.engine.in_db(self.engine.settings.update, **self.changes())
+            updated = await self.core.update_settings(**self.changes())
         except InvalidSetting as exc:
             self.problem.setText(str(exc))
             self.problem.show()
@@ -242,8 +281,7 @@ class SettingsDialog(QDialog):
             self.tr("Rotate the master key?"),
             self.tr(
                 "Running syncs are cancelled, the database and every token are re-encrypted "
-                "under a new key (a backup is taken first), and the app closes. Start it again "
-                "to go on."
+                "under a new key (a backup is taken first); then the app goes on under it."
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
@@ -284,9 +322,7 @@ class SettingsDialog(QDialog):
             return
         secret = ask.passphrase()
         try:
-            await self.engine.in_db(
-                vault_service.export_recovery, self.engine.ctx, Path(path), secret
-            )
+            await self.core.export_recovery(Path(path), secret)
         except (KeystoreError, OSError) as exc:
             show_message(
                 self, QMessageBox.Icon.Warning, self.tr("Recovery file not written"), str(exc)

@@ -1,249 +1,27 @@
 """The stock table: one row per product and warehouse, or one row per product.
 
 A tenant can have 100,000 rows and the view must open in well under a second, so the heavy work
-happens once, off the GUI thread, in ``load_stock``: the rows become plain column lists with
-precomputed sort keys, search text and low-stock flags. The Qt model then only indexes into
-those lists. Sorting and filtering reorder a list of row numbers (``sorted`` with a C-level key
-getter) instead of going through a QSortFilterProxyModel, whose Python ``lessThan`` would be
-called millions of times per sort.
+happens once, off the GUI thread, in ``services.stock_tables.load_stock``: the rows become
+plain column lists with precomputed sort keys, search text and low-stock flags. The Qt model
+then only indexes into those lists. Sorting and filtering reorder a list of row numbers
+(``sorted`` with a C-level key getter) instead of going through a QSortFilterProxyModel, whose
+Python ``lessThan`` would be called millions of times per sort.
 """
 
 from __future__ import annotations
 
-import math
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import NamedTuple
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from sqlalchemy import Engine
 
-from stock_tracker_desktop.domain.figures import days_of_stock, is_low_stock
-from stock_tracker_desktop.domain.models import WarehouseType
-from stock_tracker_desktop.storage import snapshots
-from stock_tracker_desktop.storage.snapshots import SnapshotInfo
+from stock_tracker_desktop.core import (
+    EMPTY_TABLE,
+    NUMERIC_COLUMNS,
+    Layout,
+    StockData,
+    StockTable,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-class Layout(Enum):
-    LEVELS = "levels"  # product x warehouse
-    PRODUCTS = "products"  # one row per product, warehouses summed
-
-
-# Column ids. Which are numbers decides alignment and how a missing value sorts.
-LEVEL_COLUMNS = (
-    "brand",
-    "subject",
-    "vendor_code",
-    "product_id",
-    "name",
-    "warehouse",
-    "type",
-    "stock",
-    "to_customers",
-    "returns",
-    "orders",
-    "days",
-)
-PRODUCT_COLUMNS = (
-    "brand",
-    "subject",
-    "vendor_code",
-    "product_id",
-    "name",
-    "fbo",
-    "fbs",
-    "stock",
-    "orders",
-    "days",
-)
-NUMERIC_COLUMNS = frozenset({"stock", "to_customers", "returns", "orders", "days", "fbo", "fbs"})
-
-
-@dataclass(frozen=True, slots=True)
-class StockTable:
-    """One layout of a snapshot's figures, column by column (index = row number)."""
-
-    columns: tuple[str, ...]
-    values: tuple[Sequence[object], ...]
-    search: Sequence[str]
-    low: Sequence[bool]
-    product_ids: Sequence[str]
-    _keys: dict[int, Sequence[object]] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.low)
-
-    def column(self, name: str) -> Sequence[object]:
-        return self.values[self.columns.index(name)]
-
-    def sort_keys(self, column: int) -> Sequence[object]:
-        """Keys of one column, made on its first sort (most columns are never sorted)."""
-        keys = self._keys.get(column)
-        if keys is None:
-            values = self.values[column]
-            if self.columns[column] in NUMERIC_COLUMNS:
-                # No orders, no days of stock: the least urgent rows, so they sort last.
-                keys = [math.inf if v is None else v for v in values]
-            else:
-                keys = [str(v).casefold() for v in values]
-            self._keys[column] = keys
-        return keys
-
-
-EMPTY_TABLE = StockTable((), (), (), (), ())
-
-
-@dataclass(frozen=True, slots=True)
-class StockData:
-    """A tenant's current snapshot, ready for the view in both layouts."""
-
-    snapshot: SnapshotInfo
-    levels: StockTable
-    products: StockTable
-
-    def table(self, layout: Layout) -> StockTable:
-        return self.levels if layout is Layout.LEVELS else self.products
-
-
-class LevelColumns(NamedTuple):
-    """The columns of ``snapshots.stock_levels``'s query, each a tuple over all rows."""
-
-    product_id: tuple[str, ...]
-    vendor_code: tuple[str, ...]
-    name: tuple[str, ...]
-    brand: tuple[str, ...]
-    subject: tuple[str, ...]
-    warehouse: tuple[str, ...]
-    warehouse_type: tuple[str, ...]
-    quantity: tuple[int, ...]
-    to_customers: tuple[int, ...]
-    returns: tuple[int, ...]
-    orders: tuple[int, ...]
-    days: tuple[float | None, ...]
-    low: tuple[int, ...]
-
-
-def read_level_columns(engine: Engine, snapshot_id: uuid.UUID) -> LevelColumns:
-    """The snapshot's levels, transposed into columns (runs on the engine's database thread)."""
-    rows = snapshots.level_tuples(engine, snapshot_id)
-    if not rows:
-        return LevelColumns(*((),) * len(LevelColumns._fields))
-    return LevelColumns(*zip(*rows, strict=True))
-
-
-def level_table(c: LevelColumns) -> StockTable:
-    fields = {
-        "brand": c.brand,
-        "subject": c.subject,
-        "vendor_code": c.vendor_code,
-        "product_id": c.product_id,
-        "name": c.name,
-        "warehouse": c.warehouse,
-        "type": c.warehouse_type,
-        "stock": c.quantity,
-        "to_customers": c.to_customers,
-        "returns": c.returns,
-        "orders": c.orders,
-        "days": c.days,
-    }
-    search = [
-        f"{v}\n{n}\n{p}\n{w}".casefold()
-        for v, n, p, w in zip(c.vendor_code, c.name, c.product_id, c.warehouse, strict=True)
-    ]
-    return StockTable(
-        columns=LEVEL_COLUMNS,
-        values=tuple(fields[name] for name in LEVEL_COLUMNS),
-        search=search,
-        low=[bool(flag) for flag in c.low],
-        product_ids=c.product_id,
-    )
-
-
-def product_table(c: LevelColumns, window_days: int, threshold: float) -> StockTable:
-    """Sum each product over its warehouses; days of stock and low stock from the totals.
-
-    A WB row without a warehouse (in-transit figures of the fallback report) counts in the
-    totals like any other row.
-    """
-    first: dict[str, int] = {}  # product -> its first row, for the descriptive fields
-    fbo: dict[str, int] = {}
-    fbs: dict[str, int] = {}
-    orders: dict[str, int] = {}
-    places: dict[str, list[str]] = {}
-    fbs_type = WarehouseType.FBS.value
-    for row, (product, kind, quantity, ordered, warehouse) in enumerate(
-        zip(c.product_id, c.warehouse_type, c.quantity, c.orders, c.warehouse, strict=True)
-    ):
-        if product not in first:
-            first[product] = row
-            fbo[product] = fbs[product] = orders[product] = 0
-            places[product] = []
-        if kind == fbs_type:
-            fbs[product] += quantity
-        else:
-            fbo[product] += quantity
-        orders[product] += ordered
-        places[product].append(warehouse)
-    ids = list(first)
-    rows = list(first.values())
-    stock = [fbo[p] + fbs[p] for p in ids]
-    ordered_units = [orders[p] for p in ids]
-    days = [days_of_stock(s, o, window_days) for s, o in zip(stock, ordered_units, strict=True)]
-    fields: dict[str, Sequence[object]] = {
-        "brand": [c.brand[r] for r in rows],
-        "subject": [c.subject[r] for r in rows],
-        "vendor_code": [c.vendor_code[r] for r in rows],
-        "product_id": ids,
-        "name": [c.name[r] for r in rows],
-        "fbo": [fbo[p] for p in ids],
-        "fbs": [fbs[p] for p in ids],
-        "stock": stock,
-        "orders": ordered_units,
-        "days": days,
-    }
-    search = [
-        "\n".join((c.vendor_code[r], c.name[r], p, *places[p])).casefold()
-        for p, r in zip(ids, rows, strict=True)
-    ]
-    low = [
-        is_low_stock(s, o, d, threshold) for s, o, d in zip(stock, ordered_units, days, strict=True)
-    ]
-    return StockTable(
-        columns=PRODUCT_COLUMNS,
-        values=tuple(fields[name] for name in PRODUCT_COLUMNS),
-        search=search,
-        low=low,
-        product_ids=ids,
-    )
-
-
-UNCHANGED = object()  # load_stock's answer when the shown snapshot is still the current one
-
-
-def load_stock(
-    engine: Engine, tenant_id: uuid.UUID, shown: uuid.UUID | None = None
-) -> StockData | object | None:
-    """Read and shape a tenant's current snapshot (blocking: run it on the database thread).
-
-    Returns ``UNCHANGED`` when the current snapshot is ``shown``: a refresh after another
-    tenant's sync then costs one small query instead of re-reading every row.
-    """
-    snapshot = snapshots.current_snapshot(engine, tenant_id)
-    if snapshot is None:
-        return None
-    if snapshot.id == shown:
-        return UNCHANGED
-    columns = read_level_columns(engine, snapshot.id)
-    return StockData(
-        snapshot=snapshot,
-        levels=level_table(columns),
-        products=product_table(columns, snapshot.window_days, snapshot.threshold_days),
-    )
 
 
 # Translucent, so the tint reads on light and dark bases alike and keeps the text's own colour.

@@ -12,8 +12,7 @@ import uuid
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from stock_tracker_desktop.sync.engine import SyncEngine
-from stock_tracker_desktop.sync.events import SyncEvent, SyncFinished, SyncProgress, SyncStarted
+from stock_tracker_desktop.core import AppCore, SyncEvent, SyncFinished, SyncProgress, SyncStarted
 
 PROGRESS_INTERVAL_MS = 150
 
@@ -23,14 +22,14 @@ class SyncBridge(QObject):
     progress = Signal(object)  # SyncProgress
     finished = Signal(object)  # SyncFinished
 
-    def __init__(self, engine: SyncEngine, parent: QObject | None = None) -> None:
+    def __init__(self, core: AppCore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: dict[uuid.UUID, SyncProgress] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PROGRESS_INTERVAL_MS)
         self._timer.timeout.connect(self._flush)
-        self._unsubscribe: object = engine.subscribe(self._forward)
+        self._unsubscribe: object = core.subscribe(self._forward)
         if parent is not None:
             # The engine outlives widgets: stop calling into a Qt object that is gone.
             parent.destroyed.connect(lambda *_: self.detach())

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stock_tracker_desktop.core import (
+    AppCore,
+    SheetsError,
+    SheetTarget,
+    TenantChanges,
+    TenantDraft,
+    TenantView,
+)
 from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.domain.tenant_rules import (
@@ -36,12 +45,9 @@ from stock_tracker_desktop.domain.tenant_rules import (
     check_wb_token,
     split_tags,
 )
-from stock_tracker_desktop.services.connection import check_credentials, check_tenant
-from stock_tracker_desktop.services.exports import SheetsError, SheetTarget, check_sheet_access
-from stock_tracker_desktop.services.tenants import TenantChanges, TenantDraft, TenantView
-from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import run_dialog, spawn
+from stock_tracker_desktop.ui.problem_texts import connection_report_lines
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
 from stock_tracker_desktop.ui.secret_field import SecretField
@@ -71,10 +77,10 @@ class TenantEditor(QDialog):
     saved = Signal(object)
 
     def __init__(
-        self, engine: SyncEngine, tenant: TenantView | None = None, parent: QWidget | None = None
+        self, core: AppCore, tenant: TenantView | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.core = core
         self.tenant = tenant
         # A newly loaded service-account key, until the tenant is saved (None: keep the stored).
         self._service_account_json: str | None = None
@@ -233,15 +239,29 @@ class TenantEditor(QDialog):
         formats.addWidget(self.csv)
         formats.addWidget(self.xlsx)
         formats.addStretch(1)
-        form = QFormLayout()
-        form.addRow(self.tr("&Schedule:"), self.schedule)
-        form.addRow(self.tr("&Google Sheet:"), sheet_row)
-        form.addRow(self.tr("Service account:"), account_row)
-        form.addRow("", self.sheet_result)
-        form.addRow(self.tr("Export &folder:"), folder_row)
-        form.addRow(self.tr("File formats:"), formats)
+        schedule_form = QFormLayout()
+        schedule_form.addRow(self.tr("&Schedule:"), self.schedule)
+        schedule_group = QGroupBox(self.tr("Syncing"))
+        schedule_group.setLayout(schedule_form)
+        # A row whose field is a layout gets no buddy from the form: the labels name theirs, so
+        # that their mnemonics work instead of showing a literal "&".
+        sheet_label = QLabel(self.tr("&Google Sheet:"))
+        sheet_label.setBuddy(self.sheet)
+        folder_label = QLabel(self.tr("Export &folder:"))
+        folder_label.setBuddy(self.folder)
+        export_form = QFormLayout()
+        export_form.addRow(sheet_label, sheet_row)
+        export_form.addRow(self.tr("Service account:"), account_row)
+        export_form.addRow("", self.sheet_result)
+        export_form.addRow(folder_label, folder_row)
+        export_form.addRow(self.tr("File formats:"), formats)
+        export_group = QGroupBox(self.tr("Exports"))
+        export_group.setLayout(export_form)
         page = QWidget()
-        page.setLayout(form)
+        layout = QVBoxLayout(page)
+        layout.addWidget(schedule_group)
+        layout.addWidget(export_group)
+        layout.addStretch(1)  # the groups keep their height at the top; the rest stays empty
         return page
 
     def _notes_tab(self) -> QWidget:
@@ -309,12 +329,10 @@ class TenantEditor(QDialog):
 
     async def _check_sheet(self) -> None:
         try:
-            title = await check_sheet_access(
-                self.engine.ctx,
+            title = await self.core.check_sheet_access(
                 self.tenant.name if self.tenant is not None else None,
                 link=self.sheet.text().strip() or None,
                 service_account_json=self._service_account_json,
-                in_db=self.engine.in_db,
             )
         except SheetsError as exc:
             self._show_sheet_result(False, str(exc))
@@ -342,9 +360,10 @@ class TenantEditor(QDialog):
         if tenant.service_account_email:
             self.account_label.setText(tenant.service_account_email)
         self.folder.setText(str(overrides.get("export_folder", "")))
-        formats = overrides.get("export_formats") or []
-        self.csv.setChecked("csv" in formats)  # type: ignore[operator]
-        self.xlsx.setChecked("xlsx" in formats)  # type: ignore[operator]
+        stored = overrides.get("export_formats")
+        formats = stored if isinstance(stored, list | tuple) else []
+        self.csv.setChecked("csv" in formats)
+        self.xlsx.setChecked("xlsx" in formats)
         self.tags.setText(", ".join(tenant.tags))
         self.notes.setPlainText(tenant.notes)
         if tenant.seller_name:
@@ -357,9 +376,16 @@ class TenantEditor(QDialog):
 
     def _marketplace_changed(self) -> None:
         wb = self._selected() is Marketplace.WILDBERRIES
-        for widget in (self.token_label, self.token, self.sandbox):
+        wb_fields: tuple[QWidget, ...] = (self.token_label, self.token, self.sandbox)
+        ozon_fields: tuple[QWidget, ...] = (
+            self.client_id_label,
+            self.client_id,
+            self.api_key_label,
+            self.api_key,
+        )
+        for widget in wb_fields:
             widget.setVisible(wb)
-        for widget in (self.client_id_label, self.client_id, self.api_key_label, self.api_key):
+        for widget in ozon_fields:
             widget.setVisible(not wb)
         self.check_result.clear()
         self.validate()
@@ -380,7 +406,11 @@ class TenantEditor(QDialog):
                     self.token.text(), sandbox=self.sandbox.isChecked()
                 )
                 problems += more
-        elif not editing_keeps_secrets or self.client_id.text() != self.tenant.account_id:  # type: ignore[union-attr]
+        elif (
+            self.tenant is None
+            or not editing_keeps_secrets
+            or self.client_id.text() != self.tenant.account_id
+        ):
             problems += check_ozon(self.client_id.text(), self.api_key.text())
         schedule_problem = self.schedule.problem()
         if schedule_problem:
@@ -418,12 +448,10 @@ class TenantEditor(QDialog):
     async def _check_connection(self) -> None:
         try:
             if self.tenant is not None and not self._secrets_typed():
-                report = await check_tenant(
-                    self.engine.tenants, self.tenant.name, in_db=self.engine.in_db
-                )
+                report = await self.core.check_tenant(self.tenant.name)
             else:
                 typed = self._typed()
-                report = await check_credentials(
+                report = await self.core.check_credentials(
                     self._selected(), self._credentials(), sandbox=self.sandbox.isChecked()
                 )
                 self._refused = (typed, report.refused) if report.refused else None
@@ -441,7 +469,7 @@ class TenantEditor(QDialog):
         return {"client_id": self.client_id.text(), "api_key": self.api_key.text()}
 
     def show_report(self, report: ConnectionReport) -> None:
-        lines = texts.connection_report_lines(report)
+        lines = connection_report_lines(report)
         if report.ok:
             lines.insert(0, self.tr("Connection works."))
         elif report.refused:
@@ -513,7 +541,7 @@ class TenantEditor(QDialog):
                     overrides={k: v for k, v in overrides.items() if v is not None},
                     service_account_json=self._service_account_json or "",
                 )
-                saved = await self.engine.in_db(self.engine.tenants.add, draft)
+                saved = await self.core.add_tenant(draft)
             else:
                 changes = TenantChanges(
                     name=self.name.text(),
@@ -529,7 +557,7 @@ class TenantEditor(QDialog):
                     overrides=overrides,
                     service_account_json=self._service_account_json,
                 )
-                saved = await self.engine.in_db(self.engine.tenants.edit, self.tenant.name, changes)
+                saved = await self.core.edit_tenant(self.tenant.name, changes)
         except InvalidTenant as exc:
             self._show_problems(exc.problems, [])
             self.save_button.setEnabled(True)

@@ -11,10 +11,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from stock_tracker_desktop.services.tenants import TenantView
-from stock_tracker_desktop.storage.sync_runs import RunStatus
+from stock_tracker_desktop.core import TenantOverview, TenantView
+from stock_tracker_desktop.domain.runs import RunStatus
 from stock_tracker_desktop.ui import texts
-from stock_tracker_desktop.ui.tenant_overview import TenantOverview
+from stock_tracker_desktop.ui.problem_texts import stored_problem_text
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2  # a Progress while the tenant syncs, else None
@@ -242,7 +242,7 @@ class TenantsModel(QAbstractTableModel):
         if column == Column.LAST_SYNC and run is not None:
             text = texts.status_name(run.status)
             if run.error_message:
-                text += "\n" + run.error_message
+                text += "\n" + stored_problem_text(run.problem, run.error_message)
             return text
         if column == Column.TOKEN and tenant.token_expires_at is not None:
             return self.tr("The token expires on %1").replace(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
+
 from PySide6.QtCore import (
     QModelIndex,
     QObject,
@@ -25,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stock_tracker_desktop.services.tenants import TenantView
+from stock_tracker_desktop.core import TenantView
 from stock_tracker_desktop.ui.progress_delegate import SyncProgressDelegate
 from stock_tracker_desktop.ui.tenants_model import SORT_ROLE, Column, TenantsModel
 
@@ -67,6 +70,9 @@ class TenantsFilter(QSortFilterProxyModel):
 class TenantsView(QWidget):
     activated = Signal(object)  # TenantView, on double-click or Enter
     selection_changed = Signal()
+    # A TenantView, when the selection becomes one row of another tenant than before (or the
+    # same tenant changed, renamed say): the stock view follows it (StockView.show_tenant).
+    current_tenant_changed = Signal(object)
     show_archived_changed = Signal(bool)
 
     def __init__(self, model: TenantsModel, parent: QWidget | None = None) -> None:
@@ -75,6 +81,7 @@ class TenantsView(QWidget):
         self.proxy = TenantsFilter(self)
         self.proxy.setSourceModel(model)
         self._context_actions: list[QAction | None] = []
+        self._current: TenantView | None = None
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("Filter by name, tag or notes"))
@@ -117,6 +124,7 @@ class TenantsView(QWidget):
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
         self.table.selectionModel().selectionChanged.connect(self.selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._follow_selection)
         model.modelReset.connect(self._refill_tags)
 
         top = QHBoxLayout()
@@ -163,7 +171,18 @@ class TenantsView(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return [self.model.tenant(self.proxy.mapToSource(index).row()) for index in rows]
 
-    def select(self, tenant_ids: set[object]) -> None:
+    def current_tenant(self) -> TenantView | None:
+        """The selected tenant when exactly one is selected."""
+        selected = self.selected_tenants()
+        return selected[0] if len(selected) == 1 else None
+
+    def _follow_selection(self) -> None:
+        tenant = self.current_tenant()
+        if tenant is not None and tenant != self._current:
+            self._current = tenant
+            self.current_tenant_changed.emit(tenant)
+
+    def select(self, tenant_ids: Collection[uuid.UUID]) -> None:
         """Select the rows of these tenants (after a reload replaced the model's rows)."""
         selection = self.table.selectionModel()
         selection.clearSelection()

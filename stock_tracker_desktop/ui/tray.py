@@ -7,9 +7,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from stock_tracker_desktop.storage.sync_runs import RunStatus
-from stock_tracker_desktop.sync.events import SyncFinished
+from stock_tracker_desktop.core import SyncFinished
+from stock_tracker_desktop.domain.runs import RunStatus
 from stock_tracker_desktop.ui import texts
+from stock_tracker_desktop.ui.problem_texts import stored_problem_text
 from stock_tracker_desktop.ui.resources import icon
 
 
@@ -77,7 +78,8 @@ class Tray(QObject):
             self.failures.add(event.tenant)
             self.notify(
                 self.tr("Sync failed"),
-                f"{event.tenant}: {event.outcome.error_message}",
+                f"{event.tenant}: "
+                + stored_problem_text(event.outcome.problem, event.outcome.error_message),
                 QSystemTrayIcon.MessageIcon.Critical,
             )
         else:
@@ -85,9 +87,10 @@ class Tray(QObject):
         if event.new_low_stock:
             self.notify(
                 self.tr("Running low on stock"),
-                self.tr("%1: %n product(s) newly low on stock", "", event.new_low_stock).replace(
-                    "%1", event.tenant
-                ),
+                texts.plural(
+                    self.tr("%1: %n product(s) newly low on stock", "", event.new_low_stock),
+                    event.new_low_stock,
+                ).replace("%1", event.tenant),
                 QSystemTrayIcon.MessageIcon.Warning,
             )
         self._update()
@@ -103,7 +106,8 @@ class Tray(QObject):
 
     def _update(self) -> None:
         if self.syncing:
-            state, tip = "app-syncing", self.tr("Syncing %n seller(s)", "", self.syncing)
+            tip = texts.plural(self.tr("Syncing %n seller(s)", "", self.syncing), self.syncing)
+            state = "app-syncing"
         elif self.failures:
             state = "app-failed"
             tip = self.tr("Last sync failed: %1").replace("%1", ", ".join(sorted(self.failures)))

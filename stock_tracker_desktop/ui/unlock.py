@@ -10,23 +10,28 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from stock_tracker_desktop.core import (
+    AppCore,
+    DatabaseError,
+    KeystoreError,
+    MigrationFailed,
+    PassphraseRequired,
+    WrongPassphrase,
+    keyring_status,
+    vault_exists,
+)
 from stock_tracker_desktop.package_data import PackageDataMissing
-from stock_tracker_desktop.security.keystore import KeystoreError, keyring_status
-from stock_tracker_desktop.security.vault import PassphraseRequired, Vault, WrongPassphrase
-from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.storage.database import DatabaseError
-from stock_tracker_desktop.storage.migrations import MigrationFailed
 from stock_tracker_desktop.ui.async_qt import run_dialog
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 
 
-async def open_context(home: Path) -> AppContext | None:
+async def open_core(home: Path) -> AppCore | None:
     """The opened installation, or None when the user gave up or it cannot be opened (the
     reason was shown). Opening runs off the GUI thread: scrypt and migrations take a moment."""
     try:
         if keyring_status().usable:
             try:
-                return await asyncio.to_thread(AppContext.open, lambda: None, home)
+                return await asyncio.to_thread(AppCore.open, lambda: None, home)
             except PassphraseRequired:
                 pass  # this vault was created with a passphrase; ask for it below
         return await _open_with_passphrase(home)
@@ -43,8 +48,8 @@ async def open_context(home: Path) -> AppContext | None:
         return None
 
 
-async def _open_with_passphrase(home: Path) -> AppContext | None:
-    first_run = not Vault.exists(home)
+async def _open_with_passphrase(home: Path) -> AppCore | None:
+    first_run = not vault_exists(home)
     error = ""
     while True:
         dialog = PassphraseDialog(first_run=first_run)
@@ -55,7 +60,7 @@ async def _open_with_passphrase(home: Path) -> AppContext | None:
         provider = _fixed(dialog.passphrase())
         dialog.deleteLater()
         try:
-            return await asyncio.to_thread(AppContext.open, provider, home)
+            return await asyncio.to_thread(AppCore.open, provider, home)
         except WrongPassphrase:
             error = QCoreApplication.translate(
                 "Unlock", "That passphrase is wrong. Check Caps Lock and the keyboard layout."

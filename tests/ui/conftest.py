@@ -11,9 +11,9 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication, QWidget
 
+from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
-from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import i18n
 from stock_tracker_desktop.ui.main_window import MainWindow
 from tests.support.qt import dispose_qt_objects
@@ -67,19 +67,19 @@ def sim(point_clients_at: Callable[..., RunningSimulator]) -> RunningSimulator:
 
 
 @pytest.fixture
-def engine(ctx: AppContext, run: Run[Any]) -> Iterator[SyncEngine]:
-    sync_engine = SyncEngine(ctx)
-    yield sync_engine
-    run(sync_engine.aclose())
+def core(ctx: AppContext, run: Run[Any]) -> Iterator[AppCore]:
+    app_core = AppCore(ctx)
+    yield app_core
+    run(app_core.aclose())
 
 
 @pytest.fixture(params=[False], ids=["no tray"])
 def window(
-    engine: SyncEngine, run: Run[Any], qtbot: Any, request: pytest.FixtureRequest
+    core: AppCore, run: Run[Any], qtbot: Any, request: pytest.FixtureRequest
 ) -> Iterator[MainWindow]:
     """The main window; parametrize indirectly with True for a desktop that has a tray."""
-    settings = run(engine.in_db(engine.settings.load))
-    main = MainWindow(engine, settings, tray_available=request.param)
+    settings = run(core.settings())
+    main = MainWindow(core, settings, tray_available=request.param)
     qtbot.addWidget(main)
     main.show()
     run(main.reload())

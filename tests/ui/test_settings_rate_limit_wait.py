@@ -6,36 +6,36 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QApplication
 
-from stock_tracker_desktop.services.settings import Settings
-from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.core import AppCore
+from stock_tracker_desktop.services.settings import Settings, SettingsService
 from stock_tracker_desktop.ui import i18n
 from stock_tracker_desktop.ui.settings_dialog import SettingsDialog
 
 
-def _dialog(engine: SyncEngine, seconds: float) -> SettingsDialog:
-    stored = engine.settings.update(max_rate_limit_wait=seconds)
+def _dialog(core: AppCore, seconds: float) -> SettingsDialog:
+    stored = SettingsService(core._ctx).update(max_rate_limit_wait=seconds)
     assert stored == replace(Settings(), max_rate_limit_wait=seconds)
-    return SettingsDialog(engine, stored, tray_available=False)
+    return SettingsDialog(core, stored, tray_available=False)
 
 
-def test_an_untouched_box_keeps_the_stored_seconds(qapp: QApplication, engine: SyncEngine) -> None:
-    dialog = _dialog(engine, 90.0)  # set from the command line: no whole minute
+def test_an_untouched_box_keeps_the_stored_seconds(qapp: QApplication, core: AppCore) -> None:
+    dialog = _dialog(core, 90.0)  # set from the command line: no whole minute
     assert dialog.rate_limit_wait.value() == 2
     assert dialog.changes()["max_rate_limit_wait"] == 90.0
 
 
-def test_minutes_chosen_are_stored_as_seconds(qapp: QApplication, engine: SyncEngine) -> None:
-    dialog = _dialog(engine, 300.0)
+def test_minutes_chosen_are_stored_as_seconds(qapp: QApplication, core: AppCore) -> None:
+    dialog = _dialog(core, 300.0)
     dialog.rate_limit_wait.setValue(45)
-    updated = engine.settings.update(**dialog.changes())
+    updated = SettingsService(core._ctx).update(**dialog.changes())
     assert updated.max_rate_limit_wait == 2700.0
-    assert engine.settings.load().max_rate_limit_wait == 2700.0
+    assert SettingsService(core._ctx).load().max_rate_limit_wait == 2700.0
 
 
-def test_the_field_speaks_russian(qapp: QApplication, engine: SyncEngine) -> None:
+def test_the_field_speaks_russian(qapp: QApplication, core: AppCore) -> None:
     i18n.install_translators(qapp, "ru")
     try:
-        dialog = _dialog(engine, 300.0)
+        dialog = _dialog(core, 300.0)
         assert dialog.rate_limit_wait.suffix() == " мин"
         assert "маркетплейс" in dialog.rate_limit_wait.toolTip()
     finally:

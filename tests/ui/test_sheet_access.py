@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
-from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui.tenant_editor import TenantEditor
 from tests.fake_sheets import RunningGoogle
 from tests.ui.conftest import Run, until
@@ -18,7 +19,7 @@ from tests.ui.conftest import Run, until
 
 def test_new_seller_key_and_sheet_access(
     qapp: QApplication,
-    engine: SyncEngine,
+    core: AppCore,
     sim: RunningSimulator,
     google: RunningGoogle,
     run: Run[Any],
@@ -31,7 +32,7 @@ def test_new_seller_key_and_sheet_access(
     key_file.write_text(google.fake.add_account(account))
     shared = google.fake.add_spreadsheet("Остатки Ромашки", shared={account: "writer"})
     private = google.fake.add_spreadsheet("Someone else's")
-    editor = TenantEditor(engine)
+    editor = TenantEditor(core)
     editor.name.setText("Ромашка")
     editor.token.setText(sim.world.sellers[0].wb_token)
     assert editor.load_service_account(key_file)
@@ -51,18 +52,19 @@ def test_new_seller_key_and_sheet_access(
         await until(lambda: editor.tenant is not None, what="the save")
 
     run(scenario())
-    stored = engine.tenants.get("Ромашка")
+    stored = TenantService(core._ctx).get("Ромашка")
     assert stored.marketplace is Marketplace.WILDBERRIES
     assert stored.service_account_email == account
     assert stored.overrides["google_sheet"] == shared
-    assert "private_key" in engine.tenants.credentials("Ромашка")["google_service_account"]
+    stored_key = TenantService(core._ctx).credentials("Ромашка")["google_service_account"]
+    assert "private_key" in stored_key
 
 
 def test_a_file_that_is_not_a_key_is_refused(
-    qapp: QApplication, engine: SyncEngine, tmp_path: Path
+    qapp: QApplication, core: AppCore, tmp_path: Path
 ) -> None:
     bad = tmp_path / "notes.json"
     bad.write_text('{"type": "service_account"}')
-    editor = TenantEditor(engine)
+    editor = TenantEditor(core)
     assert not editor.load_service_account(bad)
     assert "client_email and private_key" in editor.sheet_result.text()

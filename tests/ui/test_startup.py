@@ -10,14 +10,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.security.vault import Vault
 from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import i18n
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 from stock_tracker_desktop.ui.single_instance import SingleInstance, notify_running, server_name
-from stock_tracker_desktop.ui.unlock import open_context
+from stock_tracker_desktop.ui.unlock import open_core
 from tests.ui.conftest import Run, find_top_level, until
 
 GOOD = "correct horse battery"
@@ -33,8 +33,8 @@ def _dialog() -> PassphraseDialog:
 def test_first_run_asks_twice_and_creates_the_vault(
     isolated_home: Path, run: Run[Any], qtbot: Any
 ) -> None:
-    async def scenario() -> AppContext | None:
-        opening = asyncio.ensure_future(open_context(isolated_home))
+    async def scenario() -> AppCore | None:
+        opening = asyncio.ensure_future(open_core(isolated_home))
         await until(lambda: find_top_level(PassphraseDialog) is not None, what="the dialog")
         dialog = _dialog()
         assert dialog.first_run and dialog.repeat_field.isVisible()
@@ -65,8 +65,8 @@ def test_a_wrong_passphrase_says_so_and_lets_the_user_try_again(
 ) -> None:
     AppContext.open(lambda: GOOD, isolated_home).close()
 
-    async def scenario() -> AppContext | None:
-        opening = asyncio.ensure_future(open_context(isolated_home))
+    async def scenario() -> AppCore | None:
+        opening = asyncio.ensure_future(open_core(isolated_home))
         await until(lambda: find_top_level(PassphraseDialog) is not None, what="the dialog")
         first = _dialog()
         assert not first.first_run and not first.repeat_field.isVisible()
@@ -116,19 +116,19 @@ def test_a_second_launch_brings_the_first_to_front(
 
 
 def test_the_window_speaks_russian_after_re_creation(
-    engine: SyncEngine, run: Run[Any], qapp: QApplication, qtbot: Any
+    core: AppCore, run: Run[Any], qapp: QApplication, qtbot: Any
 ) -> None:
-    settings = run(engine.in_db(engine.settings.update, language="ru"))
+    settings = run(core.update_settings(language="ru"))
     assert i18n.resolve_language(settings.language) == "ru"
-    english = MainWindow(engine, settings)
+    english = MainWindow(core, settings)
     qtbot.addWidget(english)
     assert english.sync_action.text() == "Sync"
     try:
         assert i18n.install_translators(qapp, settings.language)
-        russian = MainWindow(engine, settings)
+        russian = MainWindow(core, settings)
         qtbot.addWidget(russian)
         assert russian.sync_action.text() == "Синхронизировать"
-        assert russian.tabs.tabText(0) == "Продавцы"
+        assert russian.tabs.tabText(russian.tabs.indexOf(russian.tenants_view)) == "Продавцы"
         assert russian.model.headerData(3, Qt.Orientation.Horizontal) == "Товары"
     finally:
         i18n.install_translators(qapp, "en")

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
-from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui import i18n
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 from stock_tracker_desktop.ui.tenant_editor import TenantEditor
@@ -52,9 +53,9 @@ async def _answer_refusal(editor: TenantEditor, button: QMessageBox.StandardButt
 
 @pytest.mark.parametrize("marketplace", ["wildberries", "ozon"])
 def test_refused_credentials_are_saved_only_when_confirmed(
-    qapp: QApplication, engine: SyncEngine, sim: RunningSimulator, run: Run[Any], marketplace: str
+    qapp: QApplication, core: AppCore, sim: RunningSimulator, run: Run[Any], marketplace: str
 ) -> None:
-    editor = TenantEditor(engine)
+    editor = TenantEditor(core)
     _type_credentials(editor, sim, marketplace)
 
     async def scenario() -> None:
@@ -64,18 +65,18 @@ def test_refused_credentials_are_saved_only_when_confirmed(
         await _answer_refusal(editor, QMessageBox.StandardButton.Cancel)
         await until(lambda: editor.save_button.isEnabled(), what="the editor to be back")
         assert editor.tenant is None
-        assert await engine.in_db(engine.tenants.list) == []
+        assert await core.tenants() == []
         await _answer_refusal(editor, QMessageBox.StandardButton.Save)
         await until(lambda: editor.tenant is not None, what="the save")
 
     run(scenario())
-    assert [t.name for t in engine.tenants.all()] == ["Refused shop"]
+    assert [t.name for t in TenantService(core._ctx).all()] == ["Refused shop"]
 
 
 def test_credentials_typed_after_a_refusal_are_saved_without_asking(
-    qapp: QApplication, engine: SyncEngine, sim: RunningSimulator, run: Run[Any]
+    qapp: QApplication, core: AppCore, sim: RunningSimulator, run: Run[Any]
 ) -> None:
-    editor = TenantEditor(engine)
+    editor = TenantEditor(core)
     _type_credentials(editor, sim, "wildberries")
 
     async def scenario() -> None:
@@ -86,13 +87,13 @@ def test_credentials_typed_after_a_refusal_are_saved_without_asking(
 
     run(scenario())
     assert editor.refused_box is None
-    assert engine.tenants.get("Refused shop").marketplace is Marketplace.WILDBERRIES
+    assert TenantService(core._ctx).get("Refused shop").marketplace is Marketplace.WILDBERRIES
 
 
 def test_a_name_with_a_direction_override_cannot_be_saved(
-    qapp: QApplication, engine: SyncEngine, qtbot: Any
+    qapp: QApplication, core: AppCore, qtbot: Any
 ) -> None:
-    editor = TenantEditor(engine)
+    editor = TenantEditor(core)
     qtbot.addWidget(editor)
     editor.show()
     editor.token.setText(wb_token())
@@ -112,9 +113,9 @@ def _key(path: Path, encoding: str) -> Path:
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1251", "utf-16"])
 def test_a_key_saved_by_notepad_is_read(
-    qapp: QApplication, engine: SyncEngine, tmp_path: Path, encoding: str
+    qapp: QApplication, core: AppCore, tmp_path: Path, encoding: str
 ) -> None:
-    editor = TenantEditor(engine)
+    editor = TenantEditor(core)
     assert editor.load_service_account(_key(tmp_path / "key.json", encoding))
     assert editor.account_label.text() == "bot@x.iam.gserviceaccount.com"
 
@@ -141,19 +142,19 @@ def _binary(path: Path) -> Path:
 )
 def test_a_key_path_that_is_no_key_file_is_refused_quickly(
     qapp: QApplication,
-    engine: SyncEngine,
+    core: AppCore,
     tmp_path: Path,
     make: Any,
     said: str,
     russian: str,
 ) -> None:
     path = make(tmp_path / "key.json")
-    editor = TenantEditor(engine)
+    editor = TenantEditor(core)
     assert not editor.load_service_account(path)
     assert editor.sheet_result.text().startswith(said)
     try:
         assert i18n.install_translators(qapp, "ru")
-        in_russian = TenantEditor(engine)
+        in_russian = TenantEditor(core)
         assert not in_russian.load_service_account(path)
         assert in_russian.sheet_result.text().startswith(russian)
     finally:

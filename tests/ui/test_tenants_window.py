@@ -1,7 +1,7 @@
 """The tenants window against the simulator: add through the editor, check, sync, cancel.
 
 Each scenario runs as one coroutine on the qasync loop, as in the app: between two ``run()``
-calls no loop would be running while the engine's tasks still are.
+calls no loop would be running while the core's tasks still are.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def test_one_click_sync_updates_the_row(
     add_wb(ctx, sim.world.sellers[0], "WB One")
     add_ozon(ctx, sim.world.sellers[1], "Ozon Two")
     seen: list[SyncEvent] = []
-    window.engine.subscribe(seen.append)
+    window.core.subscribe(seen.append)
 
     resets: list[None] = []
     changed_rows: set[int] = set()
@@ -106,7 +106,7 @@ def test_one_click_sync_updates_the_row(
         window.sync_action.trigger()
         await until(lambda: any(isinstance(e, SyncProgress) for e in seen), what="progress")
         assert window.progress.isVisible()  # the status bar shows overall progress meanwhile
-        await until(lambda: not window.engine.running and not window.progress.isVisible())
+        await until(lambda: not window.core.running and not window.progress.isVisible())
         await until(lambda: _cell(window, "WB One", Column.PRODUCTS) not in ("", None))
 
     run(scenario())
@@ -129,7 +129,7 @@ def test_cancel_a_running_sync(
 ) -> None:
     add_wb(ctx, sim.world.sellers[0], "WB One")
     seen: list[SyncEvent] = []
-    window.engine.subscribe(seen.append)
+    window.core.subscribe(seen.append)
 
     async def scenario() -> None:
         await window.reload()
@@ -138,7 +138,7 @@ def test_cancel_a_running_sync(
         await until(lambda: any(isinstance(e, SyncProgress) for e in seen), what="progress")
         assert window.cancel_action.isEnabled()
         window.cancel_action.trigger()
-        await until(lambda: not window.engine.running)
+        await until(lambda: not window.core.running)
         await until(lambda: window.model.overview(_row(window, "WB One")).last_run is not None)
 
     run(scenario())

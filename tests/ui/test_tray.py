@@ -36,9 +36,10 @@ def test_tray_shows_state_and_notifies_failures(
     async def scenario() -> None:
         await window.reload()
         _action(tray, "Sync all now").trigger()
-        await until(lambda: window.engine.running, what="syncs to start")
-        assert tray.icon.toolTip().startswith("Stock Tracker: Syncing")
-        await until(lambda: not window.engine.running and not tray.syncing, what="syncs to end")
+        # The tooltip follows the engine's "started" event, which comes once a run is recorded.
+        syncing = "Stock Tracker: Syncing"
+        await until(lambda: tray.icon.toolTip().startswith(syncing), what="the syncing tooltip")
+        await until(lambda: not window.core.running and not tray.syncing, what="syncs to end")
 
     run(scenario())
     assert tray.failures == {"Expired"}

@@ -1,6 +1,6 @@
-"""GUI-views fixtures: a qasync loop per test, an engine over the simulator, signal waiting.
+"""GUI-views fixtures: a qasync loop per test, an core over the simulator, signal waiting.
 
-The views load their data in asyncio tasks on the engine's database thread, so a test drives a
+The views load their data in asyncio tasks on the core's database thread, so a test drives a
 real qasync loop (``qtbot.waitUntil`` alone would never run those tasks).
 """
 
@@ -15,9 +15,9 @@ import pytest
 import qasync
 from PySide6.QtCore import SignalInstance
 
+from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
-from stock_tracker_desktop.sync.engine import SyncEngine
 from tests.support.qt import dispose_qt_objects
 
 T = TypeVar("T")
@@ -76,7 +76,7 @@ def sim(point_clients_at: Callable[..., RunningSimulator]) -> RunningSimulator:
 
 
 @pytest.fixture
-def engine(ctx: AppContext, qloop: QtLoop) -> Iterator[SyncEngine]:
-    sync_engine = SyncEngine(ctx)
-    yield sync_engine
-    qloop.run(sync_engine.aclose())
+def core(ctx: AppContext, qloop: QtLoop) -> Iterator[AppCore]:
+    app_core = AppCore(ctx)
+    yield app_core
+    qloop.run(app_core.aclose())

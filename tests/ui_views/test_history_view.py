@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.package_data import translations_dir
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.storage.sync_runs import RunStatus
-from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui.history_view import HistoryView
 from stock_tracker_desktop.ui.stock_view import StockView
 from tests.sync.conftest import add_wb
@@ -23,13 +23,13 @@ from tests.ui_views.conftest import QtLoop
 
 @pytest.fixture
 def view(
-    ctx: AppContext, sim: RunningSimulator, engine: SyncEngine, qloop: QtLoop, qtbot: QtBot
+    ctx: AppContext, sim: RunningSimulator, core: AppCore, qloop: QtLoop, qtbot: QtBot
 ) -> HistoryView:
     sellers = sim.world.sellers
     add_wb(ctx, sellers[0], "Healthy")
     add_wb(ctx, sellers[1], "Expired", token=sim.world.mint_wb_token(sellers[1], expired=True))
-    qloop.run(engine.sync())
-    history = HistoryView(engine)
+    qloop.run(core.sync())
+    history = HistoryView(core)
     qtbot.addWidget(history)
     history.resize(1200, 700)
     history.show()
@@ -54,7 +54,7 @@ def test_lists_every_run_with_its_figures(view: HistoryView) -> None:
     assert view.model.data(status, Qt.ItemDataRole.DisplayRole) == "Succeeded"
     products = view.model.index(row, 5)
     assert view.model.data(products, Qt.ItemDataRole.DisplayRole) == 30
-    assert view.count_label.text() == "2 run(s)"
+    assert view.count_label.text() == "2 runs"
     assert [view.tenant_box.itemText(i) for i in range(view.tenant_box.count())] == [
         "All sellers",
         "Expired",
@@ -107,14 +107,14 @@ def test_failure_is_explained_and_retry_emits_the_tenant(
 
 
 def test_a_finished_sync_appears_without_a_manual_refresh(
-    ctx: AppContext, view: HistoryView, engine: SyncEngine, qloop: QtLoop
+    ctx: AppContext, view: HistoryView, core: AppCore, qloop: QtLoop
 ) -> None:
     healthy = TenantService(ctx).get("Healthy")
 
     async def sync_healthy() -> None:
-        await engine.sync(["Healthy"])
+        await core.sync(["Healthy"])
 
-    # The view reloads itself on the engine's events: wait for the reload after the finish.
+    # The view reloads itself on the core's events: wait for the reload after the finish.
     qloop.run(sync_healthy())
     qloop.wait_for(view.loaded, lambda: None)
     assert _tenants(view).count("Healthy") == 2
@@ -124,14 +124,14 @@ def test_a_finished_sync_appears_without_a_manual_refresh(
 
 
 def test_russian_texts(
-    qapp: QApplication, ctx: AppContext, engine: SyncEngine, qtbot: QtBot
+    qapp: QApplication, ctx: AppContext, core: AppCore, qtbot: QtBot
 ) -> None:
     translator = QTranslator()
     assert translator.load(str(translations_dir() / "views_ru.qm"))
     qapp.installTranslator(translator)
     try:
-        history = HistoryView(engine)
-        stock = StockView(engine)
+        history = HistoryView(core)
+        stock = StockView(core)
         qtbot.addWidget(history)
         qtbot.addWidget(stock)
     finally:

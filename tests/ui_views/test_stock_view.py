@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.domain.figures import days_of_stock, is_low_stock
 from stock_tracker_desktop.domain.models import Marketplace, WarehouseType
 from stock_tracker_desktop.domain.window import last_full_days
@@ -16,7 +17,6 @@ from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.simulator.expected import ExpectedFigures
 from stock_tracker_desktop.storage import snapshots
-from stock_tracker_desktop.sync.engine import SyncEngine
 from stock_tracker_desktop.ui.stock_model import StockModel
 from stock_tracker_desktop.ui.stock_view import StockView
 from tests.sync.conftest import add_wb
@@ -51,11 +51,11 @@ def truth(sim: RunningSimulator) -> ExpectedFigures:
 
 @pytest.fixture
 def view(
-    ctx: AppContext, sim: RunningSimulator, engine: SyncEngine, qloop: QtLoop, qtbot: QtBot
+    ctx: AppContext, sim: RunningSimulator, core: AppCore, qloop: QtLoop, qtbot: QtBot
 ) -> StockView:
     add_wb(ctx, sim.world.sellers[0], "Acme WB")
-    qloop.run(engine.sync())
-    stock_view = StockView(engine)
+    qloop.run(core.sync())
+    stock_view = StockView(core)
     qtbot.addWidget(stock_view)
     stock_view.resize(1200, 700)
     stock_view.show()
@@ -160,9 +160,9 @@ def test_sorting_by_stock(view: StockView, qtbot: QtBot) -> None:
 
 
 def test_chart_has_one_point_per_snapshot(
-    ctx: AppContext, view: StockView, engine: SyncEngine, qloop: QtLoop
+    ctx: AppContext, view: StockView, core: AppCore, qloop: QtLoop
 ) -> None:
-    qloop.wait_for(view.loaded, engine.sync)
+    qloop.wait_for(view.loaded, core.sync)
     tenant = TenantService(ctx).get("Acme WB")
     kept = snapshots.snapshots_of(ctx.database, tenant.id)
     assert len(kept) == 2

@@ -2,29 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../ui/texts.py" line="+41"/>
-        <source>Seller: %1</source>
-        <translation>Продавец: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Works: %1</source>
-        <translation>Доступно: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Missing: %1</source>
-        <translation>Нет доступа: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Token valid until %1</source>
-        <translation>Токен действует до %1</translation>
-    </message>
-</context>
-<context>
     <name>ErrorDialog</name>
     <message>
         <location filename="../../ui/error_dialog.py" line="+40"/>
@@ -52,9 +29,125 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
 </context>
 <context>
+    <name>HomeView</name>
+    <message>
+        <location filename="../../ui/home_view.py" line="+84"/>
+        <location line="+4"/>
+        <location line="+7"/>
+        <location line="+1"/>
+        <source>Seller</source>
+        <translation>Продавец</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Result</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Why</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Vendor code</source>
+        <translation>Артикул продавца</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Product</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stock</source>
+        <translation>Остаток</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days of stock</source>
+        <translation>Дней запаса</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Expires</source>
+        <translation>Истекает</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Days left</source>
+        <translation>Осталось дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next sync</source>
+        <translation>Следующая синхронизация</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Last sync did not succeed</source>
+        <translation>Последняя синхронизация не удалась</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Low or out of stock</source>
+        <translation>Мало или нет в наличии</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tokens and keys expiring soon</source>
+        <translation>Токены и ключи, которые скоро истекают</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next scheduled syncs</source>
+        <translation>Ближайшие синхронизации по расписанию</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Add a seller to see here what needs you each day.</source>
+        <translation>Добавьте продавца — здесь будет видно, что требует внимания каждый день.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>sellers whose last sync did not succeed</source>
+        <translation>продавцов с неудачной последней синхронизацией</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>products out of stock</source>
+        <translation>товаров закончилось</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>products low on stock</source>
+        <translation>товаров заканчивается</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>tokens and keys expiring within %1 days</source>
+        <translation>токенов и ключей истекает в ближайшие %1 дн.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>out of stock</source>
+        <translation>нет в наличии</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>… and %1 more: open a seller&apos;s stock to see all.</source>
+        <translation>… и ещё %1: откройте остатки продавца, чтобы увидеть все.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+75"/>
+        <location filename="../../ui/main_window.py" line="+76"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
@@ -65,16 +158,21 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+4"/>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Stock</source>
         <translation>Остатки</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>History</source>
         <translation>История</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+64"/>
         <source>Add</source>
         <translation>Добавить</translation>
     </message>
@@ -145,12 +243,12 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+5"/>
-        <location line="+109"/>
+        <location line="+104"/>
         <source>Archive</source>
         <translation>В архив</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-103"/>
         <source>Archive or restore the selected sellers</source>
         <translation>Отправить в архив или вернуть выбранных продавцов</translation>
     </message>
@@ -176,22 +274,17 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+6"/>
-        <location line="+352"/>
+        <location line="+348"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location line="-351"/>
+        <location line="-347"/>
         <source>Quit Stock Tracker</source>
         <translation>Закрыть Stock Tracker</translation>
     </message>
     <message>
         <location line="+6"/>
-        <source>Exports come in a later version</source>
-        <translation>Выгрузка появится в следующей версии</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>Main</source>
         <translation>Основная</translation>
     </message>
@@ -212,17 +305,17 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+2"/>
-        <location line="+31"/>
+        <location line="+29"/>
         <source>About Stock Tracker</source>
         <translation>О программе Stock Tracker</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-18"/>
         <source>Export diagnostics</source>
         <translation>Сохранить диагностику</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>Diagnostics written to %1</source>
         <translation>Диагностика сохранена в %1</translation>
     </message>
@@ -239,7 +332,7 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Вернуть</translation>
     </message>
     <message numerus="yes">
-        <location line="+38"/>
+        <location line="+37"/>
         <source>%n seller(s)</source>
         <translation>
             <numerusform>%n продавец</numerusform>
@@ -248,7 +341,7 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         </translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+69"/>
         <source>%1 of %2 synced</source>
         <translation>Готово %1 из %2</translation>
     </message>
@@ -273,7 +366,7 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Проверка подключения</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>CSV file…</source>
         <translation>Файл CSV…</translation>
     </message>
@@ -288,8 +381,8 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгрузка остатков</translation>
     </message>
     <message>
-        <location line="-219"/>
-        <location line="+234"/>
+        <location line="-213"/>
+        <location line="+225"/>
         <source>Export failed</source>
         <translation>Выгрузка не удалась</translation>
     </message>
@@ -299,7 +392,27 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгружено в %1</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+21"/>
+        <source>The master key was rotated</source>
+        <translation>Мастер-ключ сменён</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Key rotated</source>
+        <translation>Ключ сменён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The master key was rotated; the app goes on under it.</source>
+        <translation>Мастер-ключ сменён; приложение продолжает работу с новым ключом.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A backup of the database from before: %1</source>
+        <translation>Резервная копия базы до смены: %1</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Stock Tracker keeps running</source>
         <translation>Stock Tracker продолжает работать</translation>
     </message>
@@ -401,6 +514,39 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
 </context>
 <context>
+    <name>Problems</name>
+    <message>
+        <location filename="../../ui/problem_texts.py" line="+64"/>
+        <source>more than a year</source>
+        <translation>больше года</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{days} days</source>
+        <translation>{days} дн.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} с</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} мин</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{hours} h</source>
+        <translation>{hours} ч</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} ч {minutes} мин</translation>
+    </message>
+</context>
+<context>
     <name>Progress</name>
     <message>
         <location filename="../../ui/progress_delegate.py" line="+25"/>
@@ -472,7 +618,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+59"/>
+        <location filename="../../ui/settings_dialog.py" line="+83"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -482,23 +628,12 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Сколько продавцов синхронизируется одновременно</translation>
     </message>
     <message>
-        <location line="+3"/>
         <location line="+6"/>
-        <source> days</source>
-        <translation> дн.</translation>
-    </message>
-    <message>
-        <location line="-4"/>
         <source>Days of orders that days of stock are based on</source>
         <translation>За сколько дней заказов считать дни запаса</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>A product is low on stock below this many days</source>
-        <translation>Товар считается заканчивающимся, если запаса меньше, чем на столько дней</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+13"/>
         <source> min</source>
         <translation> мин</translation>
     </message>
@@ -523,9 +658,14 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Период &amp;заказов:</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Low stock below:</source>
-        <translation>&amp;Мало остатка, если меньше:</translation>
+        <location line="-19"/>
+        <source>A product is low on stock when it has this many days of stock or fewer, or none left while it has orders</source>
+        <translation>Товар заканчивается, когда запаса на столько дней или меньше либо он закончился при наличии заказов</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>&amp;Low stock at:</source>
+        <translation>&amp;Мало остатков при запасе на:</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -572,8 +712,26 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <source>Application</source>
         <translation>Приложение</translation>
     </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source> day(s)</source>
+        <translation>
+            <numerusform> день</numerusform>
+            <numerusform> дня</numerusform>
+            <numerusform> дней</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source> day(s) or less</source>
+        <translation>
+            <numerusform> день или меньше</numerusform>
+            <numerusform> дня или меньше</numerusform>
+            <numerusform> дней или меньше</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+25"/>
+        <location line="+6"/>
         <source>Rotate key…</source>
         <translation>Сменить ключ…</translation>
     </message>
@@ -618,7 +776,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Открыть папку журналов</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Data folder:</source>
         <translation>Папка данных:</translation>
     </message>
@@ -639,11 +797,11 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
     <message>
         <location line="+2"/>
-        <source>Running syncs are cancelled, the database and every token are re-encrypted under a new key (a backup is taken first), and the app closes. Start it again to go on.</source>
-        <translation>Идущие синхронизации будут отменены, база данных и все токены перешифрованы новым ключом (перед этим делается резервная копия), и приложение закроется. Чтобы продолжить, запустите его снова.</translation>
+        <source>Running syncs are cancelled, the database and every token are re-encrypted under a new key (a backup is taken first); then the app goes on under it.</source>
+        <translation>Идущие синхронизации отменяются, база и все токены перешифровываются новым ключом (сначала делается резервная копия); затем приложение продолжает работу с ним.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>Export recovery file</source>
         <translation>Файл восстановления</translation>
     </message>
@@ -663,7 +821,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Придумайте пароль для файла восстановления. Тот, у кого есть и файл, и пароль, сможет прочитать данные этого компьютера: храните их отдельно.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
         <source>Recovery file not written</source>
         <translation>Файл восстановления не записан</translation>
     </message>
@@ -716,7 +874,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantEditor</name>
     <message>
-        <location filename="../../ui/tenant_editor.py" line="+86"/>
+        <location filename="../../ui/tenant_editor.py" line="+92"/>
         <source>Edit %1</source>
         <translation>Изменить: %1</translation>
     </message>
@@ -872,12 +1030,12 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
     <message>
         <location line="+1"/>
-        <location line="+40"/>
+        <location line="+54"/>
         <source>Export folder</source>
         <translation>Папка выгрузки</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-53"/>
         <source>Browse…</source>
         <translation>Обзор…</translation>
     </message>
@@ -898,26 +1056,36 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
     <message>
         <location line="+1"/>
+        <source>Syncing</source>
+        <translation>Синхронизация</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Google Sheet:</source>
         <translation>&amp;Google Таблица:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>Service account:</source>
         <translation>Сервисный аккаунт:</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-4"/>
         <source>Export &amp;folder:</source>
         <translation>&amp;Папка выгрузки:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
         <source>File formats:</source>
         <translation>Форматы файлов:</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>Exports</source>
+        <translation>Выгрузки</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>e.g. kids, Moscow team</source>
         <translation>например: детское, команда Москва</translation>
     </message>
@@ -1007,22 +1175,22 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Открываем таблицу…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>Access works: “%1”.</source>
         <translation>Доступ есть: «%1».</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Seller: %1</source>
         <translation>Продавец: %1</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+75"/>
         <source>Checking…</source>
         <translation>Проверяем…</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+29"/>
         <source>Connection works.</source>
         <translation>Подключение работает.</translation>
     </message>
@@ -1133,7 +1301,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantsView</name>
     <message>
-        <location filename="../../ui/tenants_view.py" line="+80"/>
+        <location filename="../../ui/tenants_view.py" line="+87"/>
         <source>Filter by name, tag or notes</source>
         <translation>Поиск по названию, метке или заметкам</translation>
     </message>
@@ -1158,7 +1326,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Показать архив</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+63"/>
         <source>All tags</source>
         <translation>Все метки</translation>
     </message>
@@ -1166,7 +1334,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="-30"/>
+        <location filename="../../ui/texts.py" line="+22"/>
         <source>Wildberries</source>
         <translation>Wildberries</translation>
     </message>
@@ -1176,37 +1344,42 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Ozon</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>running</source>
-        <translation>идёт</translation>
+        <location line="+8"/>
+        <source>Never synced</source>
+        <translation>Ещё не синхронизирован</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>succeeded</source>
-        <translation>успешно</translation>
+        <source>Running</source>
+        <translation>Идёт</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>partly succeeded</source>
-        <translation>частично</translation>
+        <source>Succeeded</source>
+        <translation>Успешно</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Partly succeeded</source>
+        <translation>Частично</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Failed</source>
+        <translation>Ошибка</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>failed</source>
-        <translation>ошибка</translation>
+        <source>Cancelled</source>
+        <translation>Отменено</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>cancelled</source>
-        <translation>отменена</translation>
+        <location line="+3"/>
+        <source>Interrupted</source>
+        <translation>Прервано</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>interrupted</source>
-        <translation>прервана</translation>
-    </message>
-    <message>
-        <location line="+40"/>
+        <location line="+18"/>
         <source>waiting</source>
         <translation>в очереди</translation>
     </message>
@@ -1230,11 +1403,41 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <source>saving</source>
         <translation>сохранение</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>exports</source>
+        <translation>выгрузки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the sync as a whole</source>
+        <translation>синхронизация целиком</translation>
+    </message>
+    <message>
+        <location filename="../../ui/problem_texts.py" line="-41"/>
+        <source>Seller: %1</source>
+        <translation>Продавец: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Works: %1</source>
+        <translation>Доступно: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Missing: %1</source>
+        <translation>Нет доступа: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Token valid until %1</source>
+        <translation>Токен действует до %1</translation>
+    </message>
 </context>
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="+27"/>
+        <location filename="../../ui/tray.py" line="+28"/>
         <source>No sync since the start</source>
         <translation>С запуска синхронизаций не было</translation>
     </message>
@@ -1259,12 +1462,12 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Синхронизация не удалась</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Running low on stock</source>
         <translation>Заканчиваются остатки</translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="+2"/>
         <source>%1: %n product(s) newly low on stock</source>
         <translation>
             <numerusform>%1: у %n товара заканчивается остаток</numerusform>
@@ -1282,7 +1485,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Last sync failed: %1</source>
         <translation>Последняя синхронизация не удалась: %1</translation>
     </message>
@@ -1310,7 +1513,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Unlock</name>
     <message>
-        <location filename="../../ui/unlock.py" line="+36"/>
+        <location filename="../../ui/unlock.py" line="+41"/>
         <source>Stock Tracker cannot start</source>
         <translation>Stock Tracker не может запуститься</translation>
     </message>

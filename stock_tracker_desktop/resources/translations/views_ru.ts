@@ -4,7 +4,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../ui/history_model.py" line="+168"/>
+        <location filename="../../ui/history_model.py" line="+167"/>
         <source>Started</source>
         <translation>Начало</translation>
     </message>
@@ -62,7 +62,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/history_view.py" line="+262"/>
+        <location filename="../../ui/history_view.py" line="+270"/>
         <source>Show the runs of one seller</source>
         <translation>Показать запуски одного продавца</translation>
     </message>
@@ -122,19 +122,19 @@
         <translation>Период:</translation>
     </message>
     <message numerus="yes">
-        <location line="+100"/>
-        <source>%n run(s)</source>
+        <location line="+108"/>
+        <source>%Ln run(s)</source>
         <translation>
-            <numerusform>%n запуск</numerusform>
-            <numerusform>%n запуска</numerusform>
-            <numerusform>%n запусков</numerusform>
+            <numerusform>%Ln запуск</numerusform>
+            <numerusform>%Ln запуска</numerusform>
+            <numerusform>%Ln запусков</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>RunDetails</name>
     <message>
-        <location line="-290"/>
+        <location line="-298"/>
         <source>Started</source>
         <translation>Начало</translation>
     </message>
@@ -260,7 +260,7 @@
 <context>
     <name>StockModel</name>
     <message>
-        <location filename="../../ui/stock_model.py" line="+390"/>
+        <location filename="../../ui/stock_model.py" line="+168"/>
         <source>(in transit)</source>
         <translation>(в пути)</translation>
     </message>
@@ -383,7 +383,27 @@
 <context>
     <name>StockView</name>
     <message>
-        <location filename="../../ui/stock_view.py" line="+78"/>
+        <location filename="../../ui/stock_view.py" line="+86"/>
+        <source>Seller</source>
+        <translation>Продавец</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The seller whose stock is shown</source>
+        <translation>Продавец, чьи остатки показаны</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a seller</source>
+        <translation>Выберите продавца</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Seller:</source>
+        <translation>&amp;Продавец:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
@@ -393,7 +413,7 @@
         <translation>Заново загрузить последний снимок (F5)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Search by vendor code, name, product ID or warehouse</source>
         <translation>Поиск по артикулу продавца, наименованию, артикулу МП или складу</translation>
     </message>
@@ -423,32 +443,55 @@
         <translation>Одна строка на товар: остатки FBO, FBS и всего</translation>
     </message>
     <message>
-        <location line="+68"/>
-        <source>Choose a seller to see its stock.</source>
-        <translation>Выберите продавца, чтобы увидеть его остатки.</translation>
+        <location line="+78"/>
+        <source>Choose a seller above, or select one on the Sellers tab, to see its stock.</source>
+        <translation>Выберите продавца в списке выше или на вкладке «Продавцы», чтобы увидеть его остатки.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+134"/>
+        <source>Snapshot of {taken} · orders {first}–{last} ({days} d, Moscow time) · {low_stock}</source>
+        <translation>Снимок от {taken} · заказы {first}–{last} ({days} дн., по Москве) · {low_stock}</translation>
+    </message>
+    <message>
+        <location line="-103"/>
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <source>No stock for {name} yet: sync this seller to see it.</source>
-        <translation>Остатков «{name}» пока нет: синхронизируйте этого продавца.</translation>
+        <location line="+44"/>
+        <source>{name} (archived)</source>
+        <translation>{name} (в архиве)</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Snapshot of {taken} · orders {first}–{last} ({days} d, Moscow time) · low stock at {threshold:g} days or less</source>
-        <translation>Снимок от {taken} · заказы {first}–{last} ({days} дн., по Москве) · мало остатков: {threshold:g} дн. запаса и меньше</translation>
-    </message>
-    <message>
-        <location line="+66"/>
-        <source>{shown} of {total} rows</source>
-        <translation>{shown} из {total} строк</translation>
+        <location line="+7"/>
+        <source>No sellers yet: add one on the Sellers tab.</source>
+        <translation>Продавцов пока нет: добавьте их на вкладке «Продавцы».</translation>
     </message>
     <message>
         <location line="+37"/>
+        <source>No stock for {name} yet: sync this seller to see it.</source>
+        <translation>Остатков «{name}» пока нет: синхронизируйте этого продавца.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>low stock at %1 day(s) or less</source>
+        <translation>
+            <numerusform>мало остатков при запасе на %1 день или меньше</numerusform>
+            <numerusform>мало остатков при запасе на %1 дня или меньше</numerusform>
+            <numerusform>мало остатков при запасе на %1 дней или меньше</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+70"/>
+        <source>%1 of %Ln row(s)</source>
+        <translation>
+            <numerusform>%1 из %Ln строки</numerusform>
+            <numerusform>%1 из %Ln строк</numerusform>
+            <numerusform>%1 из %Ln строк</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Total stock of {product} over past syncs</source>
         <translation>Остатки всего по синхронизациям: {product}</translation>
     </message>
@@ -456,7 +499,7 @@
 <context>
     <name>SyncHistory</name>
     <message>
-        <location filename="../../ui/history_model.py" line="-133"/>
+        <location filename="../../ui/history_model.py" line="-130"/>
         <source>Running</source>
         <translation>Выполняется</translation>
     </message>
