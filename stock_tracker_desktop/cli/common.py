@@ -4,17 +4,23 @@ input error)."""
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from stock_tracker_desktop.config import DEMO_PASSPHRASE, PASSPHRASE_ENV, data_dir, is_demo_home
+
+if TYPE_CHECKING:
+    from stock_tracker_desktop.core import AppCore
+    from stock_tracker_desktop.core.installation import Installation
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 # What must never reach a terminal as it is: C0 and C1 control characters (escape codes
@@ -28,6 +34,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+T = TypeVar("T")
+Opened = TypeVar("Opened", "AppCore", "Installation")
+Passphrase = Callable[[], str | None]  # asked for only when the vault needs it
 
 
 class CliError(Exception):
@@ -116,42 +126,90 @@ def _not_utf8(where: str) -> NoReturn:
 
 
 @contextmanager
-def opened_context(*, migrate: bool = True, writable: bool = False) -> Iterator[Any]:
-    """The unlocked installation, closed afterwards; vault and database errors become CliErrors.
+def opened_core(
+    *,
+    writable: bool = False,
+    passphrase: Passphrase = vault_passphrase,
+    home: Path | None = None,
+) -> Iterator[AppCore]:
+    """The unlocked installation's core, closed afterwards; vault and database errors become
+    CliErrors.
 
     Where the data directory cannot be written the database opens read-only and a write fails
     when it is tried; ``writable`` refuses at once instead (the daemon: every job writes).
     """
+    from stock_tracker_desktop.core import AppCore
+
+    with _opened(lambda: AppCore.open(passphrase, home)) as core:
+        if writable and (reason := core.read_only_reason()) is not None:
+            fail(reason, EXIT_FAILED)
+        yield core
+
+
+@contextmanager
+def opened_installation() -> Iterator[Installation]:
+    """The installation as it is, its database not migrated (``db status``, ``db upgrade``)."""
+    from stock_tracker_desktop.core.installation import Installation
+
+    with _opened(lambda: Installation.open(vault_passphrase)) as installation:
+        yield installation
+
+
+def run_in_core(
+    work: Callable[[AppCore], Coroutine[Any, Any, T]],
+    *,
+    writable: bool = False,
+    passphrase: Passphrase = vault_passphrase,
+    home: Path | None = None,
+) -> T:
+    """Open the core, run ``work(core)`` in the command's event loop, close everything.
+
+    The core's use cases are coroutines and a command is one short process: one loop serves
+    the whole command, and it ends only when every sync it started is recorded.
+    """
+    opening = opened_core(writable=writable, passphrase=passphrase, home=home)
+    with opening as core, translated_errors():
+        return asyncio.run(_closing(core, work))
+
+
+async def _closing(core: AppCore, work: Callable[[AppCore], Coroutine[Any, Any, T]]) -> T:
+    try:
+        return await work(core)
+    finally:
+        await core.aclose()
+
+
+@contextmanager
+def _opened(open_it: Callable[[], Opened]) -> Iterator[Opened]:
+    from stock_tracker_desktop.core import MigrationFailed
     from stock_tracker_desktop.logs import configure_logging
-    from stock_tracker_desktop.services.context import AppContext
-    from stock_tracker_desktop.storage.migrations import MigrationFailed
 
     with translated_errors():
         try:
-            ctx = AppContext.open(vault_passphrase, migrate=migrate)
+            opened = open_it()
         except MigrationFailed as exc:
             fail(str(exc), EXIT_FAILED)
-    configure_logging(ctx.home)
-    if writable:
-        _refuse_read_only(ctx)
+    configure_logging(opened.home)
     try:
-        yield ctx
+        yield opened
     except Exception as exc:
         _fail_if_unwritable(exc)
         raise
     finally:
-        ctx.close()
+        opened.close()
 
 
 @contextmanager
 def translated_errors() -> Iterator[None]:
     """Known failures of the lower layers as messages, never as tracebacks."""
+    from stock_tracker_desktop.core import (
+        DatabaseError,
+        ImportFileError,
+        KeystoreError,
+        TenantNotFound,
+    )
     from stock_tracker_desktop.domain.tenant_rules import InvalidTenant
     from stock_tracker_desktop.package_data import PackageDataMissing
-    from stock_tracker_desktop.security.vault import KeystoreError
-    from stock_tracker_desktop.services.tenant_import import ImportFileError
-    from stock_tracker_desktop.services.tenants import TenantNotFound
-    from stock_tracker_desktop.storage.database import DatabaseError
     from stock_tracker_desktop.user_files import UserFileError
 
     try:
@@ -175,19 +233,10 @@ def translated_errors() -> Iterator[None]:
         raise
 
 
-def _refuse_read_only(ctx: Any) -> None:
-    from stock_tracker_desktop.storage.database import is_read_only
-    from stock_tracker_desktop.storage.unwritable import read_only_message, unwritable_reason
-
-    if is_read_only(ctx.database):
-        ctx.close()
-        fail(unwritable_reason(ctx.home) or read_only_message(ctx.home), EXIT_FAILED)
-
-
 def _fail_if_unwritable(exc: Exception) -> None:
     """A write that failed because the data directory is read-only or its disk full: the
     command's work could not be done (exit 1), and SQLite rolled back whatever it began."""
-    from stock_tracker_desktop.storage.unwritable import describe_unwritable
+    from stock_tracker_desktop.core.installation import describe_unwritable
 
     if isinstance(exc, CliError):
         return  # already the message the user gets

@@ -8,11 +8,10 @@ import logging
 import signal
 from typing import TYPE_CHECKING
 
-from stock_tracker_desktop.cli.common import EXIT_OK, opened_context
+from stock_tracker_desktop.cli.common import EXIT_OK, run_in_core
 
 if TYPE_CHECKING:
-    from stock_tracker_desktop.services.context import AppContext
-    from stock_tracker_desktop.sync.scheduler import SyncScheduler
+    from stock_tracker_desktop.core import AppCore
 
 log = logging.getLogger("stock_tracker_desktop.daemon")
 RELOAD_CHECK_SECONDS = 30.0
@@ -26,13 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_daemon(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.logs import configure_logging
-    from stock_tracker_desktop.storage.installation_lock import announce
+    from stock_tracker_desktop.core import announce
 
     announce("the daemon")  # how a refused rotation or restore names this process
-    with opened_context(writable=True) as ctx:
-        configure_logging(ctx.home, to_stderr=True)
-        asyncio.run(run_daemon(ctx))
+    run_in_core(run_daemon, writable=True)
     return EXIT_OK
 
 
@@ -45,20 +41,17 @@ def _on_stop_signals(stop: asyncio.Event) -> None:
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
 
 
-async def run_daemon(ctx: AppContext, stop: asyncio.Event | None = None) -> None:
+async def run_daemon(core: AppCore, stop: asyncio.Event | None = None) -> None:
     """Run the scheduler until ``stop`` is set; then cancel what runs and record it."""
+    from stock_tracker_desktop.logs import configure_logging
     from stock_tracker_desktop.memory import freeze_startup_objects
-    from stock_tracker_desktop.storage.settings_repository import change_marker
-    from stock_tracker_desktop.sync.engine import SyncEngine
-    from stock_tracker_desktop.sync.scheduler import SyncScheduler
 
+    configure_logging(core.home, to_stderr=True)
     stop = stop or asyncio.Event()
     _on_stop_signals(stop)
-    engine = SyncEngine(ctx)
-    scheduler = SyncScheduler(engine)
-    await scheduler.start()
-    marker = await engine.in_db(change_marker, ctx.database)
-    _log_plan(scheduler)
+    await core.start_scheduler()
+    marker = await core.change_marker()
+    _log_plan(core)
     freeze_startup_objects()
     try:
         while not stop.is_set():
@@ -66,20 +59,19 @@ async def run_daemon(ctx: AppContext, stop: asyncio.Event | None = None) -> None
                 await asyncio.wait_for(stop.wait(), timeout=RELOAD_CHECK_SECONDS)
             except TimeoutError:
                 # Tenants or settings edited from another process: re-plan.
-                current = await engine.in_db(change_marker, ctx.database)
+                current = await core.change_marker()
                 if current != marker:
                     marker = current
-                    await scheduler.reload()
-                    _log_plan(scheduler)
+                    await core.replan()
+                    _log_plan(core)
     finally:
-        log.info("stopping: %d sync(s) running will be cancelled", len(engine.running))
-        await scheduler.shutdown()
-        await engine.aclose()
+        log.info("stopping: %d sync(s) running will be cancelled", len(core.running))
+        await core.aclose()
         log.info("stopped")
 
 
-def _log_plan(scheduler: SyncScheduler) -> None:
-    plan = scheduler.plan()
+def _log_plan(core: AppCore) -> None:
+    plan = core.plan()
     if not plan:
         log.info("no tenant has a schedule; nothing to do until one does")
     for name, when in plan:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stock_tracker_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     NO_DISPLAY,
     has_display,
-    translated_errors,
+    run_in_core,
 )
+
+if TYPE_CHECKING:
+    from stock_tracker_desktop.cli.sync import SyncReport
+    from stock_tracker_desktop.core import AppCore
+    from stock_tracker_desktop.core.demo import RunningSimulator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services import demo
-    from stock_tracker_desktop.services.context import AppContext
+    from stock_tracker_desktop.core import demo
 
     home = demo.demo_home()
     headless = args.headless or not has_display()
@@ -39,31 +44,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not headless:
             from stock_tracker_desktop.ui.app import run_gui
 
-            with translated_errors():
-                ctx = AppContext.open(demo.demo_passphrase, home)
-                try:
-                    demo.ensure_demo_tenants(ctx, sim)
-                finally:
-                    ctx.close()
+            run_in_core(
+                lambda core: core.ensure_demo_tenants(sim),
+                passphrase=demo.demo_passphrase,
+                home=home,
+            )
             return run_gui(home, passphrase=demo.demo_passphrase, sync_on_start=True)
         return _headless(home, sim)
 
 
-def _headless(home: object, sim: object) -> int:
+def _headless(home: Path, sim: RunningSimulator) -> int:
     from stock_tracker_desktop.cli.sync import print_report, run_sync
-    from stock_tracker_desktop.logs import configure_logging
-    from stock_tracker_desktop.services import demo
-    from stock_tracker_desktop.services.context import AppContext
+    from stock_tracker_desktop.core import demo
 
-    with translated_errors():
-        ctx = AppContext.open(demo.demo_passphrase, home)  # type: ignore[arg-type]
-    try:
-        configure_logging(ctx.home)
-        demo.ensure_demo_tenants(ctx, sim)  # type: ignore[arg-type]
-        print(f"demo data directory: {ctx.home}", file=sys.stderr)
-        report = asyncio.run(run_sync(ctx, [t.name for t in demo.DEMO_TENANTS]))
-    finally:
-        ctx.close()
+    async def sync_demo(core: AppCore) -> SyncReport:
+        await core.ensure_demo_tenants(sim)
+        print(f"demo data directory: {core.home}", file=sys.stderr)
+        return await run_sync(core, [t.name for t in demo.DEMO_TENANTS])
+
+    report = run_in_core(sync_demo, passphrase=demo.demo_passphrase, home=home)
     code = print_report(report, as_json=False)
     if report.interrupted:
         return code
@@ -77,7 +76,7 @@ def _headless(home: object, sim: object) -> int:
     if as_intended:
         print(
             f"demo behaved as intended: the expired-token tenant failed with a clear message. "
-            f"See the runs with: STOCK_TRACKER_HOME={ctx.home} stock-tracker history",
+            f"See the runs with: STOCK_TRACKER_HOME={home} stock-tracker history",
             file=sys.stderr,
         )
         return EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from stock_tracker_desktop.cli.common import EXIT_OK, opened_context, translated_errors
+from stock_tracker_desktop.cli.common import EXIT_OK, run_in_core
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,9 +17,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.diagnostics import export_diagnostics
-
-    with opened_context() as ctx, translated_errors():
-        written = export_diagnostics(ctx, args.file)
-    print(written)
+    print(run_in_core(lambda core: core.export_diagnostics(args.file)))
     return EXIT_OK

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stock_tracker_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     fail,
-    opened_context,
-    translated_errors,
+    run_in_core,
 )
+
+if TYPE_CHECKING:
+    from stock_tracker_desktop.core import AppCore, Language
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,55 +44,51 @@ def _which(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language", choices=["en", "ru"], help="headers (default: the app's)")
 
 
-def _names_and_language(ctx: object, args: argparse.Namespace) -> tuple[list[str], str]:
-    from stock_tracker_desktop.services.settings import SettingsService, export_language
-    from stock_tracker_desktop.services.tenants import TenantService
-
-    names = args.tenant or [t.name for t in TenantService(ctx).all()]  # type: ignore[arg-type]
-    language = args.language or export_language(SettingsService(ctx).load())  # type: ignore[arg-type]
+async def _names_and_language(
+    core: AppCore, args: argparse.Namespace
+) -> tuple[list[str], Language]:
+    names = args.tenant or [t.name for t in await core.tenants()]
+    language = args.language or await core.export_language()
     if not names:
         fail("no tenants to export")
     return names, language
 
 
 def cmd_files(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.exports import ExportPathError, NoSnapshot, export_files
+    from stock_tracker_desktop.core import ExportPathError, NoSnapshot
 
-    with opened_context() as ctx, translated_errors():
-        names, language = _names_and_language(ctx, args)
+    async def export(core: AppCore) -> Path:
+        names, language = await _names_and_language(core, args)
         try:
-            path = export_files(
-                ctx,
+            return await core.export_files(
                 names,
                 args.fmt,
                 args.out,
                 excel=getattr(args, "excel", False),
-                language=language,  # type: ignore[arg-type]
+                language=language,
             )
         except NoSnapshot as exc:
             fail(str(exc), EXIT_FAILED)
         except ExportPathError as exc:
             fail(str(exc))
-    print(path)
+
+    print(run_in_core(export))
     return EXIT_OK
 
 
 def cmd_sheets(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.exports import NoSnapshot, SheetsError, export_sheet
+    from stock_tracker_desktop.core import NoSnapshot, SheetsError
 
-    failed = 0
-    with opened_context() as ctx, translated_errors():
-        names, language = _names_and_language(ctx, args)
+    async def export_all(core: AppCore) -> int:
+        names, language = await _names_and_language(core, args)
+        failed = 0
+        for name in names:
+            try:
+                result = await core.export_sheet(name, language=language)
+                print(f"{name}: {result.url} ({result.products} products)")
+            except (SheetsError, NoSnapshot) as exc:
+                failed += 1
+                print(f"{name}: {exc}", file=sys.stderr)
+        return failed
 
-        async def run_all() -> None:
-            nonlocal failed
-            for name in names:
-                try:
-                    result = await export_sheet(ctx, name, language=language)  # type: ignore[arg-type]
-                    print(f"{name}: {result.url} ({result.products} products)")
-                except (SheetsError, NoSnapshot) as exc:
-                    failed += 1
-                    print(f"{name}: {exc}", file=sys.stderr)
-
-        asyncio.run(run_all())
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if run_in_core(export_all) else EXIT_OK

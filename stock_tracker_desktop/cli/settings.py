@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stock_tracker_desktop.cli.common import (
     EXIT_OK,
     echo,
     fail,
-    opened_context,
     print_json,
+    run_in_core,
     translated_errors,
 )
 
-_PARSERS = {
+if TYPE_CHECKING:
+    from stock_tracker_desktop.core import AppCore, Settings
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
     "concurrency": int,
     "window_days": int,
     "low_stock_days": float,
@@ -53,12 +57,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.agency import default_service_account_email
-    from stock_tracker_desktop.services.settings import SettingsService
+    async def read(core: AppCore) -> tuple[Settings, str]:
+        return await core.settings(), await core.default_service_account_email()
 
-    with opened_context() as ctx:
-        settings = SettingsService(ctx).load()
-        email = default_service_account_email(ctx)
+    settings, email = run_in_core(read)
     data = {**settings.as_json(), "default_service_account": email or None}
     if args.json:
         print_json(data)
@@ -72,41 +74,39 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_set(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from stock_tracker_desktop.core import InvalidSetting
     from stock_tracker_desktop.domain.schedule import InvalidSchedule, Schedule
-    from stock_tracker_desktop.services.settings import InvalidSetting, SettingsService
 
-    with opened_context() as ctx:
-        service = SettingsService(ctx)
+    async def change(core: AppCore) -> Settings:
         try:
             value: Any
             if args.key == "schedule":
-                zone = service.load().schedule.timezone
+                zone = (await core.settings()).schedule.timezone
                 value = replace(Schedule.parse(args.value), timezone=zone)
             elif args.key == "timezone":
-                args.key, value = "schedule", replace(service.load().schedule, timezone=args.value)
+                current = (await core.settings()).schedule
+                args.key, value = "schedule", replace(current, timezone=args.value)
             else:
                 value = _PARSERS[args.key](args.value)
-            updated = service.update(**{args.key: value})
+            return await core.update_settings(**{args.key: value})
         except (InvalidSetting, InvalidSchedule, ValueError) as exc:
             fail(str(exc))
+
+    updated = run_in_core(change)
     shown = updated.schedule.describe() if args.key == "schedule" else getattr(updated, args.key)
     echo(f"{args.key} = {shown}")
     return EXIT_OK
 
 
 def cmd_service_account(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services import agency
     from stock_tracker_desktop.user_files import SERVICE_ACCOUNT_KEY, read_user_file
 
-    text = ""
-    if args.file is not None:
-        with translated_errors():  # before opening: a bad file changes nothing
-            text = read_user_file(args.file, SERVICE_ACCOUNT_KEY)
-    with opened_context() as ctx, translated_errors():
-        if args.clear:
-            agency.clear_default_service_account(ctx)
-            echo("the agency's default service account was removed")
-            return EXIT_OK
-        email = agency.set_default_service_account(ctx, text)
+    if args.clear:
+        run_in_core(lambda core: core.clear_default_service_account())
+        echo("the agency's default service account was removed")
+        return EXIT_OK
+    with translated_errors():  # before opening: a bad file changes nothing
+        text = read_user_file(args.file, SERVICE_ACCOUNT_KEY)
+    email = run_in_core(lambda core: core.set_default_service_account(text))
     echo(f"default service account: {email}; share sellers' sheets with it as editor")
     return EXIT_OK

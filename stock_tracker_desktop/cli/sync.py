@@ -12,17 +12,22 @@ from stock_tracker_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     fail,
-    opened_context,
     print_json,
     print_table,
-    translated_errors,
+    run_in_core,
 )
+from stock_tracker_desktop.domain.runs import RunStatus, Trigger
 
 if TYPE_CHECKING:
-    from stock_tracker_desktop.services.context import AppContext
-    from stock_tracker_desktop.services.tenants import TenantService, TenantView
-    from stock_tracker_desktop.storage.sync_runs import RunRecord, SyncRunRepository
-    from stock_tracker_desktop.sync.events import SyncEvent, SyncResult
+    from stock_tracker_desktop.core import (
+        AppCore,
+        RunRecord,
+        SnapshotInfo,
+        StockLevelRow,
+        SyncEvent,
+        SyncResult,
+        TenantView,
+    )
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a program stopped by Ctrl-C
 
@@ -66,7 +71,7 @@ class ProgressPrinter:
         self.current: dict[str, str] = {}
 
     def __call__(self, event: SyncEvent) -> None:
-        from stock_tracker_desktop.sync.events import SyncFinished, SyncProgress, SyncStarted
+        from stock_tracker_desktop.core import SyncFinished, SyncProgress, SyncStarted
 
         if isinstance(event, SyncStarted):
             self.current[event.tenant] = "starting"
@@ -134,8 +139,6 @@ def stock_lines(run: RunRecord) -> int | None:
 
     The engine's "saving" stage records the number of levels it published.
     """
-    from stock_tracker_desktop.storage.sync_runs import RunStatus
-
     if run.status not in (RunStatus.SUCCEEDED, RunStatus.PARTLY_SUCCEEDED):
         return None
     return next((stage.rows for stage in run.stages if stage.stage == "saving"), None)
@@ -182,51 +185,42 @@ def _summary_json(line: TenantSummary) -> dict[str, object]:
     }
 
 
-def _chosen(tenants: TenantService, names: list[str] | None) -> list[TenantView]:
+async def _chosen(core: AppCore, names: list[str] | None) -> list[TenantView]:
     """The tenants to sync: the named ones, or every enabled one (archived ones are not listed)."""
     if names is None:
-        return [t for t in tenants.all() if t.enabled]
-    return [tenants.get(name) for name in names]
+        return [t for t in await core.tenants() if t.enabled]
+    return [await core.tenant(name) for name in names]
 
 
 async def run_sync(
-    ctx: AppContext, names: list[str] | None, *, trigger_name: str = "cli"
+    core: AppCore, names: list[str] | None, *, trigger: Trigger = Trigger.CLI
 ) -> SyncReport:
     """Sync tenants with a progress printer on stderr; on Ctrl-C cancel what still runs, wait
     until every run is recorded, and report it all as interrupted."""
-    from stock_tracker_desktop.storage.sync_runs import Trigger
-    from stock_tracker_desktop.sync.engine import SyncEngine
-
-    engine = SyncEngine(ctx)
+    tenants = await _chosen(core, names)
+    progress = ProgressPrinter(len(tenants))
+    unsubscribe = core.subscribe(progress)
+    tasks = [core.start_sync(tenant, trigger) for tenant in tenants]
+    interrupted = False
     try:
-        tenants = await engine.in_db(_chosen, engine.tenants, names)
-        progress = ProgressPrinter(len(tenants))
-        engine.subscribe(progress)
-        tasks = [engine.start(tenant, Trigger(trigger_name)) for tenant in tenants]
-        interrupted = False
-        try:
-            await asyncio.gather(*tasks)
-        except asyncio.CancelledError:
-            # asyncio.run turns the first Ctrl-C into this cancel; gather passed it on to the
-            # runs, and each records how it ended before it returns. The cancel ends here, so
-            # the awaits below run as in a task never cancelled.
-            interrupted = True
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-        progress.close()
-        results = [task.result() for task in tasks]
-        runs = await engine.in_db(_records, engine.runs, results)
+        await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        # asyncio.run turns the first Ctrl-C into this cancel; gather passed it on to the
+        # runs, and each records how it ended before it returns. The cancel ends here, so
+        # the awaits below run as in a task never cancelled.
+        interrupted = True
+        current = asyncio.current_task()
+        if current is not None:
+            current.uncancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
     finally:
-        await engine.aclose()
+        unsubscribe()
+    progress.close()
+    results = [task.result() for task in tasks]
+    runs = [await core.run(r.run_id) if r.run_id else None for r in results]
     return SyncReport(
         [TenantSummary(r, run) for r, run in zip(results, runs, strict=True)], interrupted
     )
-
-
-def _records(runs: SyncRunRepository, results: list[SyncResult]) -> list[RunRecord | None]:
-    return [runs.get(r.run_id) if r.run_id else None for r in results]
 
 
 def print_report(report: SyncReport, *, as_json: bool) -> int:
@@ -249,8 +243,6 @@ def print_report(report: SyncReport, *, as_json: bool) -> int:
 
 
 def _interrupted_note(report: SyncReport) -> str:
-    from stock_tracker_desktop.storage.sync_runs import RunStatus
-
     cancelled = [t.tenant for t in report.tenants if t.result.status is RunStatus.CANCELLED]
     finished = [
         f"{t.tenant} ({t.status})"
@@ -264,23 +256,19 @@ def _interrupted_note(report: SyncReport) -> str:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    with opened_context() as ctx, translated_errors():
-        report = asyncio.run(run_sync(ctx, None if args.all else args.tenant))
+    report = run_in_core(lambda core: run_sync(core, None if args.all else args.tenant))
     if not report.tenants and not report.interrupted:
         print("no enabled tenants to sync", file=sys.stderr)
     return print_report(report, as_json=args.json)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantService
-    from stock_tracker_desktop.storage.sync_runs import RunStatus, SyncRunRepository
-
-    with opened_context() as ctx, translated_errors():
-        tenant_id = TenantService(ctx).get(args.tenant).id if args.tenant else None
+    async def history(core: AppCore) -> list[RunRecord]:
+        tenant_id = (await core.tenant(args.tenant)).id if args.tenant else None
         status = RunStatus(args.status) if args.status else None
-        runs = SyncRunRepository(ctx.database).history(
-            tenant_id=tenant_id, status=status, limit=args.limit
-        )
+        return await core.history(tenant_id=tenant_id, status=status, limit=args.limit)
+
+    runs = run_in_core(history)
     if args.json:
         print_json([{**run.as_json(), "stock_lines": stock_lines(run)} for run in runs])
         return EXIT_OK
@@ -302,19 +290,18 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_stock(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantService
-    from stock_tracker_desktop.storage import snapshots
-
-    with opened_context() as ctx, translated_errors():
-        tenant = TenantService(ctx).get(args.tenant)
-        current = snapshots.current_snapshot(ctx.database, tenant.id)
+    async def stock(core: AppCore) -> tuple[TenantView, SnapshotInfo, list[StockLevelRow]]:
+        tenant = await core.tenant(args.tenant)
+        current = await core.current_snapshot(tenant.id)
         if current is None:
             fail(
                 f"{tenant.name} has no snapshot yet; run `stock-tracker sync --tenant "
                 f'"{tenant.name}"` first',
                 EXIT_FAILED,
             )
-        rows = snapshots.stock_levels(ctx.database, current.id, low_only=args.low)
+        return tenant, current, await core.stock_levels(current.id, low_only=args.low)
+
+    tenant, current, rows = run_in_core(stock)
     if args.json:
         print_json(
             {

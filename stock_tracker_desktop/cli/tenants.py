@@ -12,9 +12,9 @@ from stock_tracker_desktop.cli.common import (
     EXIT_OK,
     echo,
     fail,
-    opened_context,
     print_json,
     print_table,
+    run_in_core,
     secret_from,
     translated_errors,
     warn,
@@ -22,8 +22,9 @@ from stock_tracker_desktop.cli.common import (
 from stock_tracker_desktop.domain.models import Marketplace
 
 if TYPE_CHECKING:
+    from stock_tracker_desktop.core import AppCore, TenantDraft, TenantView
     from stock_tracker_desktop.domain.models import ConnectionReport
-    from stock_tracker_desktop.services.tenants import TenantDraft, TenantService, TenantView
+    from stock_tracker_desktop.domain.wb_token import WbTokenInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -133,7 +134,7 @@ def _read_service_account(path: Path | None) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
+    from stock_tracker_desktop.core import TenantDraft
 
     marketplace = Marketplace(args.marketplace)
     token = client_id = api_key = ""
@@ -160,56 +161,45 @@ def cmd_add(args: argparse.Namespace) -> int:
         service_account_json=_read_service_account(args.service_account_file),
         enabled=not args.disabled,
     )
-    with opened_context() as ctx, translated_errors():
-        service = TenantService(ctx)
-        report = _check_before_adding(service, draft, force=args.force) if args.check else None
-        saved = service.add(draft)
-        for message in saved.warnings:
-            warn(message)
-        if not args.json:
-            echo(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
-        code = EXIT_OK
-        if report is not None:
-            from stock_tracker_desktop.services.connection import remember_seller
+    return run_in_core(lambda core: _add(core, draft, args))
 
-            remember_seller(service, saved.tenant.name, report)
-            code = _print_report(report, as_json=False, err=args.json)
-        if args.json:
-            print_json(service.get(saved.tenant.name).as_json())
+
+async def _add(core: AppCore, draft: TenantDraft, args: argparse.Namespace) -> int:
+    report = await _check_before_adding(core, draft, force=args.force) if args.check else None
+    saved = await core.add_tenant(draft)
+    for message in saved.warnings:
+        warn(message)
+    if not args.json:
+        echo(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
+    code = EXIT_OK
+    if report is not None:
+        await core.remember_seller(saved.tenant.name, report)
+        code = _print_report(report, as_json=False, err=args.json)
+    if args.json:
+        print_json((await core.tenant(saved.tenant.name)).as_json())
     return code
 
 
-def _check_before_adding(
-    service: TenantService, draft: TenantDraft, *, force: bool
+async def _check_before_adding(
+    core: AppCore, draft: TenantDraft, *, force: bool
 ) -> ConnectionReport:
     """Ask the marketplace before anything is stored: credentials it refuses are not added
     (unless ``force``), and what it said is the first line of the message."""
-    import asyncio
-
-    from stock_tracker_desktop.services.connection import check_draft
-
-    service.check_draft(draft)  # what is refused offline is refused before any call
-    report = asyncio.run(check_draft(draft))
+    report = await core.check_draft(draft)
     if report.refused and not force:
         fail(f"{report.refused}; the tenant was not added (--force adds it anyway)")
     return report
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from stock_tracker_desktop.services.connection import check_tenant
-    from stock_tracker_desktop.services.tenants import TenantService
-
-    with opened_context() as ctx, translated_errors():
-        report = asyncio.run(check_tenant(TenantService(ctx), args.name))
+    report = run_in_core(lambda core: core.check_tenant(args.name))
     return _print_report(report, as_json=args.json)
 
 
 def _print_report(report: ConnectionReport, *, as_json: bool, err: bool = False) -> int:
     """Print a connection check (``err``: on stderr, to keep stdout for JSON); 0 when
     everything a sync needs works, else 1."""
-    from stock_tracker_desktop.services.connection import report_as_json
+    from stock_tracker_desktop.core import report_as_json
 
     if as_json:
         print_json(report_as_json(report))
@@ -233,10 +223,7 @@ def _account(tenant: TenantView) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantService
-
-    with opened_context() as ctx, translated_errors():
-        tenants = TenantService(ctx).all(include_archived=args.all)
+    tenants = run_in_core(lambda core: core.tenants(include_archived=args.all))
     if args.tag:
         tenants = [t for t in tenants if args.tag in t.tags]
     if args.json:
@@ -263,14 +250,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantService
+    async def show(core: AppCore) -> tuple[TenantView, WbTokenInfo | None]:
+        tenant = await core.tenant(args.name)
+        wildberries = tenant.marketplace is Marketplace.WILDBERRIES
+        return tenant, await core.token_info(args.name) if wildberries else None
 
-    with opened_context() as ctx, translated_errors():
-        service = TenantService(ctx)
-        tenant = service.get(args.name)
-        info = (
-            service.token_info(args.name) if tenant.marketplace is Marketplace.WILDBERRIES else None
-        )
+    tenant, info = run_in_core(show)
     data = tenant.as_json()
     if info is not None:
         data["token"] = {
@@ -315,7 +300,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantChanges, TenantService
+    from stock_tracker_desktop.core import TenantChanges
 
     token = None
     if args.token_env or args.token_stdin:
@@ -338,8 +323,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         service_account_json=service_account,
         enabled=args.enabled,
     )
-    with opened_context() as ctx, translated_errors():
-        saved = TenantService(ctx).edit(args.name, changes)
+    saved = run_in_core(lambda core: core.edit_tenant(args.name, changes))
     for message in saved.warnings:
         warn(message)
     if args.json:
@@ -350,36 +334,29 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantService
-
-    with opened_context() as ctx, translated_errors():
-        tenant = TenantService(ctx).set_archived(args.name, args.archived)
+    tenant = run_in_core(lambda core: core.set_archived(args.name, args.archived))
     echo(f"{'archived' if tenant.archived else 'unarchived'} {tenant.name}")
     return EXIT_OK
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenants import TenantService
-
     if not args.yes:
         if not sys.stdin.isatty():
             fail("removing deletes the tenant's history too; confirm with --yes")
         answer = input(f"Delete {args.name!r} with all its history? Type its name to confirm: ")
         if answer.strip() != args.name:
             fail("not confirmed; nothing was deleted", EXIT_FAILED)
-    with opened_context() as ctx, translated_errors():
-        TenantService(ctx).remove(args.name)
+    run_in_core(lambda core: core.remove_tenant(args.name))
     echo(f"removed {args.name}")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenant_import import import_tenants, read_import
+    from stock_tracker_desktop.core.installation import read_import
 
     with translated_errors():  # a file that cannot be used fails before anything is opened
         source = read_import(args.file, args.secrets)
-    with opened_context() as ctx, translated_errors():
-        report = import_tenants(ctx, source)
+    report = run_in_core(lambda core: core.import_tenants(source))
     if args.json:
         print_json(report.as_json())
     else:
@@ -392,14 +369,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_legacy(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services.tenant_import import legacy_env_draft
-    from stock_tracker_desktop.services.tenants import TenantService
+    from stock_tracker_desktop.core.installation import legacy_env_draft
 
     name = args.name or args.path.resolve().parent.name
     with translated_errors():
         draft = legacy_env_draft(args.path, name)
-    with opened_context() as ctx, translated_errors():
-        saved = TenantService(ctx).add(draft)
+    saved = run_in_core(lambda core: core.add_tenant(draft))
     for message in saved.warnings:
         warn(message)
     echo(f"added {saved.tenant.name} from {args.path.name}")

@@ -8,8 +8,9 @@ from pathlib import Path
 from stock_tracker_desktop.cli.common import (
     EXIT_OK,
     echo,
-    opened_context,
+    opened_core,
     print_json,
+    run_in_core,
     secret_from,
     translated_errors,
     vault_passphrase,
@@ -38,10 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services import vault_service
-
-    with opened_context() as ctx:
-        status = vault_service.status(ctx)
+    with opened_core() as core:
+        status = core.vault_status()
     if args.json:
         print_json(
             {
@@ -50,47 +49,41 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "keyring_backend": status.keyring_backend,
                 "keyring_usable": status.keyring_usable,
                 "install_id": status.install_id,
-                "data_dir": str(ctx.home),
+                "data_dir": str(core.home),
             }
         )
     else:
         echo(f"Master key: {status.description}")
         usable = "usable" if status.keyring_usable else "not usable"
         echo(f"Keyring:    {status.keyring_backend} ({usable})")
-        echo(f"Data dir:   {ctx.home}")
+        echo(f"Data dir:   {core.home}")
     return EXIT_OK
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.services import vault_service
-
-    with opened_context() as ctx, translated_errors():
-        backup = vault_service.rotate(ctx)
+    backup = run_in_core(lambda core: core.rotate_key())
     echo(f"rotated the master key; database re-keyed and secrets re-encrypted (backup: {backup})")
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.security.keystore import check_new_passphrase
-    from stock_tracker_desktop.services import vault_service
+    from stock_tracker_desktop.core.installation import check_new_passphrase
 
     passphrase = secret_from(args.passphrase_env, "recovery file passphrase")
     with translated_errors():
         check_new_passphrase(passphrase, "the recovery passphrase")
-    with opened_context() as ctx, translated_errors():
-        vault_service.export_recovery(ctx, args.file, passphrase)
+    run_in_core(lambda core: core.export_recovery(args.file, passphrase))
     echo(f"wrote {args.file}; keep it and its passphrase apart, both are needed to recover")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from stock_tracker_desktop.config import data_dir
-    from stock_tracker_desktop.security.vault import Vault
+    from stock_tracker_desktop.core.installation import import_recovery
 
     passphrase = secret_from(args.passphrase_env, "recovery file passphrase")
     with translated_errors():
-        vault = Vault.import_recovery(data_dir(), args.file, passphrase, vault_passphrase)
-    with opened_context():
+        store = import_recovery(args.file, passphrase, vault_passphrase)
+    with opened_core():
         pass  # proves the database opens with the imported key
-    echo(f"imported the master key into {vault.describe_store()}")
+    echo(f"imported the master key into {store}")
     return EXIT_OK
