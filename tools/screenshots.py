@@ -7,15 +7,14 @@ Everything happens in a throwaway data directory: the simulator's sellers are ad
 synced through the real engine, and a few earlier snapshots are written with varied quantities
 so that the stock chart has a history to draw (a fresh demo install has synced only today).
 The keyring is the "fail" backend and the vault uses a demo passphrase, so the machine's real
-keyring and data are never touched. The shell's windows (tenants, editor, settings) are imported
-lazily: whatever exists is rendered.
+keyring and data are never touched. Every view, each tab of every dialog, the passphrase
+dialogs, the message boxes and the tray menu are rendered at the window's default size.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import os
 import random
 import sys
@@ -34,36 +33,31 @@ if not os.environ.get("DISPLAY"):
 import keyring  # noqa: E402
 import qasync  # noqa: E402
 from keyring.backends import fail  # noqa: E402
-from PySide6.QtCore import QLocale, QTranslator  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from stock_tracker_desktop.core import AppCore  # noqa: E402
 from stock_tracker_desktop.domain.figures import LevelFigures  # noqa: E402
 from stock_tracker_desktop.domain.models import Marketplace  # noqa: E402
+from stock_tracker_desktop.domain.runs import RunStatus  # noqa: E402
 from stock_tracker_desktop.domain.window import last_full_days  # noqa: E402
-from stock_tracker_desktop.package_data import translations_dir  # noqa: E402
 from stock_tracker_desktop.services.context import AppContext  # noqa: E402
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService  # noqa: E402
 from stock_tracker_desktop.simulator import SimulatorConfig, start_in_thread  # noqa: E402
 from stock_tracker_desktop.storage import snapshot_writer, snapshots  # noqa: E402
-from stock_tracker_desktop.storage.sync_runs import RunStatus  # noqa: E402
-from stock_tracker_desktop.sync.engine import SyncEngine  # noqa: E402
 from stock_tracker_desktop.ui import texts  # noqa: E402
+from stock_tracker_desktop.ui.app import apply_language, create_application  # noqa: E402
 from stock_tracker_desktop.ui.history_view import HistoryView  # noqa: E402
+from stock_tracker_desktop.ui.main_window import MainWindow  # noqa: E402
+from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog  # noqa: E402
+from stock_tracker_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
 from stock_tracker_desktop.ui.stock_view import StockView  # noqa: E402
+from stock_tracker_desktop.ui.tenant_editor import TenantEditor  # noqa: E402
+from stock_tracker_desktop.ui.tray import Tray  # noqa: E402
 
 DEMO_PASSPHRASE = "demo passphrase for screenshots"  # noqa: S105 (a throwaway demo vault)
 TIME_FACTOR = 0.005
 EARLIER_SNAPSHOTS = 6
-WINDOW_SIZE = (1440, 820)
 SIGNAL_TIMEOUT = 20.0
-
-
-def optional(module: str, name: str) -> Any:
-    """A class of the shell, or None while it does not exist."""
-    try:
-        return getattr(importlib.import_module(f"stock_tracker_desktop.ui.{module}"), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def add_demo_tenants(ctx: AppContext, sim: Any) -> None:
@@ -130,20 +124,6 @@ def write_earlier_snapshots(ctx: AppContext, tenant_name: str) -> None:
         )
 
 
-def set_language(app: QApplication, language: str) -> None:
-    apply_language = optional("app", "apply_language")
-    if apply_language is not None:
-        apply_language(app, language)
-        return
-    QLocale.setDefault(QLocale(language))
-    for old in app.findChildren(QTranslator):
-        app.removeTranslator(old)
-    if language != "en":
-        translator = QTranslator(app)
-        translator.load(str(translations_dir() / f"views_{language}.qm"))
-        app.installTranslator(translator)
-
-
 async def until(signal: Any, action: Callable[[], object]) -> None:
     fired = asyncio.get_running_loop().create_future()
 
@@ -184,30 +164,19 @@ async def show_failed_run(view: HistoryView) -> None:
 
 
 async def render_language(
-    app: QApplication, engine: SyncEngine, ctx: AppContext, language: str, out: Path
+    app: QApplication, core: AppCore, ctx: AppContext, language: str, out: Path
 ) -> None:
-    set_language(app, language)
+    apply_language(app, language)
     tenants = {t.name: t for t in TenantService(ctx).all()}
-    main_window = optional("main_window", "MainWindow")
-    if main_window is None:
-        stock, history = StockView(engine), HistoryView(engine)
-        for view in (stock, history):
-            view.resize(*WINDOW_SIZE)
-            view.show()
-        await show_stock(stock, tenants["Ромашка"])
-        await show_failed_run(history)
-        await settle()
-        save(stock, out, "stock", language)
-        save(history, out, "history", language)
-        stock.deleteLater()
-        history.deleteLater()
-        return
-
-    settings = await engine.in_db(engine.settings.load)
-    window = main_window(engine, settings)
-    window.resize(*WINDOW_SIZE)
+    settings = await core.settings()
+    window = MainWindow(core, settings)  # at its default size, as a new user sees it
     window.show()
     await window.reload()
+    await until(window.home_view.loaded, window.home_view.refresh)
+    await settle()
+    save(window, out, "today", language)
+
+    window.tabs.setCurrentWidget(window.tenants_view)
     await settle()
     save(window, out, "tenants", language)
 
@@ -215,37 +184,63 @@ async def render_language(
     await show_stock(window.stock_view, tenants["Ромашка"])
     await settle()
     save(window, out, "stock", language)
+    window.stock_view.by_product.click()
+    await settle()
+    save(window, out, "stock_by_product", language)
 
     window.tabs.setCurrentWidget(window.history_view)
     await show_failed_run(window.history_view)
     await settle()
     save(window, out, "history", language)
 
-    editor_class = optional("tenant_editor", "TenantEditor")
-    if editor_class is not None:
-        editor = editor_class(engine, tenants["Ромашка"], parent=window)
-        editor.show()
-        await settle()
-        save(editor, out, "tenant_editor", language)
-        editor.close()
-    settings_dialog = optional("settings_dialog", "SettingsDialog")
-    if settings_dialog is not None:
-        dialog = settings_dialog(engine, settings, tray_available=False, parent=window)
+    await save_tabs(TenantEditor(core, tenants["Ромашка"], parent=window), out, "editor", language)
+    await save_tabs(TenantEditor(core, None, parent=window), out, "editor_new", language)
+    await save_tabs(
+        SettingsDialog(core, settings, tray_available=True, parent=window),
+        out,
+        "settings",
+        language,
+    )
+    for first_run in (True, False):
+        dialog = PassphraseDialog(first_run=first_run)
         dialog.show()
         await settle()
-        save(dialog, out, "settings", language)
+        save(dialog, out, "passphrase_new" if first_run else "passphrase", language)
         dialog.close()
-    tray_class = optional("tray", "Tray")
-    if tray_class is not None:
-        await save_tray_menu(tray_class, out, language)
+    await save_box(window.ask_quit(), out, "quit", language)
+    await save_box(
+        window.rotation_done(Path("backups") / "before-rotation.db"), out, "rotated", language
+    )
+    await save_tray_menu(out, language)
     window.quitting = True
     window.hide()
     window.deleteLater()
 
 
-async def save_tray_menu(tray_class: Any, out: Path, language: str) -> None:
+async def save_tabs(dialog: Any, out: Path, name: str, language: str) -> None:
+    """A dialog, once per tab (once if it has none)."""
+    dialog.show()
+    tabs = getattr(dialog, "tabs", None)
+    if tabs is None:
+        await settle()
+        save(dialog, out, name, language)
+    for index in range(tabs.count() if tabs is not None else 0):
+        dialog.tabs.setCurrentIndex(index)
+        await settle()
+        save(dialog, out, f"{name}_{index + 1}", language)
+    dialog.close()
+    dialog.deleteLater()
+
+
+async def save_box(box: QWidget, out: Path, name: str, language: str) -> None:
+    await settle()
+    save(box, out, name, language)
+    box.close()
+
+
+async def save_tray_menu(out: Path, language: str) -> None:
     """The tray's menu after a failed sync (the menu renders the same with or without a tray)."""
-    tray = tray_class()
+    tray = Tray()
     tray.failures.add("Lime Kids")
     tray.last_result_text = f"Lime Kids: {texts.status_name(RunStatus.FAILED)}"
     tray.set_next_run("18:00")  # also refreshes the menu's texts
@@ -265,16 +260,17 @@ async def render(app: QApplication, out: Path, languages: list[str]) -> None:
                 os.environ[variable] = sim.base_url
             os.environ["STOCK_TRACKER_TIME_FACTOR"] = str(TIME_FACTOR)
             ctx = await asyncio.to_thread(AppContext.open, lambda: DEMO_PASSPHRASE, home)
-            engine = SyncEngine(ctx)
+            core = AppCore(ctx)
             try:
-                await engine.in_db(add_demo_tenants, ctx, sim)
-                await engine.sync()
-                await engine.in_db(write_earlier_snapshots, ctx, "Ромашка")
-                await engine.sync(["Ромашка", "Lime Kids"])
+                await core.db.run(add_demo_tenants, ctx, sim)
+                await core.sync()
+                await core.db.run(write_earlier_snapshots, ctx, "Ромашка")
+                await core.sync(["Ромашка", "Lime Kids"])
+                await core.start_scheduler()
                 for language in languages:
-                    await render_language(app, engine, ctx, language, out)
+                    await render_language(app, core, ctx, language, out)
             finally:
-                await engine.aclose()
+                await core.aclose()
                 ctx.close()
 
 
@@ -286,8 +282,7 @@ def main() -> int:
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     keyring.set_keyring(fail.Keyring())
-    create = optional("app", "create_application")
-    app = create() if create is not None else QApplication(sys.argv[:1])
+    app = create_application()
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         runner.run(render(app, out, args.languages))
     return 0

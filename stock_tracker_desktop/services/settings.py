@@ -103,7 +103,11 @@ class TenantSyncSettings:
 
 class SettingsService:
     def __init__(self, ctx: AppContext) -> None:
-        self.repo = SettingsRepository(ctx.database)
+        self.ctx = ctx
+
+    @property
+    def repo(self) -> SettingsRepository:
+        return SettingsRepository(self.ctx.database)  # the current one: a rotation replaces it
 
     def load(self) -> Settings:
         return _from_json(self.repo.all())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from stock_tracker_desktop.domain.problems import Problem
 from stock_tracker_desktop.security.keystore import keyring_status
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage.backups import backup_database, backups_dir
@@ -14,7 +15,8 @@ from stock_tracker_desktop.storage.rekey import rekey_database
 @dataclass(frozen=True, slots=True)
 class VaultStatus:
     store: str
-    description: str
+    description: str  # in English, for the CLI and diagnostics; the window words store_problem
+    store_problem: Problem
     keyring_backend: str
     keyring_usable: bool
     install_id: str
@@ -25,6 +27,7 @@ def status(ctx: AppContext) -> VaultStatus:
     return VaultStatus(
         store=ctx.vault.store,
         description=ctx.vault.describe_store(),
+        store_problem=ctx.vault.store_problem(),
         keyring_backend=keyring.backend,
         keyring_usable=keyring.usable,
         install_id=ctx.vault.install_id,

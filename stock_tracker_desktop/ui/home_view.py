@@ -8,7 +8,7 @@ refreshes it whenever it reloads the sellers (after syncs finish, after an edit)
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -81,7 +81,7 @@ class HomeView(QWidget):
             counts.addWidget(card)
 
         self.failed = self._list(
-            [self.tr("Seller"), self.tr("Result"), self.tr("Why"), self.tr("When")]
+            [self.tr("Seller"), self.tr("Result"), self.tr("When"), self.tr("Why")], stretch=3
         )
         self.short = self._list(
             [
@@ -90,10 +90,13 @@ class HomeView(QWidget):
                 self.tr("Product"),
                 self.tr("Stock"),
                 self.tr("Days of stock"),
-            ]
+            ],
+            stretch=2,
         )
-        self.expiring = self._list([self.tr("Seller"), self.tr("Expires"), self.tr("Days left")])
-        self.next_runs = self._list([self.tr("Seller"), self.tr("Next sync")])
+        self.expiring = self._list(
+            [self.tr("Seller"), self.tr("Expires"), self.tr("Days left")], stretch=0
+        )
+        self.next_runs = self._list([self.tr("Seller"), self.tr("Next sync")], stretch=0)
         self.short_more = QLabel()
         self.short_more.setVisible(False)
 
@@ -119,15 +122,20 @@ class HomeView(QWidget):
             tree.itemActivated.connect(self._activated)
 
     @staticmethod
-    def _list(headers: list[str]) -> QTreeWidget:
+    def _list(headers: list[str], *, stretch: int) -> QTreeWidget:
+        """A list whose columns fit their content but ``stretch``, which takes the room left
+        and elides (its whole text is the row's tooltip)."""
         tree = QTreeWidget()
         tree.setRootIsDecorated(False)
         tree.setUniformRowHeights(True)
         tree.setAlternatingRowColors(True)
         tree.setHeaderLabels(headers)
-        tree.header().setStretchLastSection(False)
-        tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        tree.setProperty("stretch_column", stretch)
         return tree
 
     @staticmethod
@@ -169,8 +177,8 @@ class HomeView(QWidget):
                     [
                         f.tenant.name,
                         texts.status_name(f.run.status),
-                        stored_problem_text(f.run.problem, f.run.error_message),
                         texts.date_time_text(f.run.started_at),
+                        stored_problem_text(f.run.problem, f.run.error_message),
                     ],
                 )
                 for f in summary.failed
@@ -207,7 +215,7 @@ class HomeView(QWidget):
             [
                 (
                     e.tenant,
-                    [e.tenant.name, texts.date_time_text(e.expires_at), _days_left(e.tenant)],
+                    [e.tenant.name, texts.date_time_text(e.expires_at), _days_left(e)],
                 )
                 for e in summary.expiring
             ],
@@ -228,7 +236,8 @@ class HomeView(QWidget):
         for tenant, cells in rows:
             item = QTreeWidgetItem(cells)
             item.setData(0, TENANT_ROLE, tenant)
-            item.setToolTip(len(cells) - 1 if tree.columnCount() > 2 else 0, cells[-1])
+            stretch = int(tree.property("stretch_column"))
+            item.setToolTip(stretch, cells[stretch])
             items.append(item)
         tree.addTopLevelItems(items)
         tree.setUpdatesEnabled(True)
@@ -241,4 +250,8 @@ class HomeView(QWidget):
 
 def _days_left(expiring: ExpiringCredentials) -> str:
     days = expiring.tenant.token_days_left()
-    return "" if days is None else texts.count(days)
+    if days is None:
+        return ""
+    if days < 0:
+        return QCoreApplication.translate("HomeView", "expired")
+    return texts.count(days)

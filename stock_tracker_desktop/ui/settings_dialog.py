@@ -39,6 +39,7 @@ from stock_tracker_desktop.platform import autostart
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import run_dialog, show_message, spawn
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
+from stock_tracker_desktop.ui.problem_texts import problem_text
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
 from stock_tracker_desktop.ui.tenant_editor import ERROR_STYLE
 
@@ -179,7 +180,7 @@ class SettingsDialog(QDialog):
 
     def _vault_group(self) -> QGroupBox:
         status = self.core.vault_status()
-        store = QLabel(status.description)
+        store = QLabel(problem_text(status.store_problem))
         store.setWordWrap(True)
         rotate = QPushButton(self.tr("Rotate key…"))
         rotate.setToolTip(

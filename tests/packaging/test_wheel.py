@@ -30,18 +30,16 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QTabWidget
 
 import stock_tracker_desktop
 from stock_tracker_desktop.config import DEMO_PASSPHRASE
-from stock_tracker_desktop.services.context import AppContext
-from stock_tracker_desktop.sync.engine import SyncEngine
-from stock_tracker_desktop.ui.app import apply_language, create_application, shutdown
+from stock_tracker_desktop.core import AppCore
+from stock_tracker_desktop.ui.app import apply_language, create_application
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.resources import icon
 
 
 async def main() -> dict:
-    ctx = AppContext.open(lambda: DEMO_PASSPHRASE, Path(sys.argv[1]))
-    engine = SyncEngine(ctx)
-    settings = await engine.in_db(engine.settings.load)
-    window = MainWindow(engine, settings)
+    core = AppCore.open(lambda: DEMO_PASSPHRASE, Path(sys.argv[1]))
+    settings = await core.settings()
+    window = MainWindow(core, settings)
     window.show()
     await asyncio.sleep(0.5)
     texts = [a.text() for a in window.findChildren(QAction)]
@@ -55,9 +53,10 @@ async def main() -> dict:
         "icon_null": icon("sync").isNull() or icon("sync").pixmap(24, 24).isNull(),
         "window_icon_null": app.windowIcon().isNull(),
     }
+    window.quitting = True
     window.close()
-    await shutdown(engine, None)
-    ctx.close()
+    await core.aclose()
+    core.close()
     return found
 
 
