@@ -4,8 +4,9 @@
 
 Three areas keep their own file: ``views`` (stock and history views) and ``shell`` (everything
 else under ui/), which were written side by side, and ``problems`` (the error templates of
-domain/problems.py, which lupdate reads through their QT_TRANSLATE_NOOP marks). pyside6-lupdate keeps existing translations
-and adds new strings as unfinished; translate those in the .ts file (Qt Linguist or any editor),
+domain/problems.py, which lupdate reads through their QT_TRANSLATE_NOOP marks). pyside6-lupdate
+keeps existing translations and adds new strings as unfinished; translate those in the .ts file
+(Qt Linguist or any editor),
 then run this again to compile the .qm files the app loads. ``--check`` changes nothing and
 exits 1 when a string has no Russian translation yet (the test suite runs it).
 """

@@ -20,7 +20,7 @@ from stock_tracker_desktop.security.vault import (
     WrongPassphrase,
 )
 from stock_tracker_desktop.services.connection import report_as_json
-from stock_tracker_desktop.services.exports import ExportPathError, NoSnapshot
+from stock_tracker_desktop.services.exports import ExportPathError, FileFormat, NoSnapshot
 from stock_tracker_desktop.services.overview import (
     EXPIRY_WARNING,
     ExpiringCredentials,
@@ -128,3 +128,5 @@ __all__ += ["MIN_PASSPHRASE_LENGTH", "redact"]
 __all__ += ["SheetTarget"]
 # The home view: what needs the agency today.
 __all__ += ["EXPIRY_WARNING", "ExpiringCredentials", "FailedSeller", "HomeSummary", "ShortProduct"]
+# The file formats an export writes.
+__all__ += ["FileFormat"]

@@ -303,7 +303,7 @@ async def run_configured_exports(
         except (SheetsError, NoSnapshot, OSError) as exc:
             failures.append(f"Google Sheet: {exc}")
     folder = tenant.overrides.get(FOLDER_OVERRIDE)
-    for fmt in tenant.overrides.get(FORMATS_OVERRIDE) or (["xlsx"] if folder else []):
+    for fmt in _configured_formats(tenant.overrides.get(FORMATS_OVERRIDE), folder):
         try:
             path = await in_db(
                 export_files,
@@ -322,6 +322,15 @@ async def run_configured_exports(
     if failures:
         raise ExportFailed("; ".join(failures))
     return done
+
+
+def _configured_formats(stored: object, folder: object) -> list[FileFormat]:
+    """The file formats a seller's settings name (the editor stores a list), XLSX into a
+    folder named without formats; a stored word no exporter knows is left out."""
+    if not isinstance(stored, list) or not stored:
+        return ["xlsx"] if folder else []
+    known: dict[str, FileFormat] = {"csv": "csv", "xlsx": "xlsx"}
+    return [known[word] for word in stored if word in known]
 
 
 __all__ = [

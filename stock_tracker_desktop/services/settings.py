@@ -16,6 +16,7 @@ from typing import Any
 from stock_tracker_desktop.domain.figures import DEFAULT_LOW_STOCK_DAYS
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.domain.window import DEFAULT_WINDOW_DAYS
+from stock_tracker_desktop.exporters.texts import Language
 from stock_tracker_desktop.marketplaces.settings import MAX_RATE_LIMIT_WAIT
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage.settings_repository import SettingsRepository
@@ -77,17 +78,19 @@ def _from_json(stored: dict[str, Any]) -> Settings:
         if key not in _FIELDS:
             continue
         try:
-            parsed = Schedule.from_json(value) if key == "schedule" else value
-            settings = replace(settings, **{key: parsed}).validate()
+            change: dict[str, Any] = {
+                key: Schedule.from_json(value) if key == "schedule" else value
+            }
+            settings = replace(settings, **change).validate()
         except (ValueError, TypeError) as exc:
             log.warning("setting %s is invalid (%s); using its default", key, exc)
     return settings
 
 
-def export_language(settings: Settings) -> str:
+def export_language(settings: Settings) -> Language:
     """The language of exported headers: the app's, or the system's when the app follows it."""
     if settings.language:
-        return settings.language
+        return "ru" if settings.language == "ru" else "en"
     system = (locale.getlocale()[0] or os.environ.get("LANG", "")).lower()
     return "ru" if system.startswith("ru") else "en"
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from stock_tracker_desktop import __version__
 from stock_tracker_desktop.core import (
     AppCore,
+    FileFormat,
     Settings,
     SyncFinished,
     SyncProgress,
@@ -472,7 +473,7 @@ class MainWindow(QMainWindow):
         chosen = menu.exec(where)
         if chosen is None:
             return
-        fmt = str(chosen.data())
+        fmt: FileFormat = "xlsx" if chosen.data() == "xlsx" else "csv"
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export stock"),
@@ -482,8 +483,8 @@ class MainWindow(QMainWindow):
         if path:
             spawn(self._export(names, fmt, Path(path)), name="export")
 
-    async def _export(self, names: list[str], fmt: str, path: Path) -> None:
-        language = "ru" if self.settings.language == "ru" else "en"
+    async def _export(self, names: list[str], fmt: FileFormat, path: Path) -> None:
+        language = await self.core.export_language()
         try:
             written = await self.core.export_files(names, fmt, path, language=language)
         except Exception as exc:  # the exporter's errors are sentences for the user
