@@ -14,13 +14,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
-from stock_tracker_desktop.marketplaces.factory import create_client
 from stock_tracker_desktop.security.vault import PassphraseProvider
-from stock_tracker_desktop.services import connection, diagnostics, exports, vault_service
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.overview import (
     HomeSummary,
@@ -40,9 +38,17 @@ from stock_tracker_desktop.services.tenants import (
 from stock_tracker_desktop.storage import snapshots
 from stock_tracker_desktop.storage.database_thread import DatabaseThread
 from stock_tracker_desktop.storage.sync_runs import RunRecord, SyncRunRepository
-from stock_tracker_desktop.sync.engine import ClientFactory, RunningTenant, SyncEngine
 from stock_tracker_desktop.sync.events import Listener, SyncResult
-from stock_tracker_desktop.sync.scheduler import SyncScheduler
+
+# The heavier layers load with the first use case that needs them (a sync, an export, a check),
+# so that a command listing sellers starts quickly; these imports give the signatures only.
+if TYPE_CHECKING:
+    from stock_tracker_desktop.domain.wb_token import WbTokenInfo
+    from stock_tracker_desktop.services import exports, vault_service
+    from stock_tracker_desktop.services.tenant_import import ImportReport, ImportSource
+    from stock_tracker_desktop.simulator import RunningSimulator
+    from stock_tracker_desktop.sync.engine import ClientFactory, RunningTenant, SyncEngine
+    from stock_tracker_desktop.sync.scheduler import SyncScheduler
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +61,33 @@ class AppCore:
         ctx: AppContext,
         *,
         concurrency: int | None = None,
-        client_factory: ClientFactory = create_client,
+        client_factory: ClientFactory | None = None,
     ) -> None:
+        """``client_factory`` (default: the real marketplace clients) and ``concurrency``
+        (default: the setting) are for tests and benchmarks."""
         self._ctx = ctx
         self.db = DatabaseThread(lambda: ctx.database)
         self._tenants = TenantService(ctx)
         self._settings = SettingsService(ctx)
-        self._engine = SyncEngine(
-            ctx, self.db, concurrency=concurrency, client_factory=client_factory
-        )
+        self._concurrency = concurrency
+        self._client_factory = client_factory
+        self._sync_engine: SyncEngine | None = None
         self._scheduler: SyncScheduler | None = None
+
+    @property
+    def _engine(self) -> SyncEngine:
+        """The sync engine, made on first use (a command that never syncs never loads it)."""
+        if self._sync_engine is None:
+            from stock_tracker_desktop.marketplaces.factory import create_client
+            from stock_tracker_desktop.sync.engine import SyncEngine
+
+            self._sync_engine = SyncEngine(
+                self._ctx,
+                self.db,
+                concurrency=self._concurrency,
+                client_factory=self._client_factory or create_client,
+            )
+        return self._sync_engine
 
     @classmethod
     def open(cls, passphrase: PassphraseProvider, home: Path | None = None) -> AppCore:
@@ -81,6 +104,8 @@ class AppCore:
     async def start_scheduler(self) -> SyncScheduler:
         """Plan the scheduled syncs (from inside the running loop)."""
         if self._scheduler is None:
+            from stock_tracker_desktop.sync.scheduler import SyncScheduler
+
             self._scheduler = SyncScheduler(self._engine)
             await self._scheduler.start()
         return self._scheduler
@@ -95,7 +120,8 @@ class AppCore:
         if self._scheduler is not None:
             await self._scheduler.shutdown()
             self._scheduler = None
-        await self._engine.aclose()
+        if self._sync_engine is not None:
+            await self._sync_engine.aclose()
         self.db.close()
 
     def close(self) -> None:
@@ -109,10 +135,10 @@ class AppCore:
 
     @property
     def running(self) -> list[RunningTenant]:
-        return self._engine.running
+        return self._sync_engine.running if self._sync_engine is not None else []
 
     def is_running(self, tenant_id: uuid.UUID) -> bool:
-        return self._engine.is_running(tenant_id)
+        return self._sync_engine is not None and self._sync_engine.is_running(tenant_id)
 
     def start_sync(
         self, tenant: TenantView, trigger: Trigger = Trigger.MANUAL
@@ -164,6 +190,8 @@ class AppCore:
 
     async def check_tenant(self, name: str) -> ConnectionReport:
         """Ask the marketplace what the seller's stored credentials may do."""
+        from stock_tracker_desktop.services import connection
+
         return await connection.check_tenant(self._tenants, name, in_db=self.db.run)
 
     @staticmethod
@@ -171,6 +199,8 @@ class AppCore:
         marketplace: Marketplace, credentials: dict[str, str], *, sandbox: bool
     ) -> ConnectionReport:
         """Ask the marketplace what typed credentials may do (nothing is stored)."""
+        from stock_tracker_desktop.services import connection
+
         return await connection.check_credentials(marketplace, credentials, sandbox=sandbox)
 
     async def check_sheet_access(
@@ -181,6 +211,8 @@ class AppCore:
         service_account_json: str | None,
     ) -> str:
         """The title of the Google Sheet the seller's export would write to."""
+        from stock_tracker_desktop.services import exports
+
         return await exports.check_sheet_access(
             self._ctx,
             name,
@@ -243,7 +275,8 @@ class AppCore:
     async def update_settings(self, **changes: Any) -> Settings:
         """Save the changes; the concurrency and the schedules apply at once."""
         updated = await self.db.run(self._settings.update, **changes)
-        self._engine.set_concurrency(updated.concurrency)
+        if self._sync_engine is not None:  # an engine made later reads the setting itself
+            self._sync_engine.set_concurrency(updated.concurrency)
         await self.replan()
         return updated
 
@@ -258,19 +291,27 @@ class AppCore:
         language: exports.Language,
         excel: bool = False,
     ) -> Path:
+        from stock_tracker_desktop.services import exports
+
         return await self.db.run(
             exports.export_files, self._ctx, names, fmt, out, language=language, excel=excel
         )
 
     async def export_diagnostics(self, path: Path) -> Path:
+        from stock_tracker_desktop.services import diagnostics
+
         return await self.db.run(diagnostics.export_diagnostics, self._ctx, path)
 
     # ----- the vault -------------------------------------------------------------------------
 
     def vault_status(self) -> vault_service.VaultStatus:
+        from stock_tracker_desktop.services import vault_service
+
         return vault_service.status(self._ctx)
 
     async def export_recovery(self, path: Path, passphrase: str) -> None:
+        from stock_tracker_desktop.services import vault_service
+
         await self.db.run(vault_service.export_recovery, self._ctx, path, passphrase)
 
     async def may_rotate(self) -> None:
@@ -291,6 +332,8 @@ class AppCore:
         on under the new key. Raises ``InstallationBusy`` when another process has the
         installation open. Returns the backup taken before.
         """
+        from stock_tracker_desktop.services import vault_service
+
         planned = self._scheduler is not None
         if self._scheduler is not None:
             await self._scheduler.shutdown()
@@ -331,12 +374,16 @@ class AppCore:
     async def check_draft(self, draft: TenantDraft) -> ConnectionReport:
         """Ask the marketplace about a seller not added yet. What ``add_tenant`` would refuse
         offline (a malformed token, a name taken) raises ``InvalidTenant`` before any request."""
+        from stock_tracker_desktop.services import connection
+
         await self.db.run(self._tenants.check_draft, draft)
         return await connection.check_draft(draft)
 
     async def remember_seller(self, name: str, report: ConnectionReport) -> None:
         """Store the seller's name a check found (the marketplace limits how often it is
         asked)."""
+        from stock_tracker_desktop.services import connection
+
         await self.db.run(connection.remember_seller, self._tenants, name, report)
 
     async def token_info(self, name: str) -> WbTokenInfo | None:
@@ -410,6 +457,8 @@ class AppCore:
     async def export_sheet(self, name: str, *, language: exports.Language) -> exports.SheetResult:
         """Write the seller's newest snapshot into its Google Sheet. Raises ``NoSnapshot``
         before its first sync and ``SheetsError`` when Google says no."""
+        from stock_tracker_desktop.services import exports
+
         return await exports.export_sheet(self._ctx, name, language=language, in_db=self.db.run)
 
     async def backup(self, label: str = "manual") -> Path:
@@ -425,13 +474,3 @@ class AppCore:
             label,
             auto=False,
         )
-
-
-# For the signatures of the use cases above only: at run time each module loads with the use
-# case that needs it, so that only the demo loads the simulator.
-from typing import TYPE_CHECKING  # noqa: E402
-
-if TYPE_CHECKING:
-    from stock_tracker_desktop.domain.wb_token import WbTokenInfo
-    from stock_tracker_desktop.services.tenant_import import ImportReport, ImportSource
-    from stock_tracker_desktop.simulator import RunningSimulator
