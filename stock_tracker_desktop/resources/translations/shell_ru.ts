@@ -33,13 +33,13 @@ If it happens again, send the details or a diagnostics export to support (Help m
     <message>
         <location filename="../../ui/home_view.py" line="+84"/>
         <location line="+4"/>
-        <location line="+7"/>
-        <location line="+1"/>
+        <location line="+9"/>
+        <location line="+2"/>
         <source>Seller</source>
         <translation>Продавец</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-15"/>
         <source>Result</source>
         <translation>Итог</translation>
     </message>
@@ -74,7 +74,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
         <translation>Дней запаса</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Expires</source>
         <translation>Истекает</translation>
     </message>
@@ -84,7 +84,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
         <translation>Осталось дней</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Next sync</source>
         <translation>Следующая синхронизация</translation>
     </message>
@@ -114,7 +114,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
         <translation>Добавьте продавца — здесь будет видно, что требует внимания каждый день.</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+51"/>
         <source>sellers whose last sync did not succeed</source>
         <translation>продавцов с неудачной последней синхронизацией</translation>
     </message>
@@ -143,11 +143,16 @@ If it happens again, send the details or a diagnostics export to support (Help m
         <source>… and %1 more: open a seller&apos;s stock to see all.</source>
         <translation>… и ещё %1: откройте остатки продавца, чтобы увидеть все.</translation>
     </message>
+    <message>
+        <location line="+47"/>
+        <source>expired</source>
+        <translation>истёк</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+76"/>
+        <location filename="../../ui/main_window.py" line="+77"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
@@ -618,7 +623,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+83"/>
+        <location filename="../../ui/settings_dialog.py" line="+84"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
