@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -64,7 +64,12 @@ class StockChart(QChartView):
             first, last = first - _SINGLE_POINT_PAD, last + _SINGLE_POINT_PAD
         self.time_axis.setRange(_qt_time(first), _qt_time(last))
         span = last - first
-        self.time_axis.setFormat("dd.MM HH:mm" if span < timedelta(days=3) else "dd.MM.yy")
+        # The locale's own short formats, as every date of the window is written (ui/texts.py).
+        short = QLocale.FormatType.ShortFormat
+        locale = QLocale()
+        self.time_axis.setFormat(
+            locale.dateTimeFormat(short) if span < timedelta(days=3) else locale.dateFormat(short)
+        )
         self.time_axis.setTickCount(min(6, max(2, len(points))))
         top = max(stock for _, stock in points)
         self.stock_axis.setRange(0, _nice_ceiling(top))

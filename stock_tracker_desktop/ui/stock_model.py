@@ -10,7 +10,14 @@ Python ``lessThan`` would be called millions of times per sort.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from stock_tracker_desktop.core import (
@@ -43,6 +50,7 @@ class StockModel(QAbstractTableModel):
         self._needle = ""
         self._low_only = False
         self._low_brush = QBrush(LOW_STOCK_TINT)
+        self._decimal_point = QLocale().decimalPoint()  # "9,3" in Russian
         self._bold = QFont()
         self._bold.setBold(True)
         self._right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -163,7 +171,7 @@ class StockModel(QAbstractTableModel):
 
     def _display(self, name: str, value: object) -> object:
         if name == "days":
-            return None if value is None else f"{value:.1f}"
+            return None if value is None else f"{value:.1f}".replace(".", self._decimal_point)
         if name == "warehouse" and not value:
             return self.tr("(in transit)")
         return value
