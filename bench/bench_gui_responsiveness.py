@@ -5,8 +5,8 @@
 The simulator runs in its own process (real marketplaces are remote: their work must not
 compete with the app for the GIL); the tenants are its sellers, half on Wildberries and half on
 Ozon, with the real rate limits scaled by the time factor. The app side is the real thing: the
-sync engine on a qasync loop, the main window when the shell provides one (else the stock and
-history views in a plain window), all refreshing on the engine's events. A QTimer asks to fire
+application core and its sync engine on a qasync loop, the main window with every view (the
+home view included), all refreshing on the engine's events. A QTimer asks to fire
 every 10 ms; how late each tick comes is how long the event loop was blocked. Target: the
 maximum stall stays at or under 50 ms. Runs offscreen unless a display is set.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
 import os
 import socket
 import statistics
@@ -38,15 +37,16 @@ import keyring  # noqa: E402
 import qasync  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 from PySide6.QtCore import QObject, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QSplitter, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from stock_tracker_desktop.core import AppCore, Settings  # noqa: E402
 from stock_tracker_desktop.domain.models import Marketplace  # noqa: E402
 from stock_tracker_desktop.memory import freeze_startup_objects  # noqa: E402
 from stock_tracker_desktop.services.context import AppContext  # noqa: E402
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService  # noqa: E402
 from stock_tracker_desktop.simulator import SimulatorConfig, World  # noqa: E402
-from stock_tracker_desktop.sync.engine import SyncEngine  # noqa: E402
 from stock_tracker_desktop.ui.history_view import HistoryView  # noqa: E402
+from stock_tracker_desktop.ui.main_window import MainWindow  # noqa: E402
 from stock_tracker_desktop.ui.stock_view import StockView  # noqa: E402
 
 PROBE_INTERVAL_MS = 10
@@ -159,17 +159,8 @@ def add_tenants(ctx: AppContext, world: World, count: int) -> None:
         service.add(draft)
 
 
-def build_window(engine: SyncEngine) -> tuple[QWidget, StockView, HistoryView]:
-    """The shell's main window when it exists (it embeds both views), else the two views."""
-    try:
-        main_window = importlib.import_module("stock_tracker_desktop.ui.main_window").MainWindow
-    except ImportError:
-        splitter = QSplitter()
-        stock, history = StockView(engine), HistoryView(engine)
-        splitter.addWidget(stock)
-        splitter.addWidget(history)
-        return splitter, stock, history
-    window = main_window(engine, engine.settings.load())
+def build_window(core: AppCore, settings: Settings) -> tuple[MainWindow, StockView, HistoryView]:
+    window = MainWindow(core, settings)
     return window, window.stock_view, window.history_view
 
 
@@ -190,23 +181,24 @@ async def run(args: argparse.Namespace) -> bool:
         os.environ["STOCK_TRACKER_TIME_FACTOR"] = str(args.time_factor)
         ctx = await asyncio.to_thread(open_throwaway, Path(temp) / "home")
         await asyncio.to_thread(add_tenants, ctx, world, args.tenants)
-        engine = SyncEngine(ctx, concurrency=args.concurrency)
-        window, stock, history = build_window(engine)
+        core = AppCore(ctx, concurrency=args.concurrency)
+        window, stock, history = build_window(core, await core.settings())
         window.resize(1280, 800)
         window.show()
         first = TenantService(ctx).get("WB 00")
-        stock.show_tenant(first)  # reloads itself when this tenant's sync finishes
+        window.show_stock(first)  # the Stock tab, shown: it reloads when this seller finishes
         freeze_startup_objects()  # as run_gui does once the window is up
         probe = StallProbe()
         try:
             probe.start()
             started = time.perf_counter()
-            results = await engine.sync()
+            results = await core.sync()
             wall = time.perf_counter() - started
             await asyncio.sleep(1.0)  # the views' reloads after the last finish count too
             probe.stop()
         finally:
-            await engine.aclose()
+            await core.aclose()
+            window.quitting = True
             window.deleteLater()
             ctx.close()
     ok = sum(1 for r in results if r.ok)

@@ -100,12 +100,21 @@ class StockData:
 LevelColumns = dict[str, Sequence[Any]]
 
 
+# Rows transposed per C call. One ``zip(*rows)`` over 100,000 rows holds the GIL for ~40 ms, and
+# the window's thread waits all of it; in chunks it gets the GIL between them (the interpreter
+# hands it over every 5 ms at most), so opening a large seller does not stall the window.
+TRANSPOSE_ROWS = 4096
+
+
 def read_level_columns(engine: Engine, snapshot_id: uuid.UUID) -> LevelColumns:
-    """The snapshot's levels, transposed into columns (runs on the engine's database thread)."""
+    """The snapshot's levels, transposed into columns (runs on the core's database thread)."""
     rows = snapshots.level_tuples(engine, snapshot_id)
-    if not rows:
-        return {name: () for name in snapshots.LEVEL_COLUMNS}
-    return dict(zip(snapshots.LEVEL_COLUMNS, zip(*rows, strict=True), strict=True))
+    columns: list[list[Any]] = [[] for _ in snapshots.LEVEL_COLUMNS]
+    for start in range(0, len(rows), TRANSPOSE_ROWS):
+        chunk = zip(*rows[start : start + TRANSPOSE_ROWS], strict=True)
+        for column, values in zip(columns, chunk, strict=True):
+            column.extend(values)
+    return dict(zip(snapshots.LEVEL_COLUMNS, columns, strict=True))
 
 
 def level_table(c: LevelColumns) -> StockTable:
