@@ -123,9 +123,7 @@ def test_a_finished_sync_appears_without_a_manual_refresh(
     assert newest.status is RunStatus.SUCCEEDED
 
 
-def test_russian_texts(
-    qapp: QApplication, ctx: AppContext, core: AppCore, qtbot: QtBot
-) -> None:
+def test_russian_texts(qapp: QApplication, ctx: AppContext, core: AppCore, qtbot: QtBot) -> None:
     translator = QTranslator()
     assert translator.load(str(translations_dir() / "views_ru.qm"))
     qapp.installTranslator(translator)
