@@ -84,6 +84,8 @@ class AppCore:
             self._sync_engine = SyncEngine(
                 self._ctx,
                 self.db,
+                tenants=self._tenants,
+                settings=self._settings,
                 concurrency=self._concurrency,
                 client_factory=self._client_factory or create_client,
             )

@@ -1,9 +1,11 @@
 """The sync engine: many tenants at once, each paced by its own limits, nothing half-written.
 
 One tenant's sync: products, then stock (it needs the products' size ids) beside orders; the
-figures are aggregated page by page; the snapshot is written in one transaction on the engine's
-single database thread; the run is recorded whatever happens. A failure in one tenant never
-touches another: each tenant runs in its own task and every error ends in its own history row.
+figures are aggregated page by page; the snapshot streams into the database as the pages arrive
+(storage.snapshot_stream: pending until published) on the process's one database thread, which
+the application core hands over; the run is recorded whatever happens. A failure in one tenant
+never touches another: each tenant runs in its own task and every error ends in its own history
+row. The engine only syncs: front ends reach it through core.AppCore.
 """
 
 from __future__ import annotations
@@ -73,13 +75,13 @@ class RunningTenant:
     tenant_id: uuid.UUID
     started_at: datetime
     task: asyncio.Task[SyncResult]
-    stage: str = "waiting"
+    stage: str = Stage.WAITING  # or a client's finer "stock:fbs"
     pages: int = 0
     rows: int = 0
 
 
 class _StageFailed(Exception):
-    def __init__(self, stage: str, error: BaseException) -> None:
+    def __init__(self, stage: Stage, error: BaseException) -> None:
         super().__init__(stage)
         self.stage = stage
         self.error = error
@@ -92,7 +94,7 @@ class _Tracker:
     stages: list[StageRecord] = field(default_factory=list)
 
     @contextlib.asynccontextmanager
-    async def stage(self, name: str, rows: Callable[[], int] = lambda: 0) -> AsyncIterator[None]:
+    async def stage(self, name: Stage, rows: Callable[[], int] = lambda: 0) -> AsyncIterator[None]:
         started = time.monotonic()
         try:
             yield
@@ -119,14 +121,17 @@ class SyncEngine:
         ctx: AppContext,
         database_thread: DatabaseThread | None = None,
         *,
+        tenants: TenantService | None = None,
+        settings: SettingsService | None = None,
         concurrency: int | None = None,
         client_factory: ClientFactory = create_client,
     ) -> None:
-        """``database_thread`` is the process's one (the core's); an engine made without one,
-        as in tests of the engine alone, makes its own and releases it in ``aclose``."""
+        """The core hands over the process's database thread and its services; an engine made
+        without them, as in tests of the engine alone, makes its own (and releases the thread
+        it made in ``aclose``)."""
         self.ctx = ctx
-        self.tenants = TenantService(ctx)
-        self.settings = SettingsService(ctx)
+        self.tenants = tenants or TenantService(ctx)
+        self.settings = settings or SettingsService(ctx)
         self.client_factory = client_factory
         # The first size of the places; None reads the setting at the first sync.
         self._concurrency = concurrency
@@ -290,7 +295,7 @@ class SyncEngine:
             self._fail(outcome, failed.stage, failed.error)
         except Exception as exc:
             log.exception("unexpected error while syncing %s", tenant.name)
-            self._fail(outcome, "sync", exc)
+            self._fail(outcome, Stage.SYNC, exc)
         if draft is not None and outcome.status not in (
             RunStatus.SUCCEEDED,
             RunStatus.PARTLY_SUCCEEDED,
@@ -327,7 +332,7 @@ class SyncEngine:
             if not limit.expired():
                 raise
             raise _StageFailed(
-                "sync",
+                Stage.SYNC,
                 MarketplaceError(Problem(ProblemCode.SELLER_DEADLINE, {"wait": Seconds(deadline)})),
             ) from None
 
@@ -403,10 +408,10 @@ class SyncEngine:
             outcome.error_stage = Stage.EXPORT
             outcome.set_problem(Problem(ProblemCode.CANCELLED_IN_EXPORTS))
         finally:
-            tracker.stages.append(StageRecord("export", time.monotonic() - started))
+            tracker.stages.append(StageRecord(Stage.EXPORT, time.monotonic() - started))
 
     @staticmethod
-    def _fail(outcome: RunOutcome, stage: str, error: BaseException) -> None:
+    def _fail(outcome: RunOutcome, stage: Stage, error: BaseException) -> None:
         outcome.status = RunStatus.FAILED
         outcome.error_stage = stage
         if isinstance(error, MarketplaceError):
@@ -452,7 +457,7 @@ class SyncEngine:
             nonlocal holding
             await self._catalogues.acquire()
             holding = True
-            async with tracker.stage("products", lambda: len(products)):
+            async with tracker.stage(Stage.PRODUCTS, lambda: len(products)):
                 async for page in client.products():
                     products.extend(page)
 
@@ -461,7 +466,7 @@ class SyncEngine:
         async def stock() -> None:
             nonlocal read
             await products_task
-            async with tracker.stage("stock", lambda: figures.stock_rows):
+            async with tracker.stage(Stage.STOCK, lambda: figures.stock_rows):
                 async for page in client.stock(products):
                     figures.add_stock(page)
             read = len(products)
@@ -472,7 +477,7 @@ class SyncEngine:
         async def orders() -> None:
             if client.orders_need_products:
                 await products_task
-            async with tracker.stage("orders", lambda: figures.kept_lines):
+            async with tracker.stage(Stage.ORDERS, lambda: figures.kept_lines):
                 async for page in client.order_lines(figures.window):
                     figures.add_orders(page)
                     draft.snapshot.add_lines_soon()
@@ -495,8 +500,8 @@ class SyncEngine:
         """Publish the snapshot, recording the run succeeded in the same transaction, and
         prune old ones; return how many products newly went low."""
         started = time.monotonic()
-        async with tracker.stage("saving", lambda: len(draft.figures)):
-            saving = StageRecord("saving", time.monotonic() - started, len(draft.figures))
+        async with tracker.stage(Stage.SAVING, lambda: len(draft.figures)):
+            saving = StageRecord(Stage.SAVING, time.monotonic() - started, len(draft.figures))
             # The exports may still change the status; until then history holds this outcome.
             recorded = dataclasses.replace(outcome, stages=[*tracker.stages, saving])
             settings = await self.in_db(self.settings.load)

@@ -19,7 +19,6 @@ from stock_tracker_desktop.core import RunRecord
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.problem_texts import stored_problem_text
-from stock_tracker_desktop.ui.resources import icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = (
@@ -37,30 +36,13 @@ COLUMNS = (
 NUMERIC = frozenset({"duration", "products", "stock_rows", "orders", "requests", "rate_limited"})
 RunRole = Qt.ItemDataRole.UserRole + 1
 
-_STATUS_ICONS = {
-    RunStatus.RUNNING: "status-running",
-    RunStatus.SUCCEEDED: "status-ok",
-    RunStatus.PARTLY_SUCCEEDED: "status-partial",
-    RunStatus.FAILED: "status-failed",
-    RunStatus.CANCELLED: "status-cancelled",
-    RunStatus.INTERRUPTED: "status-failed",
-}
-
 
 def status_text(status: RunStatus) -> str:
-    names = {
-        RunStatus.RUNNING: QCoreApplication.translate("SyncHistory", "Running"),
-        RunStatus.SUCCEEDED: QCoreApplication.translate("SyncHistory", "Succeeded"),
-        RunStatus.PARTLY_SUCCEEDED: QCoreApplication.translate("SyncHistory", "Partly succeeded"),
-        RunStatus.FAILED: QCoreApplication.translate("SyncHistory", "Failed"),
-        RunStatus.CANCELLED: QCoreApplication.translate("SyncHistory", "Cancelled"),
-        RunStatus.INTERRUPTED: QCoreApplication.translate("SyncHistory", "Interrupted"),
-    }
-    return names[status]
+    return texts.status_name(status)  # the one table of statuses' words and icons
 
 
 def status_icon(status: RunStatus) -> QIcon:
-    return icon(_STATUS_ICONS[status])
+    return texts.status_icon(status)
 
 
 def trigger_text(trigger: Trigger) -> str:
@@ -73,15 +55,10 @@ def trigger_text(trigger: Trigger) -> str:
 
 
 def stage_text(stage: str) -> str:
-    """The engine's stage ids (``stock``, or ``stock:fbs`` in progress) in the user's words."""
-    names = {
-        "products": QCoreApplication.translate("SyncHistory", "Products"),
-        "stock": QCoreApplication.translate("SyncHistory", "Stock"),
-        "orders": QCoreApplication.translate("SyncHistory", "Orders"),
-        "saving": QCoreApplication.translate("SyncHistory", "Saving"),
-        "sync": QCoreApplication.translate("SyncHistory", "Sync"),
-    }
-    return names.get(stage.split(":")[0], stage)
+    """A stage id (``stock``, or ``stock:fbs`` in progress) as a heading: the one table's word
+    (``texts.stage_name``), capitalised."""
+    words = texts.stage_name(stage)
+    return words[:1].upper() + words[1:]
 
 
 def duration_text(seconds: float | None) -> str:

@@ -12,12 +12,20 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from stock_tracker_desktop.domain.runs import Stage
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.tenants_model import PROGRESS_ROLE, Progress
 
 # How far a sync is at each stage: the total of pages is unknown until the end, so the bar
 # moves by stage (products first, then stock beside orders, then saving).
-STAGE_PERCENT = {"waiting": 2, "products": 15, "stock": 50, "orders": 50, "saving": 90}
+STAGE_PERCENT = {
+    Stage.WAITING: 2,
+    Stage.PRODUCTS: 15,
+    Stage.STOCK: 50,
+    Stage.ORDERS: 50,
+    Stage.SAVING: 90,
+    Stage.EXPORT: 95,
+}
 
 
 def progress_text(progress: Progress) -> str:
@@ -43,7 +51,8 @@ class SyncProgressDelegate(QStyledItemDelegate):
         bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum = 0
         bar.maximum = 100
-        bar.progress = STAGE_PERCENT.get(progress.stage.split(":", 1)[0], 50)
+        stage = Stage.of(progress.stage)
+        bar.progress = STAGE_PERCENT.get(stage, 50) if stage is not None else 50
         bar.text = progress_text(progress)
         bar.textVisible = True
         bar.state = option.state
