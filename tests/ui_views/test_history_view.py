@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from PySide6.QtCore import Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from stock_tracker_desktop.core import AppCore
-from stock_tracker_desktop.package_data import translations_dir
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.storage.sync_runs import RunStatus
+from stock_tracker_desktop.ui import i18n
 from stock_tracker_desktop.ui.history_view import HistoryView
 from stock_tracker_desktop.ui.stock_view import StockView
 from tests.sync.conftest import add_wb
@@ -124,16 +124,14 @@ def test_a_finished_sync_appears_without_a_manual_refresh(
 
 
 def test_russian_texts(qapp: QApplication, ctx: AppContext, core: AppCore, qtbot: QtBot) -> None:
-    translator = QTranslator()
-    assert translator.load(str(translations_dir() / "views_ru.qm"))
-    qapp.installTranslator(translator)
+    assert i18n.install_translators(qapp, "ru")  # every catalogue: statuses are shared words
     try:
         history = HistoryView(core)
         stock = StockView(core)
         qtbot.addWidget(history)
         qtbot.addWidget(stock)
     finally:
-        qapp.removeTranslator(translator)
+        i18n.install_translators(qapp, "en")
     assert history.details.retry.text() == "Повторить синхронизацию"
     assert history.tenant_box.itemText(0) == "Все продавцы"
     assert history.status_box.itemText(history.status_box.findData(RunStatus.FAILED)) == "Ошибка"
