@@ -10,10 +10,11 @@ clock, as asyncio's is ``time.monotonic`` outside the tests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +88,24 @@ class Seen:
                 await self.changed.wait()
 
 
+@contextlib.asynccontextmanager
+async def scheduled(
+    ctx: AppContext, loop: SuspendableLoop
+) -> AsyncIterator[tuple[SyncScheduler, Seen]]:
+    """The real engine and scheduler on ``loop``, its clock the scheduler's monotonic one; each
+    start and end seen. Shut down (scheduler first) on the way out."""
+    engine = SyncEngine(ctx)
+    scheduler = SyncScheduler(engine, monotonic_clock=loop.time)
+    seen = Seen(loop)
+    engine.subscribe(seen)
+    try:
+        await scheduler.start()
+        yield scheduler, seen
+    finally:
+        await scheduler.shutdown()
+        await engine.aclose()
+
+
 def run_on_suspendable_loop(main: Callable[[SuspendableLoop], Coroutine[Any, Any, None]]) -> None:
     with asyncio.Runner(loop_factory=SuspendableLoop) as runner:
         loop = runner.get_loop()
@@ -124,12 +143,7 @@ def test_runs_due_during_a_sleep_start_once_right_after_it(
     ids = {t.name: t.id for t in TenantService(ctx).all()}
 
     async def main(loop: SuspendableLoop) -> None:
-        engine = SyncEngine(ctx)
-        scheduler = SyncScheduler(engine, monotonic_clock=loop.time)
-        seen = Seen(loop)
-        engine.subscribe(seen)
-        try:
-            await scheduler.start()
+        async with scheduled(ctx, loop) as (scheduler, seen):
             # Nothing is due yet: the first run waits on APScheduler's timer, on the loop.
             wait = _wall_seconds_until(scheduler.next_run(ids["First"]))
             assert 0.5 < wait < DUE_FIRST
@@ -141,9 +155,6 @@ def test_runs_due_during_a_sleep_start_once_right_after_it(
             await asyncio.sleep(TICKS)  # a second catch-up would start in these ticks
             next_first = _wall_seconds_until(scheduler.next_run(ids["First"]))
             next_failing = _wall_seconds_until(scheduler.next_run(ids["Failing"]))
-        finally:
-            await scheduler.shutdown()
-            await engine.aclose()
         starts = dict(seen.started)
         assert Counter(name for name, _ in seen.started) == {"First": 1, "Second": 1}
         assert sorted(seen.finished) == [
@@ -171,12 +182,7 @@ def test_without_a_sleep_nothing_extra_starts(
     ids = {t.name: t.id for t in TenantService(ctx).all()}
 
     async def main(loop: SuspendableLoop) -> None:
-        engine = SyncEngine(ctx)
-        scheduler = SyncScheduler(engine, monotonic_clock=loop.time)
-        seen = Seen(loop)
-        engine.subscribe(seen)
-        try:
-            await scheduler.start()
+        async with scheduled(ctx, loop) as (scheduler, seen):
             first_due = loop.time() + _wall_seconds_until(scheduler.next_run(ids["First"]))
             second_due = loop.time() + _wall_seconds_until(scheduler.next_run(ids["Second"]))
             await seen.until_finished("First", "Second")
@@ -184,9 +190,6 @@ def test_without_a_sleep_nothing_extra_starts(
             watcher_ran = any(
                 t.get_name() == "sync-scheduler: sleep watcher" for t in asyncio.all_tasks()
             )
-        finally:
-            await scheduler.shutdown()
-            await engine.aclose()
         watcher_left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         starts = dict(seen.started)
         assert Counter(name for name, _ in seen.started) == {"First": 1, "Second": 1}

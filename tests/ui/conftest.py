@@ -9,12 +9,14 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QWidget
 
 from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.ui import i18n
+from stock_tracker_desktop.ui.app import apply_language
 from stock_tracker_desktop.ui.main_window import MainWindow
 from tests.support.qt import dispose_qt_objects
 
@@ -85,3 +87,14 @@ def window(
     run(main.reload())
     yield main
     main.quitting = True  # closing at teardown must not ask
+
+
+@pytest.fixture(params=["en", "ru"])
+def language(request: pytest.FixtureRequest, qapp: QApplication, qloop: Any) -> Iterator[str]:
+    """The window's language for one test (both by default; ``indirect`` parametrising picks
+    one), set after the loop fixture, which starts every test in English."""
+    before = QLocale()
+    apply_language(qapp, request.param)
+    yield request.param
+    QLocale.setDefault(before)
+    i18n.install_translators(qapp, "en")

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QRect, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QHeaderView,
     QStyle,
     QStyleOptionHeader,
@@ -21,23 +20,13 @@ from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.storage.sync_runs import RunStatus
-from stock_tracker_desktop.ui import column_widths, i18n
-from stock_tracker_desktop.ui.app import apply_language
+from stock_tracker_desktop.ui import column_widths
 from stock_tracker_desktop.ui.history_model import COLUMNS, status_text
 from stock_tracker_desktop.ui.history_view import HistoryView
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.stock_view import StockView
 from tests.sync.conftest import add_wb
 from tests.ui.conftest import Run, until
-
-
-@pytest.fixture(params=["en", "ru"])
-def language(request: pytest.FixtureRequest, qapp: QApplication, qloop: Any) -> Iterator[str]:
-    before = QLocale()
-    apply_language(qapp, request.param)
-    yield request.param
-    QLocale.setDefault(before)
-    i18n.install_translators(qapp, "en")
 
 
 @pytest.fixture

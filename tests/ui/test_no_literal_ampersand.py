@@ -10,11 +10,9 @@ that is the bug this catches ("&Google Sheet:" next to a field that is a layout,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
@@ -31,8 +29,6 @@ from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.tenants import TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
-from stock_tracker_desktop.ui import i18n
-from stock_tracker_desktop.ui.app import apply_language
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 from stock_tracker_desktop.ui.settings_dialog import SettingsDialog
@@ -89,15 +85,6 @@ def test_the_checker_sees_what_qt_shows(qapp: QApplication) -> None:
     assert displayed_texts(plain) == ["&Google Sheet:"]  # no buddy: the "&" is drawn
     assert displayed_texts(with_buddy) == ["Google Sheet:"]
     assert displayed_texts(QGroupBox("Sales && returns")) == ["Sales & returns"]
-
-
-@pytest.fixture(params=["en", "ru"])
-def language(request: pytest.FixtureRequest, qapp: QApplication, qloop: Any) -> Iterator[str]:
-    before = QLocale()
-    apply_language(qapp, request.param)
-    yield request.param
-    QLocale.setDefault(before)
-    i18n.install_translators(qapp, "en")
 
 
 def test_no_text_shows_a_literal_ampersand(

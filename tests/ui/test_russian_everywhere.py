@@ -18,7 +18,6 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QGroupBox,
     QLabel,
@@ -31,8 +30,6 @@ from PySide6.QtWidgets import (
 from stock_tracker_desktop.core import AppCore
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
-from stock_tracker_desktop.ui import i18n
-from stock_tracker_desktop.ui.app import apply_language
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 from stock_tracker_desktop.ui.settings_dialog import SettingsDialog
@@ -101,18 +98,9 @@ def _english(root: QWidget, allowed: set[str]) -> list[str]:
     return found
 
 
-@pytest.fixture
-def russian(qapp: QApplication, qloop: Any) -> Iterator[None]:
-    # After the loop fixture, which starts every test in English.
-    apply_language(qapp, "ru")
-    yield
-    apply_language(qapp, "en")
-    i18n.install_translators(qapp, "en")
-
-
-@pytest.mark.usefixtures("russian")
+@pytest.mark.parametrize("language", ["ru"], indirect=True)
 def test_nothing_the_window_shows_is_english(
-    ctx: AppContext, core: AppCore, sim: RunningSimulator, run: Run[Any], qtbot: Any
+    language: str, ctx: AppContext, core: AppCore, sim: RunningSimulator, run: Run[Any], qtbot: Any
 ) -> None:
     good, other = sim.world.sellers
     add_wb(ctx, good, "Ромашка")
