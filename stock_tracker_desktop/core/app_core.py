@@ -62,15 +62,19 @@ class AppCore:
         *,
         concurrency: int | None = None,
         client_factory: ClientFactory | None = None,
+        monotonic_clock: Callable[[], float] | None = None,
     ) -> None:
-        """``client_factory`` (default: the real marketplace clients) and ``concurrency``
-        (default: the setting) are for tests and benchmarks."""
+        """``client_factory`` (default: the real marketplace clients), ``concurrency`` (default:
+        the setting) and ``monotonic_clock`` (default: ``time.monotonic``, the clock asyncio's
+        timers run on; the scheduler's sleep watcher compares it with the wall clock) are for
+        tests and benchmarks."""
         self._ctx = ctx
         self.db = DatabaseThread(lambda: ctx.database)
         self._tenants = TenantService(ctx)
         self._settings = SettingsService(ctx)
         self._concurrency = concurrency
         self._client_factory = client_factory
+        self._monotonic_clock = monotonic_clock
         self._sync_engine: SyncEngine | None = None
         self._scheduler: SyncScheduler | None = None
 
@@ -108,7 +112,8 @@ class AppCore:
         if self._scheduler is None:
             from stock_tracker_desktop.sync.scheduler import SyncScheduler
 
-            self._scheduler = SyncScheduler(self._engine)
+            clocks = {"monotonic_clock": self._monotonic_clock} if self._monotonic_clock else {}
+            self._scheduler = SyncScheduler(self._engine, **clocks)
             await self._scheduler.start()
         return self._scheduler
 
