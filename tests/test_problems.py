@@ -87,6 +87,9 @@ def _raise_sites() -> list[tuple[str, ProblemCode, set[str] | None, bool]]:
             if not (isinstance(first, ast.Attribute) and _name(first.value) == "ProblemCode"):
                 continue  # a copy of another problem's code (redaction, giving up)
             keys = _literal_keys(node.args[1]) if len(node.args) > 1 else set()
+            if keys is not None and len(node.args) > 1:
+                # A subject such as "the tag {tag}" names a placeholder of its own.
+                keys -= _subject_placeholders(node.args[1])
             where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
             sites.append((where, ProblemCode[first.attr], keys, id(node) in retried))
     return sites
@@ -94,6 +97,16 @@ def _raise_sites() -> list[tuple[str, ProblemCode, set[str] | None, bool]]:
 
 def _name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+
+
+def _subject_placeholders(values: ast.expr) -> set[str]:
+    assert isinstance(values, ast.Dict)
+    return {
+        name
+        for value in values.values
+        if isinstance(value, ast.Constant) and value.value in SUBJECTS
+        for name in placeholders(value.value)
+    }
 
 
 def _literal_keys(values: ast.expr) -> set[str] | None:

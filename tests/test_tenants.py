@@ -113,7 +113,7 @@ def test_expired_token_and_missing_categories_are_warnings(ctx: AppContext) -> N
             name="Old", marketplace=Marketplace.WILDBERRIES, token=wb_token(days=-2, scope=1 << 1)
         )
     )
-    text = " ".join(saved.warnings)
+    text = " ".join(w.english() for w in saved.warnings)
     assert "expired on" in text
     assert "Analytics, Marketplace, Statistics" in text
 

@@ -167,8 +167,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 async def _add(core: AppCore, draft: TenantDraft, args: argparse.Namespace) -> int:
     report = await _check_before_adding(core, draft, force=args.force) if args.check else None
     saved = await core.add_tenant(draft)
-    for message in saved.warnings:
-        warn(message)
+    for warning in saved.warnings:
+        warn(warning.english())
     if not args.json:
         echo(f"added {saved.tenant.name} ({saved.tenant.marketplace.value})")
     code = EXIT_OK
@@ -324,8 +324,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         enabled=args.enabled,
     )
     saved = run_in_core(lambda core: core.edit_tenant(args.name, changes))
-    for message in saved.warnings:
-        warn(message)
+    for warning in saved.warnings:
+        warn(warning.english())
     if args.json:
         print_json(saved.tenant.as_json())
     else:
@@ -375,7 +375,7 @@ def cmd_import_legacy(args: argparse.Namespace) -> int:
     with translated_errors():
         draft = legacy_env_draft(args.path, name)
     saved = run_in_core(lambda core: core.add_tenant(draft))
-    for message in saved.warnings:
-        warn(message)
+    for warning in saved.warnings:
+        warn(warning.english())
     echo(f"added {saved.tenant.name} from {args.path.name}")
     return EXIT_OK

@@ -71,6 +71,35 @@ class ProblemCode(StrEnum):
     EXPORTS_FAILED = "exports_failed"
     LOCAL_DISK = "local_disk"
     UNEXPECTED = "unexpected"
+    # Input refused or warned about as it is typed (domain.tenant_rules, domain.schedule)
+    NAME_EMPTY = "name_empty"
+    NAME_TOO_LONG = "name_too_long"
+    NAME_TAKEN = "name_taken"
+    NAME_TAKEN_ARCHIVED = "name_taken_archived"
+    TEXT_NOT_UTF8 = "text_not_utf8"
+    TEXT_CONTROL_CHARACTERS = "text_control_characters"
+    TEXT_DIRECTION_CONTROL = "text_direction_control"
+    TEXT_INVISIBLE = "text_invisible"
+    NOTES_NOT_UTF8 = "notes_not_utf8"
+    WB_TOKEN_EMPTY = "wb_token_empty"
+    WB_TOKEN_FOREIGN_CHARACTERS = "wb_token_foreign_characters"
+    WB_TOKEN_IS_SANDBOX = "wb_token_is_sandbox"
+    WB_TOKEN_IS_PRODUCTION = "wb_token_is_production"
+    WB_TOKEN_EXPIRED = "wb_token_expired"
+    WB_TOKEN_LACKS = "wb_token_lacks"
+    OZON_CLIENT_ID_FORMAT = "ozon_client_id_format"
+    OZON_API_KEY_FORMAT = "ozon_api_key_format"
+    OZON_NO_SANDBOX = "ozon_no_sandbox"
+    KEY_NOT_JSON = "key_not_json"
+    KEY_NOT_OBJECT = "key_not_object"
+    KEY_LACKS = "key_lacks"
+    KEY_NOT_SERVICE_ACCOUNT = "key_not_service_account"
+    SCHEDULE_MODE = "schedule_mode"
+    SCHEDULE_INTERVAL = "schedule_interval"
+    SCHEDULE_NO_TIME = "schedule_no_time"
+    SCHEDULE_TIME_FORMAT = "schedule_time_format"
+    SCHEDULE_TIME_ZONE = "schedule_time_zone"
+    SCHEDULE_SHAPE = "schedule_shape"
     # The vault
     STORE_KEYRING = "store_keyring"
     STORE_KEYRING_UNKNOWN = "store_keyring_unknown"
@@ -203,6 +232,92 @@ TEMPLATES: Mapping[ProblemCode, str] = {
     ),
     ProblemCode.LOCAL_DISK: QT_TRANSLATE_NOOP("Problems", "a local file or disk error: {detail}"),
     ProblemCode.UNEXPECTED: QT_TRANSLATE_NOOP("Problems", "unexpected error ({kind}): {detail}"),
+    ProblemCode.NAME_EMPTY: QT_TRANSLATE_NOOP(
+        "Problems", "the name is empty; give the seller a name the team recognises"
+    ),
+    ProblemCode.NAME_TOO_LONG: QT_TRANSLATE_NOOP(
+        "Problems", "the name is longer than {limit} characters"
+    ),
+    ProblemCode.NAME_TAKEN: QT_TRANSLATE_NOOP("Problems", "a tenant named {name} already exists"),
+    ProblemCode.NAME_TAKEN_ARCHIVED: QT_TRANSLATE_NOOP(
+        "Problems",
+        "a tenant named {name} already exists (archived; `tenants unarchive` brings it back)",
+    ),
+    ProblemCode.TEXT_NOT_UTF8: QT_TRANSLATE_NOOP(
+        "Problems", "{what} is not valid UTF-8 text; type it again"
+    ),
+    ProblemCode.TEXT_CONTROL_CHARACTERS: QT_TRANSLATE_NOOP(
+        "Problems",
+        "{what} holds control characters (such as terminal escape codes); type it as plain text",
+    ),
+    ProblemCode.TEXT_DIRECTION_CONTROL: QT_TRANSLATE_NOOP(
+        "Problems",
+        "{what} holds a text-direction control (such as U+202E), which makes it show"
+        " differently from how it reads; remove it",
+    ),
+    ProblemCode.TEXT_INVISIBLE: QT_TRANSLATE_NOOP(
+        "Problems", "{what} has only invisible characters; give a name the team can read"
+    ),
+    ProblemCode.NOTES_NOT_UTF8: QT_TRANSLATE_NOOP(
+        "Problems", "the notes are not valid UTF-8 text; type them again"
+    ),
+    ProblemCode.WB_TOKEN_EMPTY: QT_TRANSLATE_NOOP("Problems", "the WB token is empty"),
+    ProblemCode.WB_TOKEN_FOREIGN_CHARACTERS: QT_TRANSLATE_NOOP(
+        "Problems", "the WB token holds characters no token has; copy it again"
+    ),
+    ProblemCode.WB_TOKEN_IS_SANDBOX: QT_TRANSLATE_NOOP(
+        "Problems", "this is a sandbox token; mark the tenant as sandbox (--sandbox)"
+    ),
+    ProblemCode.WB_TOKEN_IS_PRODUCTION: QT_TRANSLATE_NOOP(
+        "Problems", "this is a production token; do not mark the tenant as sandbox"
+    ),
+    ProblemCode.WB_TOKEN_EXPIRED: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the token expired on {date}; create a new one in the seller's cabinet"
+        " (Settings > API access) before the next sync",
+    ),
+    ProblemCode.WB_TOKEN_LACKS: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the token lacks the categories {categories}; syncs will fail for what they cover until"
+        " a token with them is used",
+    ),
+    ProblemCode.OZON_CLIENT_ID_FORMAT: QT_TRANSLATE_NOOP(
+        "Problems", "the Ozon Client-Id is a number (Seller cabinet > Settings > API keys)"
+    ),
+    ProblemCode.OZON_API_KEY_FORMAT: QT_TRANSLATE_NOOP(
+        "Problems", "the Ozon API key should look like 1a2b3c4d-…; copy it again in full"
+    ),
+    ProblemCode.OZON_NO_SANDBOX: QT_TRANSLATE_NOOP("Problems", "Ozon has no sandbox; leave it off"),
+    ProblemCode.KEY_NOT_JSON: QT_TRANSLATE_NOOP("Problems", "the service-account key is not JSON"),
+    ProblemCode.KEY_NOT_OBJECT: QT_TRANSLATE_NOOP(
+        "Problems", "the service-account key is not a JSON object"
+    ),
+    ProblemCode.KEY_LACKS: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the service-account key lacks {fields}; download a new JSON key from Google Cloud"
+        " (IAM > Service accounts > Keys)",
+    ),
+    ProblemCode.KEY_NOT_SERVICE_ACCOUNT: QT_TRANSLATE_NOOP(
+        "Problems", "the JSON is not a service-account key"
+    ),
+    ProblemCode.SCHEDULE_MODE: QT_TRANSLATE_NOOP(
+        "Problems", "schedule mode must be one of {modes}"
+    ),
+    ProblemCode.SCHEDULE_INTERVAL: QT_TRANSLATE_NOOP(
+        "Problems", "the interval must be between 15 minutes and 7 days"
+    ),
+    ProblemCode.SCHEDULE_NO_TIME: QT_TRANSLATE_NOOP(
+        "Problems", "a daily schedule needs at least one time, e.g. 06:00"
+    ),
+    ProblemCode.SCHEDULE_TIME_FORMAT: QT_TRANSLATE_NOOP(
+        "Problems", "times must look like 06:00 or 18:30, not {time}"
+    ),
+    ProblemCode.SCHEDULE_TIME_ZONE: QT_TRANSLATE_NOOP(
+        "Problems", "unknown time zone {zone}; use a name like Europe/Moscow"
+    ),
+    ProblemCode.SCHEDULE_SHAPE: QT_TRANSLATE_NOOP(
+        "Problems", "a schedule is 'off' or an object with a mode"
+    ),
     ProblemCode.STORE_KEYRING: QT_TRANSLATE_NOOP("Problems", "system keyring ({detail})"),
     ProblemCode.STORE_KEYRING_UNKNOWN: QT_TRANSLATE_NOOP(
         "Problems", "system keyring (unknown backend)"
@@ -224,6 +339,9 @@ SUBJECTS: frozenset[str] = frozenset(
         QT_TRANSLATE_NOOP("Problems", "the key's roles and expiry"),
         QT_TRANSLATE_NOOP("Problems", "the seller's name"),
         QT_TRANSLATE_NOOP("Problems", "the token check"),
+        # What a text rule speaks of ({what}); a tag's own text fills {tag} afterwards.
+        QT_TRANSLATE_NOOP("Problems", "the name"),
+        QT_TRANSLATE_NOOP("Problems", "the tag {tag}"),
     )
 )
 

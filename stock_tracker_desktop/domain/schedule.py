@@ -7,12 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
+
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MODES = ("off", "interval", "daily")
 
 
 class InvalidSchedule(ValueError):
-    """The schedule cannot be used; the message says what a valid one looks like."""
+    """The schedule cannot be used; ``problem`` says what a valid one looks like."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.english())
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -32,21 +38,23 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise InvalidSchedule(f"schedule mode must be one of {', '.join(MODES)}")
+            raise InvalidSchedule(Problem(ProblemCode.SCHEDULE_MODE, {"modes": ", ".join(MODES)}))
         if self.mode == "interval" and not 0.25 <= self.interval_hours <= 24 * 7:
-            raise InvalidSchedule("the interval must be between 15 minutes and 7 days")
+            raise InvalidSchedule(Problem(ProblemCode.SCHEDULE_INTERVAL))
         if self.mode == "daily":
             if not self.times:
-                raise InvalidSchedule("a daily schedule needs at least one time, e.g. 06:00")
+                raise InvalidSchedule(Problem(ProblemCode.SCHEDULE_NO_TIME))
             bad = [t for t in self.times if not _TIME.match(t)]
             if bad:
-                raise InvalidSchedule(f"times must look like 06:00 or 18:30, not {bad[0]!r}")
+                raise InvalidSchedule(
+                    Problem(ProblemCode.SCHEDULE_TIME_FORMAT, {"time": repr(bad[0])})
+                )
         if self.timezone:
             try:
                 ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
                 raise InvalidSchedule(
-                    f"unknown time zone {self.timezone!r}; use a name like Europe/Moscow"
+                    Problem(ProblemCode.SCHEDULE_TIME_ZONE, {"zone": repr(self.timezone)})
                 ) from None
 
     @property
@@ -74,7 +82,7 @@ class Schedule:
         if data in ("off", None, False):
             return cls.off()
         if not isinstance(data, dict):
-            raise InvalidSchedule("a schedule is 'off' or an object with a mode")
+            raise InvalidSchedule(Problem(ProblemCode.SCHEDULE_SHAPE))
         return cls(
             mode=str(data.get("mode", "daily")),
             interval_hours=float(data.get("interval_hours", 4.0)),

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.domain.wb_token import TokenFormatError, WbTokenInfo, parse_wb_token
 
 MAX_NAME_LENGTH = 200
@@ -27,11 +28,17 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    """One reason input was refused. ``field`` names the input (CLI option, editor field)."""
+class InputProblem:
+    """One reason input was refused. ``field`` names the input (CLI option, editor field);
+    ``problem`` says why, in words each front end renders in its language."""
 
     field: str
-    message: str
+    problem: Problem
+
+    @property
+    def message(self) -> str:
+        """In English, as the CLI prints it."""
+        return self.problem.english()
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -40,42 +47,40 @@ class Problem:
 class InvalidTenant(ValueError):
     """Input was refused; ``problems`` lists every reason at once, not just the first."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[InputProblem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
 
 
-def check_name(name: str) -> list[Problem]:
+def check_name(name: str) -> list[InputProblem]:
     cleaned = " ".join(name.split())
     if not cleaned:
-        return [Problem("name", "the name is empty; give the seller a name the team recognises")]
+        return [InputProblem("name", Problem(ProblemCode.NAME_EMPTY))]
     if len(cleaned) > MAX_NAME_LENGTH:
-        return [Problem("name", f"the name is longer than {MAX_NAME_LENGTH} characters")]
-    problem = text_problem(cleaned, "the name")
-    return [Problem("name", problem)] if problem else []
+        return [
+            InputProblem("name", Problem(ProblemCode.NAME_TOO_LONG, {"limit": MAX_NAME_LENGTH}))
+        ]
+    code = text_problem(cleaned)
+    return [InputProblem("name", Problem(code, {"what": "the name"}))] if code else []
 
 
-def text_problem(text: str, what: str) -> str:
-    """Why ``text`` cannot be a name (of a seller, of a tag), or "" when it can: it must hold
+def text_problem(text: str) -> ProblemCode | None:
+    """Why ``text`` cannot be a name (of a seller, of a tag), or None when it can: it must hold
     no control characters (terminal escape codes, the bell, ...), no bidi controls, no
     undecodable bytes and at least one visible character. Whitespace such as tabs and line
-    breaks is not checked here: names are stored with it collapsed into single spaces."""
+    breaks is not checked here: names are stored with it collapsed into single spaces.
+
+    The caller says what the text is (``{what}``: "the name", "the tag {tag}")."""
     categories = {unicodedata.category(ch) for ch in text}
     if "Cs" in categories:  # bytes that were not UTF-8 (argv, a file), decoded as surrogates
-        return f"{what} is not valid UTF-8 text; type it again"
+        return ProblemCode.TEXT_NOT_UTF8
     if "Cc" in categories:
-        return (
-            f"{what} holds control characters (such as terminal escape codes); "
-            "type it as plain text"
-        )
+        return ProblemCode.TEXT_CONTROL_CHARACTERS
     if _BIDI_CONTROLS.intersection(text):
-        return (
-            f"{what} holds a text-direction control (such as U+202E), which makes it show "
-            "differently from how it reads; remove it"
-        )
+        return ProblemCode.TEXT_DIRECTION_CONTROL
     if all(_invisible(ch) for ch in text):
-        return f"{what} has only invisible characters; give a name the team can read"
-    return ""
+        return ProblemCode.TEXT_INVISIBLE
+    return None
 
 
 def _invisible(ch: str) -> bool:
@@ -84,98 +89,77 @@ def _invisible(ch: str) -> bool:
 
 def check_wb_token(
     token: str, *, sandbox: bool, now: datetime | None = None
-) -> tuple[WbTokenInfo | None, list[Problem], list[str]]:
+) -> tuple[WbTokenInfo | None, list[InputProblem], list[Problem]]:
     """Parse a WB token; return its claims, the problems that refuse it and mere warnings."""
     if not token.strip():
-        return None, [Problem("token", "the WB token is empty")], []
+        return None, [InputProblem("token", Problem(ProblemCode.WB_TOKEN_EMPTY))], []
     if not token.isascii():  # a JWT is ASCII; anything else is a copying accident or stray bytes
-        return (
-            None,
-            [Problem("token", "the WB token holds characters no token has; copy it again")],
-            [],
-        )
+        return None, [InputProblem("token", Problem(ProblemCode.WB_TOKEN_FOREIGN_CHARACTERS))], []
     try:
         info = parse_wb_token(token)
-    except TokenFormatError as exc:
-        return None, [Problem("token", str(exc))], []
-    problems: list[Problem] = []
-    warnings: list[str] = []
+    except TokenFormatError:
+        return None, [InputProblem("token", Problem(ProblemCode.TOKEN_UNREADABLE))], []
+    problems: list[InputProblem] = []
+    warnings: list[Problem] = []
     if info.sandbox and not sandbox:
-        problems.append(
-            Problem("sandbox", "this is a sandbox token; mark the tenant as sandbox (--sandbox)")
-        )
+        problems.append(InputProblem("sandbox", Problem(ProblemCode.WB_TOKEN_IS_SANDBOX)))
     if sandbox and not info.sandbox:
-        problems.append(
-            Problem("sandbox", "this is a production token; do not mark the tenant as sandbox")
-        )
+        problems.append(InputProblem("sandbox", Problem(ProblemCode.WB_TOKEN_IS_PRODUCTION)))
     when = now or datetime.now(UTC)
     if info.expired(when):
         assert info.expires_at is not None
-        warnings.append(
-            f"the token expired on {info.expires_at:%Y-%m-%d}; create a new one in the seller's "
-            "cabinet (Settings > API access) before the next sync"
-        )
+        warnings.append(Problem(ProblemCode.WB_TOKEN_EXPIRED, {"date": info.expires_at.date()}))
     if info.missing:
-        warnings.append(
-            "the token lacks the categories "
-            + ", ".join(info.missing)
-            + "; syncs will fail for what they cover until a token with them is used"
-        )
+        categories = ", ".join(info.missing)
+        warnings.append(Problem(ProblemCode.WB_TOKEN_LACKS, {"categories": categories}))
     return info, problems, warnings
 
 
-def check_ozon(client_id: str, api_key: str) -> list[Problem]:
+def check_ozon(client_id: str, api_key: str) -> list[InputProblem]:
     problems = []
     if not _OZON_CLIENT_ID.match(client_id.strip()):
-        problems.append(
-            Problem(
-                "client_id", "the Ozon Client-Id is a number (Seller cabinet > Settings > API keys)"
-            )
-        )
+        problems.append(InputProblem("client_id", Problem(ProblemCode.OZON_CLIENT_ID_FORMAT)))
     if not _OZON_API_KEY.match(api_key.strip()):
-        problems.append(
-            Problem(
-                "api_key", "the Ozon API key should look like 1a2b3c4d-…; copy it again in full"
-            )
-        )
+        problems.append(InputProblem("api_key", Problem(ProblemCode.OZON_API_KEY_FORMAT)))
     return problems
 
 
-def check_service_account(text: str) -> tuple[str | None, list[Problem]]:
+def check_service_account(text: str) -> tuple[str | None, list[InputProblem]]:
     """A Google service-account key: returns its e-mail (the address to share sheets with)."""
     try:
         data = json.loads(text)
     except ValueError:
-        return None, [Problem("service_account", "the service-account key is not JSON")]
+        return None, [InputProblem("service_account", Problem(ProblemCode.KEY_NOT_JSON))]
     if not isinstance(data, dict):
-        return None, [Problem("service_account", "the service-account key is not a JSON object")]
+        return None, [InputProblem("service_account", Problem(ProblemCode.KEY_NOT_OBJECT))]
     missing = [k for k in ("client_email", "private_key") if not data.get(k)]
     if missing:
+        fields = " and ".join(missing)  # JSON keys, the same in every language
         return None, [
-            Problem(
-                "service_account",
-                "the service-account key lacks "
-                + " and ".join(missing)
-                + "; download a new JSON key from Google Cloud (IAM > Service accounts > Keys)",
-            )
+            InputProblem("service_account", Problem(ProblemCode.KEY_LACKS, {"fields": fields}))
         ]
     if data.get("type", "service_account") != "service_account":
-        return None, [Problem("service_account", "the JSON is not a service-account key")]
+        return None, [InputProblem("service_account", Problem(ProblemCode.KEY_NOT_SERVICE_ACCOUNT))]
     return str(data["client_email"]), []
 
 
-def check_notes(notes: str) -> list[Problem]:
+def check_notes(notes: str) -> list[InputProblem]:
     """Notes may hold line breaks and anything printable, but only text (no stray bytes)."""
     if any(unicodedata.category(ch) == "Cs" for ch in notes):
-        return [Problem("notes", "the notes are not valid UTF-8 text; type them again")]
+        return [InputProblem("notes", Problem(ProblemCode.NOTES_NOT_UTF8))]
     return []
 
 
-def check_tags(tags: list[str] | tuple[str, ...]) -> list[Problem]:
+def check_tags(tags: list[str] | tuple[str, ...]) -> list[InputProblem]:
     """Tags are short names: the same characters are refused as in a seller's name."""
-    cleaned = (" ".join(t.split()) for t in tags)
-    problems = (text_problem(t, f"the tag {t!r}") for t in cleaned if t)
-    return [Problem("tags", p) for p in problems if p][:1]
+    for tag in (" ".join(t.split()) for t in tags):
+        code = text_problem(tag) if tag else None
+        if code is not None:
+            # The subject first, the tag's own text after: it fills the subject's {tag}.
+            return [
+                InputProblem("tags", Problem(code, {"what": "the tag {tag}", "tag": repr(tag)}))
+            ]
+    return []
 
 
 def normalise_tags(tags: list[str] | tuple[str, ...]) -> str:

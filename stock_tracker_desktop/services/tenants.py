@@ -15,9 +15,10 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 
 from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.domain.tenant_rules import (
+    InputProblem,
     InvalidTenant,
-    Problem,
     check_name,
     check_notes,
     check_ozon,
@@ -145,7 +146,7 @@ def _iso(value: datetime | None) -> str | None:
 @dataclass(frozen=True)
 class Saved:
     tenant: TenantView
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # accepted, but worth saying (an expired token)
 
 
 class TenantService:
@@ -182,7 +183,7 @@ class TenantService:
 
     # ----- writing ---------------------------------------------------------------------------
 
-    def check_draft(self, draft: TenantDraft) -> tuple[str, ...]:
+    def check_draft(self, draft: TenantDraft) -> tuple[Problem, ...]:
         """Everything ``add`` would refuse, without adding: raises InvalidTenant, or returns the
         warnings."""
         _, _, warnings = self._checked(draft)
@@ -216,8 +217,8 @@ class TenantService:
         with session_scope(self.ctx.sessions) as session:
             repo = TenantRepository(session)
             tenant = self._require(repo, name)
-            problems: list[Problem] = []
-            warnings: list[str] = []
+            problems: list[InputProblem] = []
+            warnings: list[Problem] = []
             if changes.name is not None and changes.name != tenant.name:
                 problems += check_name(changes.name)
                 other = None if problems else repo.by_name(changes.name)
@@ -293,7 +294,9 @@ class TenantService:
 
     # ----- helpers ---------------------------------------------------------------------------
 
-    def _checked(self, draft: TenantDraft) -> tuple[dict[str, str], dict[str, object], list[str]]:
+    def _checked(
+        self, draft: TenantDraft
+    ) -> tuple[dict[str, str], dict[str, object], list[Problem]]:
         """The draft's secrets, facts and warnings; InvalidTenant with every problem found."""
         secrets, facts, warnings, problems = self._check_credentials(
             draft.marketplace,
@@ -319,12 +322,12 @@ class TenantService:
         api_key: str,
         sandbox: bool,
         service_account: str,
-    ) -> tuple[dict[str, str], dict[str, object], list[str], list[Problem]]:
+    ) -> tuple[dict[str, str], dict[str, object], list[Problem], list[InputProblem]]:
         """Check the credentials; return the secrets, the public facts to store beside them
         (account id, token expiry, service-account e-mail), warnings and problems."""
         secrets: dict[str, str] = {}
-        warnings: list[str] = []
-        problems: list[Problem] = []
+        warnings: list[Problem] = []
+        problems: list[InputProblem] = []
         expires_at = None
         account_id = ""
         if marketplace is Marketplace.WILDBERRIES:
@@ -334,7 +337,7 @@ class TenantService:
         else:
             problems = check_ozon(client_id, api_key)
             if sandbox:
-                problems.append(Problem("sandbox", "Ozon has no sandbox; leave it off"))
+                problems.append(InputProblem("sandbox", Problem(ProblemCode.OZON_NO_SANDBOX)))
             secrets["api_key"] = api_key.strip()
             account_id = client_id.strip()
         email = ""
@@ -401,9 +404,9 @@ def _is_text(value: str) -> bool:
     return True
 
 
-def _duplicate(name: str, *, archived: bool = False) -> Problem:
-    where = " (archived; `tenants unarchive` brings it back)" if archived else ""
-    return Problem("name", f"a tenant named {name!r} already exists{where}")
+def _duplicate(name: str, *, archived: bool = False) -> InputProblem:
+    code = ProblemCode.NAME_TAKEN_ARCHIVED if archived else ProblemCode.NAME_TAKEN
+    return InputProblem("name", Problem(code, {"name": repr(name)}))
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stock_tracker_desktop.domain.problems import Problem
 from stock_tracker_desktop.domain.schedule import InvalidSchedule, Schedule
 
 INHERIT = "inherit"
@@ -91,9 +92,9 @@ class ScheduleEditor(QWidget):
         times = tuple(t.strip() for t in self.times.text().split(",") if t.strip())
         return Schedule(mode="daily", times=times, timezone=self._timezone)
 
-    def problem(self) -> str:
+    def problem(self) -> Problem | None:
         try:
             self.schedule()
         except InvalidSchedule as exc:
-            return str(exc)
-        return ""
+            return exc.problem
+        return None

@@ -234,9 +234,9 @@ class SettingsDialog(QDialog):
 
     def _check_schedule(self) -> None:
         problem = self.schedule.problem()
-        self.problem.setText(problem)
-        self.problem.setVisible(bool(problem))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problem)
+        self.problem.setText(problem_text(problem) if problem is not None else "")
+        self.problem.setVisible(problem is not None)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(problem is None)
 
     def _rate_limit_wait_seconds(self) -> float:
         """The box's minutes in seconds; an untouched box keeps the stored value exactly (the

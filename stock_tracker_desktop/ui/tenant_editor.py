@@ -3,6 +3,7 @@ a live connection check, and the tenant's own schedule and export targets."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,11 @@ from stock_tracker_desktop.core import (
     TenantView,
 )
 from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
+from stock_tracker_desktop.domain.problems import Problem
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.domain.tenant_rules import (
+    InputProblem,
     InvalidTenant,
-    Problem,
     check_name,
     check_ozon,
     check_service_account,
@@ -47,7 +49,7 @@ from stock_tracker_desktop.domain.tenant_rules import (
 )
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import run_dialog, spawn
-from stock_tracker_desktop.ui.problem_texts import connection_report_lines
+from stock_tracker_desktop.ui.problem_texts import connection_report_lines, problem_text
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
 from stock_tracker_desktop.ui.secret_field import SecretField
@@ -302,7 +304,7 @@ class TenantEditor(QDialog):
             return False
         email, problems = check_service_account(text)
         if problems:
-            self._show_sheet_result(False, problems[0].message)
+            self._show_sheet_result(False, problem_text(problems[0].problem))
             return False
         self._service_account_json = text
         self.account_label.setText(email or "")
@@ -395,10 +397,10 @@ class TenantEditor(QDialog):
             return bool(self.token.text())
         return bool(self.api_key.text())
 
-    def check(self) -> tuple[list[Problem], list[str]]:
+    def check(self) -> tuple[list[InputProblem], list[Problem]]:
         """Problems that refuse the input and warnings that do not, as typed now."""
         problems = check_name(self.name.text())
-        warnings: list[str] = []
+        warnings: list[Problem] = []
         editing_keeps_secrets = self.tenant is not None and not self._secrets_typed()
         if self._selected() is Marketplace.WILDBERRIES:
             if not editing_keeps_secrets:
@@ -413,8 +415,8 @@ class TenantEditor(QDialog):
         ):
             problems += check_ozon(self.client_id.text(), self.api_key.text())
         schedule_problem = self.schedule.problem()
-        if schedule_problem:
-            problems.append(Problem("schedule", schedule_problem))
+        if schedule_problem is not None:
+            problems.append(InputProblem("schedule", schedule_problem))
         return problems, warnings
 
     def validate(self) -> bool:
@@ -426,15 +428,13 @@ class TenantEditor(QDialog):
         )
         return not problems
 
-    def _show_problems(
-        self, problems: list[Problem], warnings: list[str] | tuple[str, ...]
-    ) -> None:
+    def _show_problems(self, problems: list[InputProblem], warnings: Sequence[Problem]) -> None:
         # An empty new form is not an error yet: say nothing until something was typed.
         pristine = self.tenant is None and not self.name.text() and not self._secrets_typed()
         shown = [] if pristine else problems
-        self.problems.setText("\n".join(f"• {p.message}" for p in shown))
+        self.problems.setText("\n".join(f"• {problem_text(p.problem)}" for p in shown))
         self.problems.setVisible(bool(shown))
-        self.warnings.setText("\n".join(f"• {w}" for w in warnings))
+        self.warnings.setText("\n".join(f"• {problem_text(w)}" for w in warnings))
         self.warnings.setVisible(bool(warnings))
 
     # ----- connection check ------------------------------------------------------------------

@@ -4,7 +4,7 @@
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../domain/problems.py" line="+93"/>
+        <location filename="../../domain/problems.py" line="+122"/>
         <source>endpoint retired by the marketplace</source>
         <translation>маркетплейс отключил этот метод API</translation>
     </message>
@@ -185,6 +185,146 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>the name is empty; give the seller a name the team recognises</source>
+        <translation>название пустое; дайте продавцу название, понятное команде</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the name is longer than {limit} characters</source>
+        <translation>название длиннее {limit} символов</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a tenant named {name} already exists</source>
+        <translation>продавец с названием {name} уже есть</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a tenant named {name} already exists (archived; `tenants unarchive` brings it back)</source>
+        <translation>продавец с названием {name} уже есть (в архиве; его можно вернуть из архива)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{what} is not valid UTF-8 text; type it again</source>
+        <translation>{what} — не текст в UTF-8; введите заново</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{what} holds control characters (such as terminal escape codes); type it as plain text</source>
+        <translation>{what} содержит управляющие символы (например, коды терминала); введите обычным текстом</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{what} holds a text-direction control (such as U+202E), which makes it show differently from how it reads; remove it</source>
+        <translation>{what} содержит знак смены направления текста (например, U+202E), из-за которого текст отображается не так, как читается; уберите его</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{what} has only invisible characters; give a name the team can read</source>
+        <translation>{what} состоит только из невидимых символов; дайте название, которое можно прочитать</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the notes are not valid UTF-8 text; type them again</source>
+        <translation>заметки — не текст в UTF-8; введите их заново</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the WB token is empty</source>
+        <translation>токен WB пустой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the WB token holds characters no token has; copy it again</source>
+        <translation>в токене WB есть символы, которых в токенах не бывает; скопируйте его заново</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this is a sandbox token; mark the tenant as sandbox (--sandbox)</source>
+        <translation>это токен песочницы; отметьте продавца как песочницу</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this is a production token; do not mark the tenant as sandbox</source>
+        <translation>это рабочий токен; не отмечайте продавца как песочницу</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the token expired on {date}; create a new one in the seller&apos;s cabinet (Settings &gt; API access) before the next sync</source>
+        <translation>срок токена истёк {date}; до следующей синхронизации создайте новый в кабинете продавца (Настройки &gt; Доступ к API)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the token lacks the categories {categories}; syncs will fail for what they cover until a token with them is used</source>
+        <translation>у токена нет категорий {categories}; синхронизация того, что к ним относится, не пройдёт, пока не будет токена с ними</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the Ozon Client-Id is a number (Seller cabinet &gt; Settings &gt; API keys)</source>
+        <translation>Client-Id Ozon — это число (кабинет продавца &gt; Настройки &gt; API-ключи)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the Ozon API key should look like 1a2b3c4d-…; copy it again in full</source>
+        <translation>API-ключ Ozon выглядит как 1a2b3c4d-…; скопируйте его заново целиком</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ozon has no sandbox; leave it off</source>
+        <translation>у Ozon нет песочницы; не отмечайте её</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the service-account key is not JSON</source>
+        <translation>ключ сервисного аккаунта — не JSON</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the service-account key is not a JSON object</source>
+        <translation>ключ сервисного аккаунта — не JSON-объект</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the service-account key lacks {fields}; download a new JSON key from Google Cloud (IAM &gt; Service accounts &gt; Keys)</source>
+        <translation>в ключе сервисного аккаунта нет {fields}; скачайте новый JSON-ключ в Google Cloud (IAM &gt; Сервисные аккаунты &gt; Ключи)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the JSON is not a service-account key</source>
+        <translation>этот JSON — не ключ сервисного аккаунта</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>schedule mode must be one of {modes}</source>
+        <translation>режим расписания должен быть одним из: {modes}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the interval must be between 15 minutes and 7 days</source>
+        <translation>интервал должен быть от 15 минут до 7 дней</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a daily schedule needs at least one time, e.g. 06:00</source>
+        <translation>ежедневному расписанию нужно хотя бы одно время, например 06:00</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>times must look like 06:00 or 18:30, not {time}</source>
+        <translation>время записывается как 06:00 или 18:30, а не {time}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>unknown time zone {zone}; use a name like Europe/Moscow</source>
+        <translation>неизвестный часовой пояс {zone}; укажите название вроде Europe/Moscow</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a schedule is &apos;off&apos; or an object with a mode</source>
+        <translation>расписание — это «off» или объект с режимом</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>system keyring ({detail})</source>
         <translation>системное хранилище ключей ({detail})</translation>
     </message>
@@ -232,6 +372,16 @@
         <location line="+1"/>
         <source>the token check</source>
         <translation>проверка токена</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the name</source>
+        <translation>название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the tag {tag}</source>
+        <translation>метка {tag}</translation>
     </message>
 </context>
 </TS>

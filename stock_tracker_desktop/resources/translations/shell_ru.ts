@@ -554,7 +554,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>Progress</name>
     <message>
-        <location filename="../../ui/progress_delegate.py" line="+25"/>
+        <location filename="../../ui/progress_delegate.py" line="+33"/>
         <source>%1: %2 rows</source>
         <translation>%1: %2 строк</translation>
     </message>
@@ -562,7 +562,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>ScheduleEditor</name>
     <message>
-        <location filename="../../ui/schedule_editor.py" line="+28"/>
+        <location filename="../../ui/schedule_editor.py" line="+29"/>
         <source>Schedule</source>
         <translation>Расписание</translation>
     </message>
@@ -879,7 +879,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>TenantEditor</name>
     <message>
-        <location filename="../../ui/tenant_editor.py" line="+92"/>
+        <location filename="../../ui/tenant_editor.py" line="+94"/>
         <source>Edit %1</source>
         <translation>Изменить: %1</translation>
     </message>
@@ -1190,7 +1190,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Продавец: %1</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+73"/>
         <source>Checking…</source>
         <translation>Проверяем…</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../ui/history_model.py" line="+167"/>
+        <location filename="../../ui/history_model.py" line="+144"/>
         <source>Started</source>
         <translation>Начало</translation>
     </message>
@@ -260,7 +260,7 @@
 <context>
     <name>StockModel</name>
     <message>
-        <location filename="../../ui/stock_model.py" line="+168"/>
+        <location filename="../../ui/stock_model.py" line="+176"/>
         <source>(in transit)</source>
         <translation>(в пути)</translation>
     </message>
@@ -499,37 +499,7 @@
 <context>
     <name>SyncHistory</name>
     <message>
-        <location filename="../../ui/history_model.py" line="-130"/>
-        <source>Running</source>
-        <translation>Выполняется</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Succeeded</source>
-        <translation>Успешно</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Partly succeeded</source>
-        <translation>Частично</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Failed</source>
-        <translation>Ошибка</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancelled</source>
-        <translation>Отменено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Interrupted</source>
-        <translation>Прервано</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location filename="../../ui/history_model.py" line="-109"/>
         <source>Manual</source>
         <translation>Вручную</translation>
     </message>
@@ -544,32 +514,7 @@
         <translation>Командная строка</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Products</source>
-        <translation>Товары</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Stock</source>
-        <translation>Остатки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Orders</source>
-        <translation>Заказы</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Saving</source>
-        <translation>Сохранение</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sync</source>
-        <translation>Синхронизация</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
     </message>
