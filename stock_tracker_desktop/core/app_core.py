@@ -135,6 +135,28 @@ class AppCore:
         """Release the installation (its lock and database); after ``aclose``."""
         self._ctx.close()
 
+    def read_only_reason(self) -> str | None:
+        """Why nothing can be written, when the database had to open read-only (a read-only
+        data directory or a full disk); None when it is writable."""
+        from stock_tracker_desktop.storage.database import is_read_only
+        from stock_tracker_desktop.storage.unwritable import read_only_message, unwritable_reason
+
+        if not is_read_only(self._ctx.database):
+            return None
+        return unwritable_reason(self.home) or read_only_message(self.home)
+
+    async def change_marker(self) -> tuple[object, ...]:
+        """A value that changes whenever a seller or a setting does, from whichever process:
+        cheap to poll, for a process that must notice edits made elsewhere (the daemon)."""
+        from stock_tracker_desktop.storage.settings_repository import change_marker
+
+        return await self.db.run(change_marker, self._ctx.database)
+
+    def plan(self) -> list[tuple[str, datetime]]:
+        """(seller, next run) for every planned seller, soonest first; empty until
+        ``start_scheduler``."""
+        return self._scheduler.plan() if self._scheduler is not None else []
+
     # ----- syncing ---------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -228,6 +250,47 @@ class AppCore:
             in_db=self.db.run,
         )
 
+    async def check_draft(self, draft: TenantDraft) -> ConnectionReport:
+        """Ask the marketplace about a seller not added yet. What ``add_tenant`` would refuse
+        offline (a malformed token, a name taken) raises ``InvalidTenant`` before any request."""
+        from stock_tracker_desktop.services import connection
+
+        await self.db.run(self._tenants.check_draft, draft)
+        return await connection.check_draft(draft)
+
+    async def remember_seller(self, name: str, report: ConnectionReport) -> None:
+        """Store the seller's name a check found (the marketplace limits how often it is
+        asked)."""
+        from stock_tracker_desktop.services import connection
+
+        await self.db.run(connection.remember_seller, self._tenants, name, report)
+
+    async def token_info(self, name: str) -> WbTokenInfo | None:
+        """What a WB seller's token says about itself (expiry, categories), read offline; None
+        for a seller without a token."""
+        return await self.db.run(self._tenants.token_info, name)
+
+    async def remove_tenant(self, name: str) -> None:
+        """Delete a seller with its history and snapshots (``set_archived`` keeps them)."""
+        await self.db.run(self._tenants.remove, name)
+        await self.replan()
+
+    async def import_tenants(self, source: ImportSource) -> ImportReport:
+        """Add the sellers of an import file (``read_import``): each row is added whole or
+        reported with its line number, and the good rows land whatever the bad ones say."""
+        from stock_tracker_desktop.services.tenant_import import import_tenants
+
+        report = await self.db.run(import_tenants, self._ctx, source)
+        await self.replan()
+        return report
+
+    async def ensure_demo_tenants(self, sim: RunningSimulator) -> None:
+        """The demo's sellers, created or given the tokens this simulator minted."""
+        from stock_tracker_desktop.services.demo import ensure_demo_tenants
+
+        await self.db.run(ensure_demo_tenants, self._ctx, sim)
+        await self.replan()
+
     # ----- reading ---------------------------------------------------------------------------
 
     async def overview(self, *, include_archived: bool = False) -> list[TenantOverview]:
@@ -274,6 +337,17 @@ class AppCore:
             snapshots.product_history, self._ctx.database, tenant_id, product_id
         )
 
+    async def current_snapshot(self, tenant_id: uuid.UUID) -> snapshots.SnapshotInfo | None:
+        """The seller's newest complete snapshot; None before its first successful sync."""
+        return await self.db.run(snapshots.current_snapshot, self._ctx.database, tenant_id)
+
+    async def stock_levels(
+        self, snapshot_id: uuid.UUID, *, low_only: bool = False
+    ) -> list[snapshots.StockLevelRow]:
+        return await self.db.run(
+            snapshots.stock_levels, self._ctx.database, snapshot_id, low_only=low_only
+        )
+
     # ----- settings --------------------------------------------------------------------------
 
     async def settings(self) -> Settings:
@@ -286,6 +360,31 @@ class AppCore:
             self._sync_engine.set_concurrency(updated.concurrency)
         await self.replan()
         return updated
+
+    async def default_service_account_email(self) -> str:
+        """The agency's default Google service account ("" when none is set): sellers without
+        a key of their own share their sheets with it."""
+        from stock_tracker_desktop.services.agency import default_service_account_email
+
+        return await self.db.run(default_service_account_email, self._ctx)
+
+    async def set_default_service_account(self, key_json: str) -> str:
+        """Store the agency's default key; returns its e-mail. Raises ``InvalidTenant`` on a key
+        that is not a service account's."""
+        from stock_tracker_desktop.services.agency import set_default_service_account
+
+        return await self.db.run(set_default_service_account, self._ctx, key_json)
+
+    async def clear_default_service_account(self) -> None:
+        from stock_tracker_desktop.services.agency import clear_default_service_account
+
+        await self.db.run(clear_default_service_account, self._ctx)
+
+    async def export_language(self) -> exports.Language:
+        """The language of exported headers: the app's, or the system's when it follows it."""
+        from stock_tracker_desktop.services.settings import export_language
+
+        return export_language(await self.settings())
 
     # ----- files out -------------------------------------------------------------------------
 
@@ -308,6 +407,27 @@ class AppCore:
         from stock_tracker_desktop.services import diagnostics
 
         return await self.db.run(diagnostics.export_diagnostics, self._ctx, path)
+
+    async def export_sheet(self, name: str, *, language: exports.Language) -> exports.SheetResult:
+        """Write the seller's newest snapshot into its Google Sheet. Raises ``NoSnapshot``
+        before its first sync and ``SheetsError`` when Google says no."""
+        from stock_tracker_desktop.services import exports
+
+        return await exports.export_sheet(self._ctx, name, language=language, in_db=self.db.run)
+
+    async def backup(self, label: str = "manual") -> Path:
+        """A backup copy of the database now; unlike the automatic ones it is never pruned."""
+        from stock_tracker_desktop.storage.backups import backup_database, backups_dir
+
+        ctx = self._ctx
+        return await self.db.run(
+            backup_database,
+            ctx.db_path,
+            ctx.vault.keys.database_key,
+            backups_dir(ctx.home),
+            label,
+            auto=False,
+        )
 
     # ----- the vault -------------------------------------------------------------------------
 
@@ -351,133 +471,3 @@ class AppCore:
         finally:
             if planned:
                 await self.start_scheduler()
-
-    # ----- life (CLI) ------------------------------------------------------------------------
-
-    def read_only_reason(self) -> str | None:
-        """Why nothing can be written, when the database had to open read-only (a read-only
-        data directory or a full disk); None when it is writable."""
-        from stock_tracker_desktop.storage.database import is_read_only
-        from stock_tracker_desktop.storage.unwritable import read_only_message, unwritable_reason
-
-        if not is_read_only(self._ctx.database):
-            return None
-        return unwritable_reason(self.home) or read_only_message(self.home)
-
-    async def change_marker(self) -> tuple[object, ...]:
-        """A value that changes whenever a seller or a setting does, from whichever process:
-        cheap to poll, for a process that must notice edits made elsewhere (the daemon)."""
-        from stock_tracker_desktop.storage.settings_repository import change_marker
-
-        return await self.db.run(change_marker, self._ctx.database)
-
-    def plan(self) -> list[tuple[str, datetime]]:
-        """(seller, next run) for every planned seller, soonest first; empty until
-        ``start_scheduler``."""
-        return self._scheduler.plan() if self._scheduler is not None else []
-
-    # ----- sellers (CLI) ---------------------------------------------------------------------
-
-    async def check_draft(self, draft: TenantDraft) -> ConnectionReport:
-        """Ask the marketplace about a seller not added yet. What ``add_tenant`` would refuse
-        offline (a malformed token, a name taken) raises ``InvalidTenant`` before any request."""
-        from stock_tracker_desktop.services import connection
-
-        await self.db.run(self._tenants.check_draft, draft)
-        return await connection.check_draft(draft)
-
-    async def remember_seller(self, name: str, report: ConnectionReport) -> None:
-        """Store the seller's name a check found (the marketplace limits how often it is
-        asked)."""
-        from stock_tracker_desktop.services import connection
-
-        await self.db.run(connection.remember_seller, self._tenants, name, report)
-
-    async def token_info(self, name: str) -> WbTokenInfo | None:
-        """What a WB seller's token says about itself (expiry, categories), read offline; None
-        for a seller without a token."""
-        return await self.db.run(self._tenants.token_info, name)
-
-    async def remove_tenant(self, name: str) -> None:
-        """Delete a seller with its history and snapshots (``set_archived`` keeps them)."""
-        await self.db.run(self._tenants.remove, name)
-        await self.replan()
-
-    async def import_tenants(self, source: ImportSource) -> ImportReport:
-        """Add the sellers of an import file (``read_import``): each row is added whole or
-        reported with its line number, and the good rows land whatever the bad ones say."""
-        from stock_tracker_desktop.services.tenant_import import import_tenants
-
-        report = await self.db.run(import_tenants, self._ctx, source)
-        await self.replan()
-        return report
-
-    async def ensure_demo_tenants(self, sim: RunningSimulator) -> None:
-        """The demo's sellers, created or given the tokens this simulator minted."""
-        from stock_tracker_desktop.services.demo import ensure_demo_tenants
-
-        await self.db.run(ensure_demo_tenants, self._ctx, sim)
-        await self.replan()
-
-    # ----- reading (CLI) ---------------------------------------------------------------------
-
-    async def current_snapshot(self, tenant_id: uuid.UUID) -> snapshots.SnapshotInfo | None:
-        """The seller's newest complete snapshot; None before its first successful sync."""
-        return await self.db.run(snapshots.current_snapshot, self._ctx.database, tenant_id)
-
-    async def stock_levels(
-        self, snapshot_id: uuid.UUID, *, low_only: bool = False
-    ) -> list[snapshots.StockLevelRow]:
-        return await self.db.run(
-            snapshots.stock_levels, self._ctx.database, snapshot_id, low_only=low_only
-        )
-
-    # ----- settings (CLI) --------------------------------------------------------------------
-
-    async def default_service_account_email(self) -> str:
-        """The agency's default Google service account ("" when none is set): sellers without
-        a key of their own share their sheets with it."""
-        from stock_tracker_desktop.services.agency import default_service_account_email
-
-        return await self.db.run(default_service_account_email, self._ctx)
-
-    async def set_default_service_account(self, key_json: str) -> str:
-        """Store the agency's default key; returns its e-mail. Raises ``InvalidTenant`` on a key
-        that is not a service account's."""
-        from stock_tracker_desktop.services.agency import set_default_service_account
-
-        return await self.db.run(set_default_service_account, self._ctx, key_json)
-
-    async def clear_default_service_account(self) -> None:
-        from stock_tracker_desktop.services.agency import clear_default_service_account
-
-        await self.db.run(clear_default_service_account, self._ctx)
-
-    async def export_language(self) -> exports.Language:
-        """The language of exported headers: the app's, or the system's when it follows it."""
-        from stock_tracker_desktop.services.settings import export_language
-
-        return "ru" if export_language(await self.settings()) == "ru" else "en"
-
-    # ----- files out (CLI) -------------------------------------------------------------------
-
-    async def export_sheet(self, name: str, *, language: exports.Language) -> exports.SheetResult:
-        """Write the seller's newest snapshot into its Google Sheet. Raises ``NoSnapshot``
-        before its first sync and ``SheetsError`` when Google says no."""
-        from stock_tracker_desktop.services import exports
-
-        return await exports.export_sheet(self._ctx, name, language=language, in_db=self.db.run)
-
-    async def backup(self, label: str = "manual") -> Path:
-        """A backup copy of the database now; unlike the automatic ones it is never pruned."""
-        from stock_tracker_desktop.storage.backups import backup_database, backups_dir
-
-        ctx = self._ctx
-        return await self.db.run(
-            backup_database,
-            ctx.db_path,
-            ctx.vault.keys.database_key,
-            backups_dir(ctx.home),
-            label,
-            auto=False,
-        )

@@ -27,7 +27,6 @@ from stock_tracker_desktop.domain.problems import (
     Problem,
     ProblemCode,
     Seconds,
-    duration_words,
     said,
 )
 from stock_tracker_desktop.marketplaces.base import RequestStats
@@ -171,11 +170,6 @@ def _seconds_until(http_date: str) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-
-
-# The English wording of a duration, still imported from here by sync/; the one definition is
-# domain.problems.duration_words, which English problem texts use.
-duration_text = duration_words
 
 
 @dataclass(slots=True)

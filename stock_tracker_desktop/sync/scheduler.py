@@ -36,9 +36,9 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from stock_tracker_desktop.domain.problems import duration_words
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
-from stock_tracker_desktop.marketplaces.transport import duration_text
 from stock_tracker_desktop.services.settings import SettingsService
 from stock_tracker_desktop.services.tenants import TenantView
 from stock_tracker_desktop.storage.sync_runs import RunStatus, Trigger
@@ -190,7 +190,7 @@ class SyncScheduler:
                 continue
             log.info(
                 "the computer was asleep for about %s; catching up on the syncs that fell due",
-                duration_text(slept),
+                duration_words(slept),
             )
             try:
                 await self.reload()
