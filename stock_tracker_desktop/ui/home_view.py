@@ -8,6 +8,8 @@ refreshes it whenever it reloads the sellers (after syncs finish, after an edit)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -37,6 +39,7 @@ from stock_tracker_desktop.ui.problem_texts import stored_problem_text
 # counts above are complete, and a seller's stock view shows all of its products.
 SHOWN_ROWS = 300
 TENANT_ROLE = Qt.ItemDataRole.UserRole
+PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class _Count(QFrame):
@@ -62,9 +65,10 @@ class _Count(QFrame):
 
 
 class HomeView(QWidget):
-    """``tenant_chosen`` asks the window to open a seller's stock."""
+    """``tenant_chosen`` asks the window to open a seller's stock, at the product's row when a
+    product was chosen ("" otherwise)."""
 
-    tenant_chosen = Signal(object)  # TenantView
+    tenant_chosen = Signal(object, str)  # TenantView, product id
     loaded = Signal()
 
     def __init__(self, core: AppCore, parent: QWidget | None = None) -> None:
@@ -202,6 +206,7 @@ class HomeView(QWidget):
                 )
                 for p in shown
             ],
+            products=[p.product_id for p in shown],
         )
         more = len(summary.short) - len(shown)
         self.short_more.setVisible(more > 0)
@@ -229,13 +234,22 @@ class HomeView(QWidget):
         )
 
     @staticmethod
-    def _fill(tree: QTreeWidget, rows: list[tuple[TenantView, list[str]]]) -> None:
+    def _fill(
+        tree: QTreeWidget,
+        rows: list[tuple[TenantView, list[str]]],
+        *,
+        products: Sequence[str] = (),
+    ) -> None:
+        """``rows`` as the tree's items, each knowing its seller (and its product, for the
+        list of products)."""
         tree.setUpdatesEnabled(False)
         tree.clear()
         items = []
-        for tenant, cells in rows:
+        for index, (tenant, cells) in enumerate(rows):
+            product = products[index] if products else ""
             item = QTreeWidgetItem(cells)
             item.setData(0, TENANT_ROLE, tenant)
+            item.setData(0, PRODUCT_ROLE, product)
             stretch = int(tree.property("stretch_column"))
             item.setToolTip(stretch, cells[stretch])
             items.append(item)
@@ -245,7 +259,7 @@ class HomeView(QWidget):
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         tenant = item.data(0, TENANT_ROLE)
         if tenant is not None:
-            self.tenant_chosen.emit(tenant)
+            self.tenant_chosen.emit(tenant, item.data(0, PRODUCT_ROLE) or "")
 
 
 def _days_left(expiring: ExpiringCredentials) -> str:

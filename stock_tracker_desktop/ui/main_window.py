@@ -492,8 +492,8 @@ class MainWindow(QMainWindow):
             return
         self.status_label.setText(self.tr("Exported to %1").replace("%1", str(written)))
 
-    def show_stock(self, tenant: TenantView) -> None:
-        self.stock_view.show_tenant(tenant)
+    def show_stock(self, tenant: TenantView, product_id: str = "") -> None:
+        self.stock_view.show_tenant(tenant, product_id)
         self.tabs.setCurrentWidget(self.stock_view)
 
     # ----- settings --------------------------------------------------------------------------

@@ -79,6 +79,7 @@ class StockView(QWidget):
         self._chart_product = ""
         self._sized: set[Layout] = set()
         self._stale = False  # a load waits for the view to be shown
+        self._wanted_product = ""  # to select once the stock is in (the home view asked)
         self._sellers: dict[str, TenantView] = {}
         self._sellers_task: asyncio.Task[None] | None = None
 
@@ -206,14 +207,16 @@ class StockView(QWidget):
     def tenant(self) -> TenantView | None:
         return self._tenant
 
-    def show_tenant(self, tenant: TenantView) -> None:
-        """Show this tenant's stock (the picker follows); loaded now, or when the view is next
-        shown if it is hidden (the Sellers tab's selection sets it while another tab is up)."""
+    def show_tenant(self, tenant: TenantView, product_id: str = "") -> None:
+        """Show this tenant's stock (the picker follows), with ``product_id``'s row selected
+        if given; loaded now, or when the view is next shown if it is hidden (the Sellers
+        tab's selection sets it while another tab is up)."""
         if self._tenant is None or tenant.id != self._tenant.id:
             self._chart_product = ""
             self._sized.clear()  # another seller's names and numbers need other widths
             self.chart.reset()
         self._tenant = tenant
+        self._wanted_product = product_id
         self._select_seller(tenant)
         self.refresh()
 
@@ -324,6 +327,9 @@ class StockView(QWidget):
             self.snapshot_label.setText(self._describe(data))
             self.pages.setCurrentIndex(0)
             self._size_columns()
+            if self._wanted_product:
+                self.select_product(self._wanted_product)
+        self._wanted_product = ""
         self.loaded.emit()
 
     def _describe(self, data: StockData) -> str:

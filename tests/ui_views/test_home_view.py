@@ -104,7 +104,13 @@ def test_the_counts_are_what_the_marketplaces_hold(
 
 def test_a_product_opens_its_sellers_stock(home: HomeView, qtbot: QtBot) -> None:
     chosen: list[TenantView] = []
-    home.tenant_chosen.connect(chosen.append)
+    products: list[str] = []
+
+    def choose(tenant: TenantView, product_id: str) -> None:
+        chosen.append(tenant)
+        products.append(product_id)
+
+    home.tenant_chosen.connect(choose)
     item = home.short.topLevelItem(0)
     assert item is not None
     where = home.short.visualItemRect(item).center()
@@ -112,6 +118,8 @@ def test_a_product_opens_its_sellers_stock(home: HomeView, qtbot: QtBot) -> None
     qtbot.mouseClick(home.short.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(home.short.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert [t.name for t in chosen] == [item.text(0)]
+    assert home.summary is not None
+    assert products == [home.summary.short[0].product_id]  # the window opens it at this row
 
 
 def test_no_seller_says_what_to_do(core: AppCore, qloop: QtLoop, qtbot: QtBot) -> None:

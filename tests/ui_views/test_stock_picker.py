@@ -86,6 +86,19 @@ def test_choosing_a_seller_loads_its_stock(ctx: AppContext, view: StockView, qlo
     assert view.model.data_set.snapshot.tenant_id == TenantService(ctx).get("Lime Ozon").id
 
 
+def test_a_product_asked_for_opens_selected_with_its_chart(
+    view: StockView, core: AppCore, qloop: QtLoop
+) -> None:
+    tenant = qloop.run(core.tenant("Romashka WB"))
+    snapshot = qloop.run(core.current_snapshot(tenant.id))
+    assert snapshot is not None
+    product = qloop.run(core.stock_levels(snapshot.id))[-1].product_id  # not the first row
+    qloop.wait_for(view.chart_loaded, lambda: view.show_tenant(tenant, product))
+    selected = view.table.selectionModel().selectedRows()
+    assert len(selected) == 1
+    assert view.model.product_id(selected[0].row()) == product
+
+
 def test_the_picker_follows_the_sellers_tab(
     ctx: AppContext, synced: None, core: AppCore, qtbot: QtBot, qloop: QtLoop
 ) -> None:
