@@ -39,6 +39,11 @@ def migrations_dir() -> Path:
     return _folder("migrations")
 
 
+def team_schema_dir() -> Path:
+    """The shared schema's Alembic scripts (team mode's server, docs/team.md)."""
+    return _folder("team", "schema")
+
+
 def translations_dir() -> Path:
     """The compiled Qt translations (``*_<lang>.qm``)."""
     return _folder("resources", "translations")

@@ -33,7 +33,9 @@ FRONT_ENDS = {
     "cli": FRONT_END_MAY_USE | {"cli", "ui", "simulator"},
 }
 # Below the front ends, imports point down only.
-ORDER = ["domain", "security", "storage", "marketplaces", "exporters", "services", "sync", "core"]
+ORDER = [
+    "domain", "security", "storage", "marketplaces", "exporters", "services", "team", "sync", "core"
+]  # fmt: skip
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
@@ -78,4 +80,23 @@ def test_layers_below_import_downwards_only() -> None:
             for line, used in _imports(path):
                 if used in rank and rank[used] > rank[layer]:
                     wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {used}")
+    assert wrong == []
+
+
+def test_only_team_mode_talks_to_postgresql() -> None:
+    """The server is where desktops meet, never a dependency of the rest (docs/team.md)."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if _layer_of(path) == "team":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else [alias.name for alias in node.names]
+                )
+                if any(m.split(".")[0] == "psycopg" for m in modules):
+                    wrong.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert wrong == []
