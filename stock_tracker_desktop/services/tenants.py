@@ -2,6 +2,9 @@
 
 Secrets enter here in clear, are encrypted by the vault before they touch the session, and are
 decrypted again only by ``credentials()`` at the moment a client needs them.
+
+Each change the user makes to a seller is enqueued for the team's server in its own transaction
+(storage.outbox; nothing on a solo desktop); what a sync records of a seller is not.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.domain.problems import Problem, ProblemCode
@@ -30,6 +34,7 @@ from stock_tracker_desktop.domain.tenant_rules import (
 )
 from stock_tracker_desktop.domain.wb_token import WbTokenInfo, parse_wb_token
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.storage import outbox
 from stock_tracker_desktop.storage.database import session_scope
 from stock_tracker_desktop.storage.models import Tenant
 from stock_tracker_desktop.storage.tenant_repository import TenantRepository
@@ -211,6 +216,7 @@ class TenantService:
                 repo.add(tenant)
             except IntegrityError:
                 raise InvalidTenant([_duplicate(draft.name)]) from None
+            _share(session, tenant.id)
             return Saved(self._view(tenant), tuple(warnings))
 
     def edit(self, name: str, changes: TenantChanges) -> Saved:
@@ -267,6 +273,7 @@ class TenantService:
                 )
             tenant.updated_at = datetime.now(UTC)
             session.flush()
+            _share(session, tenant.id)
             return Saved(self._view(tenant), tuple(warnings))
 
     def set_archived(self, name: str, archived: bool) -> TenantView:
@@ -274,13 +281,17 @@ class TenantService:
             tenant = self._require(TenantRepository(session), name)
             tenant.archived_at = datetime.now(UTC) if archived else None
             session.flush()
+            _share(session, tenant.id)
             return self._view(tenant)
 
     def remove(self, name: str) -> None:
-        """Delete a tenant with its history and snapshots (archive keeps them instead)."""
+        """Delete a tenant with its history and snapshots (archive keeps them instead); its
+        outbox row outlives it, for the team to learn of the deletion."""
         with session_scope(self.ctx.sessions) as session:
             repo = TenantRepository(session)
-            repo.delete(self._require(repo, name))
+            tenant = self._require(repo, name)
+            repo.delete(tenant)
+            _share(session, tenant.id)
 
     def record_seller_name(self, name: str, seller_name: str) -> None:
         with session_scope(self.ctx.sessions) as session:
@@ -390,6 +401,11 @@ class TenantService:
 
 
 T = TypeVar("T")
+
+
+def _share(session: Session, tenant_id: uuid.UUID) -> None:
+    """The user changed this seller: the team's server is to learn of it (same transaction)."""
+    outbox.enqueue(session, outbox.OutboxKind.SELLER, tenant_id, tenant_id)
 
 
 def _pick(new: T | None, current: T) -> T:

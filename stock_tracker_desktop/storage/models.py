@@ -1,6 +1,7 @@
 """The database schema (SQLAlchemy 2.0 typed models).
 
-Every primary key is a UUID so that a future team mode can merge rows from several desktops.
+Every primary key is a UUID so that team mode can merge rows from several desktops; the two
+tables that never leave the desktop (``team_link``, ``outbox``) have integer keys.
 A snapshot and all its rows are written in one transaction; deleting a snapshot cascades to its
 rows, which is how old snapshots are pruned.
 """
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Float,
     ForeignKey,
     Index,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -234,3 +237,61 @@ class OrderLineRecord(Base):
     ordered_at: Mapped[datetime] = mapped_column(UtcDateTime)
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamLink(Base):
+    """This desktop's membership of a team (docs/team.md): one row while it belongs to one,
+    none on a solo desktop. Its presence is what makes local writes add outbox rows."""
+
+    __tablename__ = "team_link"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("role IN ('viewer', 'user', 'admin', 'owner')", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
+    team: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(300))
+    port: Mapped[int] = mapped_column(Integer)
+    database: Mapped[str] = mapped_column(String(200))
+    login: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    # This desktop's id in the team's ``desktops``, made when it joined.
+    desktop_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    key_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The puller's cursor: a PostgreSQL xid8 as text, "" before the first pull.
+    pull_cursor: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_push_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_pull_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Since when the server has not answered; None while it answers.
+    server_away_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class OutboxRow(Base):
+    """A local change the team's server has not been told of yet (storage.outbox).
+
+    ``tenant_id`` is no foreign key: the row of a deleted tenant must outlive it to push the
+    deletion. AUTOINCREMENT keeps a ``seq`` from being used twice, even after the newest rows
+    were pushed and deleted, so a pusher never takes a new row for one it already handled.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The pusher's ``WHERE failed_at IS NULL ORDER BY seq``, and the backlog's counts.
+        Index("ix_outbox_failed_seq", "failed_at", "seq"),
+        # A run has at most one row: recording it again replaces the row (storage.outbox).
+        Index("ix_outbox_run", "entity_id", unique=True, sqlite_where=text("kind = 'run'")),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # storage.outbox.OutboxKind
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Set by a failure that retrying will not cure; the pusher skips the row until a retry.
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")

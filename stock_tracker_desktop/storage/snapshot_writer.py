@@ -33,6 +33,7 @@ from sqlalchemy import Connection, Engine, text
 from stock_tracker_desktop.domain.figures import FIGURE_NAMES, LevelFigures, OrderFigures
 from stock_tracker_desktop.domain.models import OrderLine, Product, WarehouseType
 from stock_tracker_desktop.domain.window import OrderWindow
+from stock_tracker_desktop.storage import outbox
 from stock_tracker_desktop.storage.database import write_transaction
 from stock_tracker_desktop.storage.ids import id_block, id_range, id_text, new_id
 from stock_tracker_desktop.storage.sync_runs import RunOutcome, RunStatus, finish_run
@@ -260,13 +261,23 @@ class _Writer:
         )
 
 
-def write_snapshot(engine: Engine, data: SnapshotData, *, complete: bool = True) -> WrittenSnapshot:
-    """Write products, warehouses, the snapshot, its levels and order lines in one transaction.
+def write_snapshot(
+    engine: Engine,
+    data: SnapshotData,
+    *,
+    complete: bool = True,
+    snapshot_id: uuid.UUID | None = None,
+    share: bool = True,
+) -> WrittenSnapshot:
+    """Write products, warehouses, the snapshot, its levels and order lines in one transaction
+    (a complete snapshot is enqueued for the team's server in it, like a published one).
 
     ``complete=False`` begins a pending snapshot instead, which no reader sees until
-    ``publish_snapshot`` completes it (see the module's note).
+    ``publish_snapshot`` completes it (see the module's note). ``snapshot_id`` and
+    ``share=False`` are for figures another desktop shared (storage.team_mirror): they keep the
+    server's id and do not go back to it.
     """
-    snapshot_id = new_id()
+    snapshot_id = snapshot_id or new_id()
     levels = data.levels
     first = id_range(len(levels))
     with write_transaction(engine) as conn:
@@ -279,6 +290,8 @@ def write_snapshot(engine: Engine, data: SnapshotData, *, complete: bool = True)
         writer.insert_levels(snapshot_id, map(id_text, first), levels)
         writer.insert_order_lines(snapshot_id, data.order_lines)
         writer.close()
+        if complete and share:
+            outbox.enqueue(conn, outbox.OutboxKind.SNAPSHOT, data.tenant_id, snapshot_id)
     return WrittenSnapshot(snapshot_id, data.tenant_id, first.start, len(levels))
 
 
@@ -306,7 +319,8 @@ def publish_snapshot(
     index), ``new_levels``: levels that only orders made (a warehouse with orders but no stock),
     ``order_lines``: the lines not written yet, ``finished_run``: the run and its outcome,
     recorded in the same transaction (a kill never leaves a published snapshot of a run that
-    history calls interrupted).
+    history calls interrupted). The snapshot and the run are enqueued for the team's server in
+    it too (storage.outbox).
     """
     seen = timestamp(taken_at)
     first = pending.first_level
@@ -322,6 +336,7 @@ def publish_snapshot(
             "UPDATE snapshots SET complete = 1, taken_at = ? WHERE id = ?", (seen, pending.id.hex)
         )
         writer.close()
+        outbox.enqueue(conn, outbox.OutboxKind.SNAPSHOT, pending.tenant_id, pending.id)
         if finished_run is not None:
             finish_run(conn, *finished_run)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from stock_tracker_desktop.domain.problems import Problem
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
+from stock_tracker_desktop.storage import outbox
 from stock_tracker_desktop.storage.database import write_session, write_transaction
 from stock_tracker_desktop.storage.models import SyncRun, Tenant
 
@@ -185,7 +186,8 @@ def _record(run: SyncRun, tenant_name: str) -> RunRecord:
 
 def finish_run(conn: Connection, run_id: uuid.UUID, outcome: RunOutcome) -> None:
     """Record how a run ended, inside the caller's write transaction (publishing a snapshot
-    and recording its run succeeded are one transaction: history and snapshots always agree).
+    and recording its run succeeded are one transaction: history and snapshots always agree),
+    and enqueue the run for the team's server in it too (storage.outbox).
 
     The owner's pid stays: it says who synced the tenant (``AlreadySynced``).
     """
@@ -209,6 +211,7 @@ def finish_run(conn: Connection, run_id: uuid.UUID, outcome: RunOutcome) -> None
             ),
         )
     )
+    outbox.enqueue_run(conn, run_id)
 
 
 class SyncRunRepository:
@@ -240,7 +243,7 @@ class SyncRunRepository:
             for run in running:
                 if _pid_alive(run.owner_pid):
                     raise AlreadyRunning(tenant_name, run.started_at, _process(run))
-                self._interrupt(run)
+                self._interrupt(session, run)
             if asked_at is not None:
                 self._refuse_if_done_since(session, tenant_id, tenant_name, asked_at)
             run = SyncRun(
@@ -270,13 +273,15 @@ class SyncRunRepository:
             raise AlreadySynced(tenant_name, done.started_at, _process(done), done.status)
 
     @staticmethod
-    def _interrupt(run: SyncRun) -> None:
+    def _interrupt(session: Session, run: SyncRun) -> None:
+        """The run ended with its process: a finished run, enqueued like any other."""
         run.status = RunStatus.INTERRUPTED.value
         run.finished_at = run.finished_at or datetime.now(UTC)
         run.error_message = run.error_message or (
             "the app stopped while this sync was running (crash, power loss or kill); "
             "the previous snapshot was kept"
         )
+        outbox.enqueue(session, outbox.OutboxKind.RUN, run.tenant_id, run.id)
 
     def finish(self, run_id: uuid.UUID, outcome: RunOutcome) -> None:
         with write_transaction(self.engine) as conn:
@@ -302,7 +307,7 @@ class SyncRunRepository:
             ).all()
             stale = [run for run in running if not _pid_alive(run.owner_pid)]
             for run in stale:
-                self._interrupt(run)
+                self._interrupt(session, run)
             return len(stale)
 
     def history(
