@@ -46,6 +46,7 @@ from stock_tracker_desktop.storage.sync_runs import (
     SyncRunRepository,
     Trigger,
 )
+from stock_tracker_desktop.sync.claims import NO_CLAIMS, SyncClaims
 from stock_tracker_desktop.sync.events import (
     Listener,
     SyncEvent,
@@ -125,11 +126,14 @@ class SyncEngine:
         settings: SettingsService | None = None,
         concurrency: int | None = None,
         client_factory: ClientFactory = create_client,
+        claims: SyncClaims = NO_CLAIMS,
     ) -> None:
         """The core hands over the process's database thread and its services; an engine made
         without them, as in tests of the engine alone, makes its own (and releases the thread
-        it made in ``aclose``)."""
+        it made in ``aclose``). ``claims`` keeps other desktops of a team off a tenant while it
+        syncs here (``set_claims``)."""
         self.ctx = ctx
+        self._claims = claims
         self.tenants = tenants or TenantService(ctx)
         self.settings = settings or SettingsService(ctx)
         self.client_factory = client_factory
@@ -259,7 +263,24 @@ class SyncEngine:
         if self._slots is not None:
             self._slots.resize(limit)
 
+    def set_claims(self, claims: SyncClaims) -> None:
+        """Claim tenants this way from the next sync on (the desktop joined or left a team);
+        runs under way keep the claim they hold."""
+        self._claims = claims
+
     async def _run(self, tenant: TenantView, trigger: Trigger, asked_at: datetime) -> SyncResult:
+        # The claim is taken once a place is (a tenant waiting for one is claimed by nobody)
+        # and given back after the run's end is recorded.
+        async with contextlib.AsyncExitStack() as claim:
+            return await self._claimed_run(tenant, trigger, asked_at, claim)
+
+    async def _claimed_run(
+        self,
+        tenant: TenantView,
+        trigger: Trigger,
+        asked_at: datetime,
+        claim: contextlib.AsyncExitStack,
+    ) -> SyncResult:
         run_id = new_id()
         outcome = RunOutcome(status=RunStatus.RUNNING)
         tracker = _Tracker()
@@ -268,6 +289,10 @@ class SyncEngine:
         draft: _Draft | None = None
         try:
             async with await self._places():
+                try:
+                    await claim.enter_async_context(self._claims.hold(tenant.id, tenant.name))
+                except PermissionError as exc:  # the member's role in the team: no run
+                    return SyncResult(tenant.name, None, refused=f"{tenant.name}: {exc}")
                 _, cancelled = await self._complete(
                     self.in_db(
                         self.runs.start, tenant.id, tenant.name, trigger, run_id, asked_at=asked_at

@@ -14,6 +14,10 @@
   the next sellers that start, without a restart.
 - A tenant whose last runs failed is retried with a growing back-off (30 min, 1 h, 2 h ... up
   to a day) instead of at every scheduled time.
+- In a team, every desktop plans every tenant; when a job fires, the test given to
+  ``set_runs_here`` says whether this desktop runs that tenant's schedule (its home desktop, or
+  the one taking over while the home is silent: ``team.desktops.runs_schedule_here``).
+  Elsewhere the job does nothing.
 
 ``AsyncIOScheduler`` must be started from inside the running loop (qasync's in the window,
 asyncio's in the daemon): ``start()`` is therefore a method to call from a coroutine.
@@ -56,6 +60,7 @@ CATCH_UP_STAGGER = timedelta(seconds=2)
 # 0.05 % at most), and a loop too busy to tick on time delays both clocks' readings alike.
 WAKE_CHECK_SECONDS = 30.0
 SLEEP_GAP_TICKS = 2
+RunsHere = Callable[[uuid.UUID], bool]
 
 
 def build_trigger(schedule: Schedule) -> BaseTrigger | None:
@@ -67,6 +72,11 @@ def build_trigger(schedule: Schedule) -> BaseTrigger | None:
         crons = [CronTrigger(hour=h, minute=m, timezone=zone) for h, m in schedule.hours_minutes]
         return crons[0] if len(crons) == 1 else OrTrigger(crons)
     return None
+
+
+def runs_everywhere(_tenant_id: uuid.UUID) -> bool:
+    """A desktop on its own runs every tenant's schedule."""
+    return True
 
 
 def backoff_delay(consecutive_failures: int) -> timedelta:
@@ -88,6 +98,7 @@ class SyncScheduler:
         ``time.monotonic``). Plans are made on the system's clock whatever they are: APScheduler
         reads it itself to decide what is due."""
         self.engine = engine
+        self._runs_here: RunsHere = runs_everywhere  # until the desktop is in a team
         self._wall_clock = wall_clock
         self._monotonic_clock = monotonic_clock
         self._watcher: asyncio.Task[None] | None = None
@@ -235,12 +246,21 @@ class SyncScheduler:
 
     # ----- running ---------------------------------------------------------------------------
 
+    def set_runs_here(self, runs_here: RunsHere) -> None:
+        """Which tenants' schedules this desktop runs, from the next fire on (the desktop
+        joined or left a team)."""
+        self._runs_here = runs_here
+
     async def _fire(self, tenant_id: uuid.UUID) -> None:
         tenants = {t.id: t for t in await self.engine.in_db(self.engine.tenants.all)}
         tenant = tenants.get(tenant_id)
         if tenant is None or not tenant.enabled:
             return
-        asked_at = self._missed.pop(tenant_id, None) or datetime.now(UTC)
+        missed = self._missed.pop(tenant_id, None)
+        if not self._runs_here(tenant_id):
+            log.debug("the scheduled sync of %s runs on another desktop of the team", tenant.name)
+            return
+        asked_at = missed or datetime.now(UTC)
         result = await self.engine.start(tenant, Trigger.SCHEDULE, asked_at=asked_at)
         if result.refused:
             log.info("scheduled sync of %s skipped: %s", tenant.name, result.refused)
