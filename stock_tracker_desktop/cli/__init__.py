@@ -18,6 +18,7 @@ from stock_tracker_desktop.cli import (
     settings,
     simulator,
     sync,
+    team,
     tenants,
     vault,
 )
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (
         tenants,
         sync,
+        team,
         export,
         daemon,
         demo,

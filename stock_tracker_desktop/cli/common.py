@@ -161,20 +161,33 @@ def run_in_core(
     writable: bool = False,
     passphrase: Passphrase = vault_passphrase,
     home: Path | None = None,
+    team_cycle: bool = True,
 ) -> T:
     """Open the core, run ``work(core)`` in the command's event loop, close everything.
 
     The core's use cases are coroutines and a command is one short process: one loop serves
-    the whole command, and it ends only when every sync it started is recorded.
+    the whole command, and it ends only when every sync it started is recorded. On a desktop in
+    a team, a cycle with the server comes before the work (the team's latest sellers, figures
+    and runs; the leases for its syncs) and after it (what it changed goes out);
+    ``team_cycle=False`` for the team commands, which talk to the server themselves.
     """
     opening = opened_core(writable=writable, passphrase=passphrase, home=home)
     with opening as core, translated_errors():
-        return asyncio.run(_closing(core, work))
+        return asyncio.run(_closing(core, work, team_cycle))
 
 
-async def _closing(core: AppCore, work: Callable[[AppCore], Coroutine[Any, Any, T]]) -> T:
+async def _closing(
+    core: AppCore, work: Callable[[AppCore], Coroutine[Any, Any, T]], team_cycle: bool
+) -> T:
     try:
-        return await work(core)
+        if team_cycle and core.read_only_reason() is None:
+            away = await core.team.around_command()
+            if away:
+                warn(away)
+        result = await work(core)
+        if team_cycle and core.read_only_reason() is None:
+            await core.team.after_command()
+        return result
     finally:
         await core.aclose()
 
@@ -206,6 +219,7 @@ def translated_errors() -> Iterator[None]:
         DatabaseError,
         ImportFileError,
         KeystoreError,
+        TeamError,
         TenantNotFound,
     )
     from stock_tracker_desktop.domain.tenant_rules import InvalidTenant
@@ -223,6 +237,7 @@ def translated_errors() -> Iterator[None]:
         ImportFileError,
         UserFileError,
         PackageDataMissing,
+        TeamError,
     ) as exc:
         fail(str(exc))
     except OSError as exc:

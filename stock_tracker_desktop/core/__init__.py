@@ -87,12 +87,22 @@ _HOMES: dict[str, str] = {
     "ShortProduct": "stock_tracker_desktop.services.overview",
     # The file formats an export writes.
     "FileFormat": "stock_tracker_desktop.services.exports",
+    # Team mode: a member's role, the desktop's standing, what went wrong (docs/team.md).
+    "TeamError": "stock_tracker_desktop.core.team_core",
+    "TeamRole": "stock_tracker_desktop.team.names",
+    "TeamStatus": "stock_tracker_desktop.team.membership",
+    "Member": "stock_tracker_desktop.team.roles",
+    "FailedEntry": "stock_tracker_desktop.storage.outbox",
+    "CycleReport": "stock_tracker_desktop.team.worker",
 }
 
 # For type checkers and readers: the same names, imported as they are at run time.
 if TYPE_CHECKING:
     from stock_tracker_desktop.core.app_core import (
         AppCore as AppCore,
+    )
+    from stock_tracker_desktop.core.team_core import (
+        TeamError as TeamError,
     )
     from stock_tracker_desktop.exporters.sheets import (
         SheetsError as SheetsError,
@@ -229,6 +239,9 @@ if TYPE_CHECKING:
     from stock_tracker_desktop.storage.migrations import (
         MigrationFailed as MigrationFailed,
     )
+    from stock_tracker_desktop.storage.outbox import (
+        FailedEntry as FailedEntry,
+    )
     from stock_tracker_desktop.storage.snapshots import (
         SnapshotInfo as SnapshotInfo,
     )
@@ -255,6 +268,18 @@ if TYPE_CHECKING:
     )
     from stock_tracker_desktop.sync.events import (
         SyncStarted as SyncStarted,
+    )
+    from stock_tracker_desktop.team.membership import (
+        TeamStatus as TeamStatus,
+    )
+    from stock_tracker_desktop.team.names import (
+        TeamRole as TeamRole,
+    )
+    from stock_tracker_desktop.team.roles import (
+        Member as Member,
+    )
+    from stock_tracker_desktop.team.worker import (
+        CycleReport as CycleReport,
     )
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stock_tracker_desktop.core.team_core import TeamCore
 from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
 from stock_tracker_desktop.security.vault import PassphraseProvider
@@ -77,6 +78,7 @@ class AppCore:
         self._monotonic_clock = monotonic_clock
         self._sync_engine: SyncEngine | None = None
         self._scheduler: SyncScheduler | None = None
+        self.team = TeamCore(ctx, self.db, lambda: self._engine, lambda: self._scheduler)
 
     @property
     def _engine(self) -> SyncEngine:
@@ -124,6 +126,7 @@ class AppCore:
     async def aclose(self) -> None:
         """Stop planning, cancel what runs and wait until every run is recorded, release the
         database thread. The installation itself stays open until ``close``."""
+        await self.team.stop()
         if self._scheduler is not None:
             await self._scheduler.shutdown()
             self._scheduler = None
@@ -204,18 +207,23 @@ class AppCore:
 
     async def add_tenant(self, draft: TenantDraft) -> Saved:
         saved = await self.db.run(self._tenants.add, draft)
-        await self.replan()
+        await self._changed_sellers()
         return saved
 
     async def edit_tenant(self, name: str, changes: TenantChanges) -> Saved:
         saved = await self.db.run(self._tenants.edit, name, changes)
-        await self.replan()
+        await self._changed_sellers()
         return saved
 
     async def set_archived(self, name: str, archived: bool) -> TenantView:
         tenant = await self.db.run(self._tenants.set_archived, name, archived)
-        await self.replan()
+        await self._changed_sellers()
         return tenant
+
+    async def _changed_sellers(self) -> None:
+        """The scheduler plans anew; the team's server hears of the change now."""
+        self.team.nudge()
+        await self.replan()
 
     async def check_tenant(self, name: str) -> ConnectionReport:
         """Ask the marketplace what the seller's stored credentials may do."""
@@ -273,7 +281,7 @@ class AppCore:
     async def remove_tenant(self, name: str) -> None:
         """Delete a seller with its history and snapshots (``set_archived`` keeps them)."""
         await self.db.run(self._tenants.remove, name)
-        await self.replan()
+        await self._changed_sellers()
 
     async def import_tenants(self, source: ImportSource) -> ImportReport:
         """Add the sellers of an import file (``read_import``): each row is added whole or
@@ -281,7 +289,7 @@ class AppCore:
         from stock_tracker_desktop.services.tenant_import import import_tenants
 
         report = await self.db.run(import_tenants, self._ctx, source)
-        await self.replan()
+        await self._changed_sellers()
         return report
 
     async def ensure_demo_tenants(self, sim: RunningSimulator) -> None:

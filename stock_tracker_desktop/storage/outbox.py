@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from stock_tracker_desktop.domain.runs import RunStatus
 from stock_tracker_desktop.storage.database import write_transaction
-from stock_tracker_desktop.storage.models import OutboxRow, UtcDateTime, utcnow
+from stock_tracker_desktop.storage.models import OutboxRow, Tenant, UtcDateTime, utcnow
 
 
 class OutboxKind(StrEnum):
@@ -211,6 +211,31 @@ def backlog(engine: Engine) -> Backlog:
     with engine.connect() as conn:
         waiting, failed, oldest = conn.execute(query).one()
     return Backlog(pending=waiting, failed=failed, oldest=oldest)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedEntry:
+    """A row the server refused for good, as the window and ``team status`` show it."""
+
+    seq: int
+    kind: OutboxKind
+    tenant: str  # "" for a seller deleted here since
+    failed_at: datetime
+    error: str
+
+
+def failed(engine: Engine) -> list[FailedEntry]:
+    query = (
+        select(OutboxRow.seq, OutboxRow.kind, Tenant.name, OutboxRow.failed_at, OutboxRow.error)
+        .outerjoin(Tenant, Tenant.id == OutboxRow.tenant_id)
+        .where(OutboxRow.failed_at.is_not(None))
+        .order_by(OutboxRow.seq)
+    )
+    with engine.connect() as conn:
+        return [
+            FailedEntry(seq, OutboxKind(kind), name or "", at or utcnow(), error)
+            for seq, kind, name, at, error in conn.execute(query)
+        ]
 
 
 def retry_failed(engine: Engine) -> int:

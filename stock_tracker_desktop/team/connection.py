@@ -104,8 +104,9 @@ def parse_dsn(dsn: str) -> ParsedDsn:
             "'host=... dbname=... user=...'"
         ) from exc
     host, database, login = (str(params.get(k, "")) for k in ("host", "dbname", "user"))
-    missing = [name for name, value in (("host", host), ("dbname", database), ("user", login))
-               if not value]  # fmt: skip
+    missing = [
+        name for name, value in (("host", host), ("dbname", database), ("user", login)) if not value
+    ]
     if missing:
         raise TeamConnectionError(f"the connection string lacks {', '.join(missing)}")
     try:

@@ -26,8 +26,11 @@ from stock_tracker_desktop.team.names import SCHEMA, RoleNames, TeamRole, role_p
 
 log = logging.getLogger(__name__)
 # Each group includes the one before it: an admin may do what a user may, and so on.
-_INCLUDES = ((TeamRole.USER, TeamRole.VIEWER), (TeamRole.ADMIN, TeamRole.USER),
-             (TeamRole.OWNER, TeamRole.ADMIN))  # fmt: skip
+_INCLUDES = (
+    (TeamRole.USER, TeamRole.VIEWER),
+    (TeamRole.ADMIN, TeamRole.USER),
+    (TeamRole.OWNER, TeamRole.ADMIN),
+)
 
 
 class TeamSetupError(RuntimeError):
@@ -189,8 +192,9 @@ def _grant_signal_backend(conn: psycopg.Connection, login: str) -> None:
         conn.execute(sql.SQL("GRANT pg_signal_backend TO {}").format(sql.Identifier(login)))
     except psycopg.errors.InsufficientPrivilege:
         conn.execute("ROLLBACK TO SAVEPOINT signal")
-        log.warning("%s may not end revoked members' sessions; they end at their next connect",
-                    login)  # fmt: skip
+        log.warning(
+            "%s may not end revoked members' sessions; they end at their next connect", login
+        )
 
 
 def drop_member(conn: psycopg.Connection, names: RoleNames, name: str) -> None:

@@ -24,8 +24,11 @@ class Team:
         self.logins = {TeamRole.OWNER: owner}
         self.names = RoleNames(role_prefix(database))
         with self.connect(TeamRole.OWNER) as conn:
-            for role, name in ((TeamRole.VIEWER, "vera"), (TeamRole.USER, "ulya"),
-                               (TeamRole.ADMIN, "adam")):  # fmt: skip
+            for role, name in (
+                (TeamRole.VIEWER, "vera"),
+                (TeamRole.USER, "ulya"),
+                (TeamRole.ADMIN, "adam"),
+            ):
                 self.logins[role] = roles.create_member(conn, self.names, name, role)
             conn.commit()
 
