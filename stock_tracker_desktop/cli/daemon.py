@@ -50,6 +50,8 @@ async def run_daemon(core: AppCore, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     _on_stop_signals(stop)
     await core.start_scheduler()
+    if await core.team.start():
+        log.info("in a team: pushing and pulling in the background (docs/team.md)")
     marker = await core.change_marker()
     _log_plan(core)
     freeze_startup_objects()

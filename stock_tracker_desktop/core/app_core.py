@@ -78,7 +78,7 @@ class AppCore:
         self._monotonic_clock = monotonic_clock
         self._sync_engine: SyncEngine | None = None
         self._scheduler: SyncScheduler | None = None
-        self.team = TeamCore(ctx, self.db, lambda: self._engine, lambda: self._scheduler)
+        self.team = TeamCore(ctx, self.db, lambda: self._engine)
 
     @property
     def _engine(self) -> SyncEngine:
@@ -116,6 +116,8 @@ class AppCore:
 
             clocks = {"monotonic_clock": self._monotonic_clock} if self._monotonic_clock else {}
             self._scheduler = SyncScheduler(self._engine, **clocks)
+            # In a team, only the sellers whose schedule is this desktop's (all on its own).
+            self._scheduler.set_runs_here(self.team.runs_schedule_here)
             await self._scheduler.start()
         return self._scheduler
 

@@ -29,7 +29,6 @@ from stock_tracker_desktop.storage.database_thread import DatabaseThread
 if TYPE_CHECKING:
     from stock_tracker_desktop.storage.outbox import FailedEntry
     from stock_tracker_desktop.sync.engine import SyncEngine
-    from stock_tracker_desktop.sync.scheduler import SyncScheduler
     from stock_tracker_desktop.team.invitation import Invitation
     from stock_tracker_desktop.team.membership import TeamSession, TeamStatus
     from stock_tracker_desktop.team.names import TeamRole
@@ -53,12 +52,10 @@ class TeamCore:
         ctx: AppContext,
         db: DatabaseThread,
         engine: Callable[[], SyncEngine],
-        scheduler: Callable[[], SyncScheduler | None],
     ) -> None:
         self._ctx = ctx
         self._db = db
         self._engine = engine
-        self._scheduler = scheduler
         self._worker: TeamWorker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listeners: list[TeamListener] = []
@@ -271,9 +268,6 @@ class TeamCore:
         self._loop = asyncio.get_running_loop()
         worker = self._worker = self._new_worker(session)
         self._claim_leases(session, lambda: worker.away)
-        scheduler = self._scheduler()
-        if scheduler is not None:
-            scheduler.set_runs_here(self.runs_schedule_here)
         worker.start()
         return True
 
@@ -288,9 +282,6 @@ class TeamCore:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        scheduler = self._scheduler()
-        if scheduler is not None:
-            scheduler.set_runs_here(lambda _tenant: True)
 
     def nudge(self) -> None:
         """This desktop changed something the team is to learn of: push it now."""

@@ -61,8 +61,11 @@ def _stored(name: str, value: Any) -> Any:
     return value
 
 
-def apply_sellers(engine: Engine, sellers: Sequence[MirroredSeller], placeholder: bytes) -> int:
-    """Insert, update or delete the local tenants; returns how many changed.
+def apply_sellers(
+    engine: Engine, sellers: Sequence[MirroredSeller], placeholder: bytes, clashes: list[str]
+) -> int:
+    """Insert, update or delete the local tenants; returns how many changed, and adds to
+    ``clashes`` the team's sellers left out because a local seller has their name.
 
     A seller with a change of this desktop's still in the outbox keeps it (pushed soon, it is
     the newer one). ``placeholder`` is the sealed empty secret a seller gets where this member
@@ -99,6 +102,13 @@ def apply_sellers(engine: Engine, sellers: Sequence[MirroredSeller], placeholder
                         "now": timestamp(datetime.now(UTC)),
                     },
                 )
+            elif conn.execute(
+                text("SELECT 1 FROM tenants WHERE name_key = :key"), {"key": values["name_key"]}
+            ).first():
+                # A seller of this desktop's own has the name: both stay, the team's one is
+                # shown once one of them is renamed (the push of the local one is refused).
+                clashes.append(str(seller.fields["name"]))
+                continue
             else:
                 columns = ", ".join(values)
                 conn.execute(

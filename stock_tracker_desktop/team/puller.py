@@ -98,9 +98,14 @@ class Puller:
         report = PullReport(str(xmin[0]))
         mirrored = [self._seller(row, secrets, report) for row in sellers]
         placeholder = self.seal({}) if mirrored else b""
+        clashes: list[str] = []
         report.sellers = self._local(
-            lambda: team_mirror.apply_sellers(self.database, mirrored, placeholder)
+            lambda: team_mirror.apply_sellers(self.database, mirrored, placeholder, clashes)
         )
+        report.problems += [
+            f"{name}: a seller of this desktop has the team seller's name; rename one of them"
+            for name in clashes
+        ]
         keep = self.keep_snapshots()
         for snapshot in snapshots:
             self._local(
