@@ -44,7 +44,7 @@ POLL_SECONDS = 30.0
 HEARTBEAT_SECONDS = 60.0
 RETRY_SECONDS = 2.0
 RETRY_MAX_SECONDS = 120.0
-_WAIT_SLICE = 0.5  # how often a wait looks at the nudge and the stop flag
+_WAIT_SLICE = 0.2  # how often a wait looks at the nudge and the stop flag
 
 
 @dataclass(frozen=True, slots=True)
