@@ -58,7 +58,7 @@ from tests.support.file_keyring import ENV as KEYRING_ENV  # noqa: E402
 from tests.support.pg_cluster import PgCluster, remove_cluster, start_cluster  # noqa: E402
 from tests.support.tokens import wb_token  # noqa: E402
 
-PASSPHRASE = "bench invitation passphrase"
+PASSPHRASE = "bench invitation passphrase"  # noqa: S105 (a throwaway team's)
 KEEP_SNAPSHOTS = 30
 
 
@@ -100,16 +100,26 @@ def snapshot_data(
         for w, name in enumerate(names)
     ]
     lines = [
-        OrderLine(f"{tenant.hex[:8]}-{p}-{d}", product.product_id, names[p % warehouses],
-                  WarehouseType.FBO if (p % warehouses) % 5 else WarehouseType.FBS,
-                  window.start + timedelta(days=d, hours=5))
+        OrderLine(
+            f"{tenant.hex[:8]}-{p}-{d}",
+            product.product_id,
+            names[p % warehouses],
+            WarehouseType.FBO if (p % warehouses) % 5 else WarehouseType.FBS,
+            window.start + timedelta(days=d, hours=5),
+        )
         for p, product in enumerate(catalogue)
         for d in (p % 7, (p + 3) % 7)
-    ]  # fmt: skip
+    ]
     return snapshot_writer.SnapshotData(
-        tenant_id=tenant, sync_run_id=None, taken_at=taken_at, window=window,
-        threshold_days=14.0, products=catalogue, levels=levels, order_lines=lines,
-    )  # fmt: skip
+        tenant_id=tenant,
+        sync_run_id=None,
+        taken_at=taken_at,
+        window=window,
+        threshold_days=14.0,
+        products=catalogue,
+        levels=levels,
+        order_lines=lines,
+    )
 
 
 def add_sellers(desktop: Desktop, count: int, prefix: str) -> list[uuid.UUID]:
@@ -136,8 +146,12 @@ def record_run(desktop: Desktop, tenant: uuid.UUID, name: str) -> None:
 def shared_rows(desktop: Desktop, sellers: list[uuid.UUID]) -> dict[str, list[tuple[Any, ...]]]:
     """What the push writes, read once into memory for the raw COPY (not timed)."""
     database = desktop.ctx.database
-    rows: dict[str, list[tuple[Any, ...]]] = {"products": [], "warehouses": [], "stock": [],
-                                              "order_days": []}  # fmt: skip
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        "products": [],
+        "warehouses": [],
+        "stock": [],
+        "order_days": [],
+    }
     for seller in sellers:
         current = snapshots.current_snapshot(database, seller)
         assert current is not None
@@ -181,11 +195,21 @@ def full_push(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
         snapshot_writer.write_snapshot(owner.ctx.database, data)
     print(f"local data: {args.sellers} sellers written in {time.perf_counter() - started:.1f} s")
     session, enqueued = membership.init(
-        owner.local, owner.ctx.database, owner.ctx.vault, owner.ctx.home,
-        dsn=pg.dsn(database), team_name="Bench", owner_name="olga",
-    )  # fmt: skip
-    worker = worker_for(session, owner.ctx.database, owner.ctx.vault, local=owner.local,
-                        keep_snapshots=lambda: KEEP_SNAPSHOTS)  # fmt: skip
+        owner.local,
+        owner.ctx.database,
+        owner.ctx.vault,
+        owner.ctx.home,
+        dsn=pg.dsn(database),
+        team_name="Bench",
+        owner_name="olga",
+    )
+    worker = worker_for(
+        session,
+        owner.ctx.database,
+        owner.ctx.vault,
+        local=owner.local,
+        keep_snapshots=lambda: KEEP_SNAPSHOTS,
+    )
     with session.connect() as conn:
         started = time.perf_counter()
         report = worker.pusher.drain(conn)
@@ -194,11 +218,15 @@ def full_push(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
     rows = shared_rows(owner, sellers)
     total = sum(map(len, rows.values()))
     copy_seconds = raw_copy(pg, database, rows)
-    print(f"full first push: {enqueued} outbox entries, {total:,} rows "
-          f"({len(rows['stock']):,} levels, {len(rows['order_days']):,} order days, "
-          f"{len(rows['products']):,} products)")  # fmt: skip
-    print(f"  pusher {pushed:.2f} s, raw COPY {copy_seconds:.2f} s, "
-          f"ratio {pushed / copy_seconds:.2f} (target <= 2)")  # fmt: skip
+    print(
+        f"full first push: {enqueued} outbox entries, {total:,} rows "
+        f"({len(rows['stock']):,} levels, {len(rows['order_days']):,} order days, "
+        f"{len(rows['products']):,} products)"
+    )
+    print(
+        f"  pusher {pushed:.2f} s, raw COPY {copy_seconds:.2f} s, "
+        f"ratio {pushed / copy_seconds:.2f} (target <= 2)"
+    )
     owner.ctx.close()
 
 
@@ -210,18 +238,25 @@ def lag(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
     owner, member = Desktop(folder / "lag-owner"), Desktop(folder / "lag-member")
     (seller,) = add_sellers(owner, 1, "Lag")
     session, _ = membership.init(
-        owner.local, owner.ctx.database, owner.ctx.vault, owner.ctx.home,
-        dsn=pg.dsn(database), team_name="Lag", owner_name="olga",
-    )  # fmt: skip
+        owner.local,
+        owner.ctx.database,
+        owner.ctx.vault,
+        owner.ctx.home,
+        dsn=pg.dsn(database),
+        team_name="Lag",
+        owner_name="olga",
+    )
     invitation = folder / "member.invitation"
     membership.invite(session, "ivan", TeamRole.USER, invitation, PASSPHRASE)
-    member_session, _ = membership.join(member.local, member.ctx.database, member.ctx.vault,
-                                        member.ctx.home, invitation, PASSPHRASE)  # fmt: skip
+    member_session, _ = membership.join(
+        member.local, member.ctx.database, member.ctx.vault, member.ctx.home, invitation, PASSPHRASE
+    )
     workers = [
-        worker_for(s, d.ctx.database, d.ctx.vault, local=d.local,
-                   keep_snapshots=lambda: KEEP_SNAPSHOTS)
+        worker_for(
+            s, d.ctx.database, d.ctx.vault, local=d.local, keep_snapshots=lambda: KEEP_SNAPSHOTS
+        )
         for s, d in ((session, owner), (member_session, member))
-    ]  # fmt: skip
+    ]
     for worker in workers:
         worker.start()
     lags = []
@@ -234,9 +269,12 @@ def lag(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
                 lambda d=data: snapshot_writer.write_snapshot(owner.ctx.database, d)
             )
             workers[0].nudge()
-            while not member.local(lambda w=written: snapshots.current_snapshot(
-                    member.ctx.database, seller) is not None and snapshots.current_snapshot(
-                    member.ctx.database, seller).id == w.id):  # fmt: skip
+            while not member.local(
+                lambda w=written: (
+                    snapshots.current_snapshot(member.ctx.database, seller) is not None
+                    and snapshots.current_snapshot(member.ctx.database, seller).id == w.id
+                )
+            ):
                 time.sleep(0.005)
                 if time.perf_counter() - published > 30:
                     raise RuntimeError("the snapshot did not arrive within 30 s")
@@ -245,8 +283,10 @@ def lag(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
     finally:
         for worker in workers:
             worker.stop()
-    print(f"publish-to-visible lag over {len(lags)} publishes: median "
-          f"{statistics.median(lags) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms (target < 5 s)")  # fmt: skip
+    print(
+        f"publish-to-visible lag over {len(lags)} publishes: median "
+        f"{statistics.median(lags) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms (target < 5 s)"
+    )
     owner.ctx.close()
     member.ctx.close()
 
@@ -259,11 +299,21 @@ def backlog(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
     owner = Desktop(folder / "backlog-owner")
     sellers = add_sellers(owner, args.backlog_sellers, "Hourly")
     session, _ = membership.init(
-        owner.local, owner.ctx.database, owner.ctx.vault, owner.ctx.home,
-        dsn=pg.dsn(database), team_name="Backlog", owner_name="olga",
-    )  # fmt: skip
-    worker = worker_for(session, owner.ctx.database, owner.ctx.vault, local=owner.local,
-                        keep_snapshots=lambda: KEEP_SNAPSHOTS)  # fmt: skip
+        owner.local,
+        owner.ctx.database,
+        owner.ctx.vault,
+        owner.ctx.home,
+        dsn=pg.dsn(database),
+        team_name="Backlog",
+        owner_name="olga",
+    )
+    worker = worker_for(
+        session,
+        owner.ctx.database,
+        owner.ctx.vault,
+        local=owner.local,
+        keep_snapshots=lambda: KEEP_SNAPSHOTS,
+    )
     with session.connect() as conn:
         worker.pusher.drain(conn)  # the sellers themselves are on the server already
     started = time.perf_counter()
@@ -275,16 +325,20 @@ def backlog(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
             snapshot_writer.write_snapshot(owner.ctx.database, data)
             snapshots.prune_snapshots(owner.ctx.database, seller, KEEP_SNAPSHOTS)
     waiting = outbox.backlog(owner.ctx.database)
-    print(f"backlog: {waiting.pending:,} outbox entries from {args.backlog_hours} hours x "
-          f"{args.backlog_sellers} sellers (made in {time.perf_counter() - started:.0f} s)")  # fmt: skip
+    print(
+        f"backlog: {waiting.pending:,} outbox entries from {args.backlog_hours} hours x "
+        f"{args.backlog_sellers} sellers (made in {time.perf_counter() - started:.0f} s)"
+    )
     with session.connect() as conn:
         started = time.perf_counter()
         report = worker.pusher.drain(conn)
         drained = time.perf_counter() - started
         runs = conn.execute("SELECT count(*) FROM sync_runs").fetchone()
     assert report.refused == 0 and outbox.backlog(owner.ctx.database).pending == 0
-    print(f"  drained in {drained:.2f} s: {runs[0] if runs else 0:,} runs on the server, "
-          f"{args.backlog_sellers} current snapshots of {args.backlog_products * 2} levels")  # fmt: skip
+    print(
+        f"  drained in {drained:.2f} s: {runs[0] if runs else 0:,} runs on the server, "
+        f"{args.backlog_sellers} current snapshots of {args.backlog_products * 2} levels"
+    )
     owner.ctx.close()
 
 
