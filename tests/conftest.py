@@ -16,6 +16,7 @@ from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage.database import CHECK_THREAD_ENV
 from tests.support.file_keyring import ENV as TEST_KEYRING_ENV
 from tests.support.file_keyring import FileKeyring
+from tests.support.pg_cluster import PgCluster, remove_cluster, start_cluster
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A database connection taken off the engine's database thread while it works fails loudly
@@ -64,3 +65,31 @@ def _drop_app_log_handlers() -> Iterator[None]:
         if getattr(handler, "_stock_tracker", False):
             root.removeHandler(handler)
             handler.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One real PostgreSQL cluster for the test session, started by the first test that asks
+    (team mode's tests, the bundle's): initdb and pg_ctl as an unprivileged user."""
+    cluster = start_cluster()
+    yield cluster
+    remove_cluster(cluster)
+
+
+@pytest.fixture
+def pg(pg_cluster: PgCluster) -> Iterator[PgCluster]:
+    """The cluster, running (a test that stopped it gets it back for the next one)."""
+    if not pg_cluster.running():
+        pg_cluster.start()
+    yield pg_cluster
+    if not pg_cluster.running():
+        pg_cluster.start()
+
+
+@pytest.fixture
+def team_database(pg: PgCluster) -> Iterator[str]:
+    """An empty database for one test's team (its roles are named after it); dropped with
+    its roles afterwards."""
+    name = pg.new_database()
+    yield name
+    pg.drop_roles_of(name)

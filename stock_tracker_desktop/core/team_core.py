@@ -61,6 +61,7 @@ class TeamCore:
         self._listeners: list[TeamListener] = []
         self._unsubscribe: Callable[[], None] | None = None
         self._homes: dict[uuid.UUID, uuid.UUID | None] = {}
+        self._me: uuid.UUID | None = None  # this desktop's id in the team, once heard
         self._live: list[uuid.UUID] = []
 
     # ----- plumbing --------------------------------------------------------------------------
@@ -168,6 +169,7 @@ class TeamCore:
         await self._off_loop(
             membership.leave, self._local, self._ctx.database, self._ctx.home, session
         )
+        self._me, self._homes, self._live = None, {}, []
 
     async def status(self) -> TeamStatus | None:
         from stock_tracker_desktop.team import membership
@@ -214,6 +216,7 @@ class TeamCore:
         worker = self._worker or self._new_worker(session)
         self._loop = asyncio.get_running_loop()
         report = await asyncio.to_thread(worker.try_cycle)
+        self._me = session.link.desktop_id
         self._heard(report)
         return report
 
@@ -267,6 +270,7 @@ class TeamCore:
             return self._worker is not None
         self._loop = asyncio.get_running_loop()
         worker = self._worker = self._new_worker(session)
+        self._me = session.link.desktop_id
         self._claim_leases(session, lambda: worker.away)
         worker.start()
         return True
@@ -291,11 +295,9 @@ class TeamCore:
     def runs_schedule_here(self, tenant_id: uuid.UUID) -> bool:
         from stock_tracker_desktop.team.desktops import runs_schedule_here
 
-        worker = self._worker
-        if worker is None or tenant_id not in self._homes:
-            return True  # not known to the team (yet): this desktop's own
-        me = worker.session.link.desktop_id
-        return runs_schedule_here(tenant_id, self._homes[tenant_id], me, self._live)
+        if self._me is None or tenant_id not in self._homes:
+            return True  # a solo desktop, or a seller not known to the team (yet): its own
+        return runs_schedule_here(tenant_id, self._homes[tenant_id], self._me, self._live)
 
     def subscribe(self, listener: TeamListener) -> Callable[[], None]:
         """Hear each cycle's report (or the server's error when it is away), on the loop."""
