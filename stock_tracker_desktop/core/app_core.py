@@ -40,6 +40,7 @@ from stock_tracker_desktop.storage import snapshots
 from stock_tracker_desktop.storage.database_thread import DatabaseThread
 from stock_tracker_desktop.storage.sync_runs import RunRecord, SyncRunRepository
 from stock_tracker_desktop.sync.events import Listener, SyncResult
+from stock_tracker_desktop.team.names import TeamAction
 
 # The heavier layers load with the first use case that needs them (a sync, an export, a check),
 # so that a command listing sellers starts quickly; these imports give the signatures only.
@@ -183,6 +184,7 @@ class AppCore:
         self, names: Sequence[str] | None = None, trigger: Trigger = Trigger.MANUAL
     ) -> list[SyncResult]:
         """Sync the named sellers (default: every enabled one) and wait for all."""
+        await self.team.refuse_unless(TeamAction.SYNC)
         return await self._engine.sync(names, trigger)
 
     def cancel(self, tenant_id: uuid.UUID) -> bool:
@@ -208,16 +210,19 @@ class AppCore:
         return await self.db.run(self._tenants.get, name)
 
     async def add_tenant(self, draft: TenantDraft) -> Saved:
+        await self.team.refuse_unless(TeamAction.CHANGE_SELLERS)
         saved = await self.db.run(self._tenants.add, draft)
         await self._changed_sellers()
         return saved
 
     async def edit_tenant(self, name: str, changes: TenantChanges) -> Saved:
+        await self.team.refuse_unless(TeamAction.CHANGE_SELLERS)
         saved = await self.db.run(self._tenants.edit, name, changes)
         await self._changed_sellers()
         return saved
 
     async def set_archived(self, name: str, archived: bool) -> TenantView:
+        await self.team.refuse_unless(TeamAction.CHANGE_SELLERS)
         tenant = await self.db.run(self._tenants.set_archived, name, archived)
         await self._changed_sellers()
         return tenant
@@ -282,6 +287,7 @@ class AppCore:
 
     async def remove_tenant(self, name: str) -> None:
         """Delete a seller with its history and snapshots (``set_archived`` keeps them)."""
+        await self.team.refuse_unless(TeamAction.CHANGE_SELLERS)
         await self.db.run(self._tenants.remove, name)
         await self._changed_sellers()
 
@@ -290,6 +296,7 @@ class AppCore:
         reported with its line number, and the good rows land whatever the bad ones say."""
         from stock_tracker_desktop.services.tenant_import import import_tenants
 
+        await self.team.refuse_unless(TeamAction.CHANGE_SELLERS)
         report = await self.db.run(import_tenants, self._ctx, source)
         await self._changed_sellers()
         return report

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from stock_tracker_desktop.sync.engine import SyncEngine
     from stock_tracker_desktop.team.invitation import Invitation
     from stock_tracker_desktop.team.membership import TeamSession, TeamStatus
-    from stock_tracker_desktop.team.names import TeamRole
+    from stock_tracker_desktop.team.names import TeamAction, TeamRole
     from stock_tracker_desktop.team.roles import Member
     from stock_tracker_desktop.team.worker import CycleReport, TeamWorker
 
@@ -114,6 +114,16 @@ class TeamCore:
             on_cycle=self._heard,
             on_away=self._heard,
         )
+
+    async def refuse_unless(self, action: TeamAction) -> None:
+        """In a team, refuse at once what this member's role may not do (the server would
+        refuse it at the push; the person hears it now, with the role it needs)."""
+        from stock_tracker_desktop.storage import team_link
+        from stock_tracker_desktop.team.names import NEEDED_ROLE, RoleNeeded, TeamRole
+
+        link = await self._db.run(team_link.get, self._ctx.database)
+        if link is not None and not TeamRole(link.role).allows(NEEDED_ROLE[action]):
+            raise TeamError(str(RoleNeeded(action, TeamRole(link.role))))
 
     # ----- the use cases ---------------------------------------------------------------------
 
@@ -247,13 +257,14 @@ class TeamCore:
     def _claim_leases(self, session: TeamSession, away: Callable[[], bool]) -> None:
         from stock_tracker_desktop.sync.events import SyncFinished
         from stock_tracker_desktop.team.membership import desktop_name
-        from stock_tracker_desktop.team.team_claims import TeamClaims
+        from stock_tracker_desktop.team.team_claims import DEFAULT_TTL, TeamClaims
 
         engine = self._engine()
         claims = TeamClaims(
             lambda: session.connect(autocommit=True),
             session.link.desktop_id,
             desktop_name(),
+            ttl=DEFAULT_TTL * time_factor_from_env(),
             is_away=away,
         )
         engine.set_claims(claims)

@@ -24,7 +24,7 @@ class SyncClaims(Protocol):
 
         Entering raises ``storage.sync_runs.AlreadyRunning`` (naming who syncs it) when
         another desktop holds the claim, and ``PermissionError`` when this desktop may not
-        sync the tenant at all (a team's viewer: ``team.connection.RoleNeeded`` says which
+        sync the tenant at all (a team's viewer: ``team.names.RoleNeeded`` says which
         role syncing needs); the engine records no run for either. A claim that cannot be made
         for want of the server lets the sync go on unclaimed: the server is never a dependency
         of a sync.

@@ -14,7 +14,7 @@ from stock_tracker_desktop.team.team_key import TeamKeyError
 
 ACTIONABLE: tuple[type[BaseException], ...] = (
     psycopg.Error,
-    PermissionError,  # team.connection.RoleNeeded: names the role the action needs
+    PermissionError,  # team.names.RoleNeeded: names the role the action needs
     TeamConnectionError,
     InvitationError,
     AlreadyInTeam,

@@ -25,15 +25,13 @@ from stock_tracker_desktop.storage.outbox import Backlog
 from stock_tracker_desktop.storage.team_link import TeamLinkRecord
 from stock_tracker_desktop.team import desktops, roles
 from stock_tracker_desktop.team.connection import (
-    RoleNeeded,
-    TeamAction,
     TeamServer,
     connect,
     parse_dsn,
 )
 from stock_tracker_desktop.team.invitation import Invitation, read_invitation, write_invitation
 from stock_tracker_desktop.team.member_keys import MemberKeyPair, wrap_team_key
-from stock_tracker_desktop.team.names import TeamRole
+from stock_tracker_desktop.team.names import RoleNeeded, TeamAction, TeamRole
 from stock_tracker_desktop.team.team_key import TeamKey, open_secrets, seal_secrets
 
 SECRET = "team"  # noqa: S105 (the name the vault keeps it under)

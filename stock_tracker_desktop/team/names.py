@@ -89,3 +89,30 @@ def check_member_name(name: str) -> str:
             "starting with a letter (for example anna or ivan_p)"
         )
     return normal
+
+
+class TeamAction(StrEnum):
+    CHANGE_SELLERS = "change sellers (add, edit, archive, delete)"
+    SYNC = "sync sellers"
+    READ_SECRETS = "read the sellers' tokens and keys"
+    MANAGE_MEMBERS = "invite and revoke members"
+
+
+NEEDED_ROLE = {
+    TeamAction.CHANGE_SELLERS: TeamRole.ADMIN,
+    TeamAction.SYNC: TeamRole.USER,
+    TeamAction.READ_SECRETS: TeamRole.USER,
+    TeamAction.MANAGE_MEMBERS: TeamRole.OWNER,
+}
+
+
+class RoleNeeded(PermissionError):
+    """The server refused an action for this member's role; says which role it needs."""
+
+    def __init__(self, action: TeamAction, have: TeamRole) -> None:
+        self.action, self.have, self.needed = action, have, NEEDED_ROLE[action]
+        super().__init__(
+            f"to {action.value} a member needs the {self.needed.value} role; you are "
+            f"{'an' if have.value[0] in 'aeiou' else 'a'} {have.value} of this team: ask "
+            "the team's owner"
+        )

@@ -27,12 +27,10 @@ from stock_tracker_desktop.storage import outbox, team_rows
 from stock_tracker_desktop.storage.outbox import OutboxEntry, OutboxKind
 from stock_tracker_desktop.team.connection import (
     Failure,
-    RoleNeeded,
-    TeamAction,
     failure_of,
     is_permission_denied,
 )
-from stock_tracker_desktop.team.names import TeamRole
+from stock_tracker_desktop.team.names import RoleNeeded, TeamAction, TeamRole
 from stock_tracker_desktop.team.team_key import TeamKey, seal_secrets
 
 log = logging.getLogger(__name__)

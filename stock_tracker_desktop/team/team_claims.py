@@ -28,11 +28,10 @@ from stock_tracker_desktop.storage.sync_runs import AlreadyRunning
 from stock_tracker_desktop.team import leases
 from stock_tracker_desktop.team.connection import (
     Failure,
-    RoleNeeded,
-    TeamAction,
     failure_of,
     is_permission_denied,
 )
+from stock_tracker_desktop.team.names import RoleNeeded, TeamAction
 from stock_tracker_desktop.team.roles import names_of, role_of
 
 log = logging.getLogger(__name__)
