@@ -21,6 +21,7 @@ A throwaway cluster is started as the tests start theirs (initdb, pg_ctl as ``po
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -36,16 +37,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import psycopg  # noqa: E402
+from bench_snapshot_write import make_data  # noqa: E402  (bench/ is on the path)
 
-from stock_tracker_desktop.domain.figures import LevelFigures  # noqa: E402
 from stock_tracker_desktop.domain.models import (  # noqa: E402
     Marketplace,
     OrderLine,
-    Product,
-    WarehouseType,
 )
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger  # noqa: E402
-from stock_tracker_desktop.domain.window import last_full_days  # noqa: E402
 from stock_tracker_desktop.services.context import AppContext  # noqa: E402
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService  # noqa: E402
 from stock_tracker_desktop.storage import outbox, snapshot_writer, snapshots, team_rows  # noqa: E402
@@ -78,48 +76,20 @@ class Desktop:
 def snapshot_data(
     tenant: uuid.UUID, products: int, warehouses: int, taken_at: datetime
 ) -> snapshot_writer.SnapshotData:
-    window = last_full_days(7)
-    catalogue = [
-        Product(str(100_000 + p), f"VC-{p:06d}", f"Товар {p}", "Бренд", "Предмет")
-        for p in range(products)
-    ]
-    names = [f"Склад {w:02d}" for w in range(warehouses)]
-    levels = [
-        LevelFigures(
-            product_id=product.product_id,
-            warehouse=name,
-            warehouse_type=WarehouseType.FBO if w % 5 else WarehouseType.FBS,
-            quantity=(p * 7 + w) % 40,
-            in_transit_to_customers=p % 3,
-            in_transit_returns=w % 2,
-            orders=(p + w) % 5,
-            days_of_stock=None if (p + w) % 5 == 0 else 1.5,
-            low_stock=(p + w) % 11 == 0,
-        )
-        for p, product in enumerate(catalogue)
-        for w, name in enumerate(names)
-    ]
+    """bench_snapshot_write's snapshot, with two order lines per product in its window."""
+    data = make_data(tenant, products, warehouses)
     lines = [
         OrderLine(
-            f"{tenant.hex[:8]}-{p}-{d}",
-            product.product_id,
-            names[p % warehouses],
-            WarehouseType.FBO if (p % warehouses) % 5 else WarehouseType.FBS,
-            window.start + timedelta(days=d, hours=5),
+            f"{tenant.hex[:8]}-{p}-{day}",
+            level.product_id,
+            level.warehouse,
+            level.warehouse_type,
+            data.window.start + timedelta(days=day, hours=5),
         )
-        for p, product in enumerate(catalogue)
-        for d in (p % 7, (p + 3) % 7)
+        for p, level in enumerate(data.levels[::warehouses])
+        for day in (p % 7, (p + 3) % 7)
     ]
-    return snapshot_writer.SnapshotData(
-        tenant_id=tenant,
-        sync_run_id=None,
-        taken_at=taken_at,
-        window=window,
-        threshold_days=14.0,
-        products=catalogue,
-        levels=levels,
-        order_lines=lines,
-    )
+    return dataclasses.replace(data, taken_at=taken_at, order_lines=lines)
 
 
 def add_sellers(desktop: Desktop, count: int, prefix: str) -> list[uuid.UUID]:
@@ -131,6 +101,30 @@ def add_sellers(desktop: Desktop, count: int, prefix: str) -> list[uuid.UUID]:
         ).tenant.id
         for i in range(count)
     ]
+
+
+def owner_of_team(pg: PgCluster, desktop: Desktop, database: str) -> tuple[Any, int]:
+    """The desktop sets a team up on ``database`` as its owner: (session, entries enqueued)."""
+    ctx = desktop.ctx
+    return membership.init(
+        desktop.local,
+        ctx.database,
+        ctx.vault,
+        ctx.home,
+        dsn=pg.dsn(database),
+        team_name=database,
+        owner_name="olga",
+    )
+
+
+def worker_of(desktop: Desktop, session: Any) -> Any:
+    return worker_for(
+        session,
+        desktop.ctx.database,
+        desktop.ctx.vault,
+        local=desktop.local,
+        keep_snapshots=lambda: KEEP_SNAPSHOTS,
+    )
 
 
 def record_run(desktop: Desktop, tenant: uuid.UUID, name: str) -> None:
@@ -194,22 +188,8 @@ def full_push(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
         data = snapshot_data(seller, args.products, args.warehouses, datetime.now(UTC))
         snapshot_writer.write_snapshot(owner.ctx.database, data)
     print(f"local data: {args.sellers} sellers written in {time.perf_counter() - started:.1f} s")
-    session, enqueued = membership.init(
-        owner.local,
-        owner.ctx.database,
-        owner.ctx.vault,
-        owner.ctx.home,
-        dsn=pg.dsn(database),
-        team_name="Bench",
-        owner_name="olga",
-    )
-    worker = worker_for(
-        session,
-        owner.ctx.database,
-        owner.ctx.vault,
-        local=owner.local,
-        keep_snapshots=lambda: KEEP_SNAPSHOTS,
-    )
+    session, enqueued = owner_of_team(pg, owner, database)
+    worker = worker_of(owner, session)
     with session.connect() as conn:
         started = time.perf_counter()
         report = worker.pusher.drain(conn)
@@ -237,26 +217,13 @@ def lag(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
     database = pg.new_database("lag")
     owner, member = Desktop(folder / "lag-owner"), Desktop(folder / "lag-member")
     (seller,) = add_sellers(owner, 1, "Lag")
-    session, _ = membership.init(
-        owner.local,
-        owner.ctx.database,
-        owner.ctx.vault,
-        owner.ctx.home,
-        dsn=pg.dsn(database),
-        team_name="Lag",
-        owner_name="olga",
-    )
+    session, _ = owner_of_team(pg, owner, database)
     invitation = folder / "member.invitation"
     membership.invite(session, "ivan", TeamRole.USER, invitation, PASSPHRASE)
     member_session, _ = membership.join(
         member.local, member.ctx.database, member.ctx.vault, member.ctx.home, invitation, PASSPHRASE
     )
-    workers = [
-        worker_for(
-            s, d.ctx.database, d.ctx.vault, local=d.local, keep_snapshots=lambda: KEEP_SNAPSHOTS
-        )
-        for s, d in ((session, owner), (member_session, member))
-    ]
+    workers = [worker_of(owner, session), worker_of(member, member_session)]
     for worker in workers:
         worker.start()
     lags = []
@@ -298,22 +265,8 @@ def backlog(pg: PgCluster, folder: Path, args: argparse.Namespace) -> None:
     database = pg.new_database("backlog")
     owner = Desktop(folder / "backlog-owner")
     sellers = add_sellers(owner, args.backlog_sellers, "Hourly")
-    session, _ = membership.init(
-        owner.local,
-        owner.ctx.database,
-        owner.ctx.vault,
-        owner.ctx.home,
-        dsn=pg.dsn(database),
-        team_name="Backlog",
-        owner_name="olga",
-    )
-    worker = worker_for(
-        session,
-        owner.ctx.database,
-        owner.ctx.vault,
-        local=owner.local,
-        keep_snapshots=lambda: KEEP_SNAPSHOTS,
-    )
+    session, _ = owner_of_team(pg, owner, database)
+    worker = worker_of(owner, session)
     with session.connect() as conn:
         worker.pusher.drain(conn)  # the sellers themselves are on the server already
     started = time.perf_counter()

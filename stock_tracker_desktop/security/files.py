@@ -24,9 +24,15 @@ def restrict(path: Path, mode: int = PRIVATE_FILE_MODE) -> None:
         os.chmod(path, mode)
 
 
-def write_private_file(path: Path, data: bytes) -> None:
-    """Atomically replace ``path`` with ``data``, mode 0600, fsynced before the rename."""
-    ensure_private_dir(path.parent)
+def write_private_file(path: Path, data: bytes, *, private_folder: bool = True) -> None:
+    """Atomically replace ``path`` with ``data``, mode 0600, fsynced before the rename.
+
+    The folder is made the user's alone too, unless ``private_folder=False``: a file handed to
+    someone else (an invitation) goes where its owner chose, their Desktop or a USB stick, and
+    that folder's mode is theirs.
+    """
+    if private_folder:
+        ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -50,7 +50,8 @@ class StockLevelRow(FigureSet, _DescribedPlace):
     (fields: the product and the warehouse, then ``FigureSet``)."""
 
 
-def _snapshot_info(row: Sequence) -> SnapshotInfo:
+def snapshot_info(row: Sequence) -> SnapshotInfo:
+    """A row of ``SNAPSHOT_COLUMNS`` as the driver gives it."""
     return SnapshotInfo(
         id=uuid.UUID(row[0]),
         tenant_id=uuid.UUID(row[1]),
@@ -62,7 +63,16 @@ def _snapshot_info(row: Sequence) -> SnapshotInfo:
     )
 
 
-_SNAPSHOT_COLUMNS = "id, tenant_id, taken_at, window_start, window_end, window_days, threshold_days"
+SNAPSHOT_COLUMNS = (
+    "id",
+    "tenant_id",
+    "taken_at",
+    "window_start",
+    "window_end",
+    "window_days",
+    "threshold_days",
+)
+_SNAPSHOT_COLUMNS = ", ".join(SNAPSHOT_COLUMNS)
 
 
 def current_snapshot(engine: Engine, tenant_id: uuid.UUID) -> SnapshotInfo | None:
@@ -75,7 +85,7 @@ def current_snapshot(engine: Engine, tenant_id: uuid.UUID) -> SnapshotInfo | Non
             ),
             {"t": tenant_id.hex},
         ).first()
-    return _snapshot_info(row) if row else None
+    return snapshot_info(row) if row else None
 
 
 def snapshots_of(engine: Engine, tenant_id: uuid.UUID) -> list[SnapshotInfo]:
@@ -87,7 +97,7 @@ def snapshots_of(engine: Engine, tenant_id: uuid.UUID) -> list[SnapshotInfo]:
             ),
             {"t": tenant_id.hex},
         ).all()
-    return [_snapshot_info(row) for row in rows]
+    return [snapshot_info(row) for row in rows]
 
 
 # Where the query finds each field of StockLevelRow that is not a figure.

@@ -22,7 +22,7 @@ from stock_tracker_desktop.domain.window import MOSCOW, OrderWindow
 from stock_tracker_desktop.storage import outbox, snapshot_writer, snapshots
 from stock_tracker_desktop.storage.database import write_transaction
 from stock_tracker_desktop.storage.snapshot_writer import SnapshotData, timestamp
-from stock_tracker_desktop.storage.team_rows import RUN_FIELDS, SELLER_FIELDS
+from stock_tracker_desktop.storage.team_rows import RUN_FIELDS, SELLER_FIELDS, SharedState
 from stock_tracker_desktop.storage.tenant_repository import name_key
 
 # An order day's lines are dated at Moscow noon: inside the day, whatever the reader's zone.
@@ -39,15 +39,7 @@ class MirroredSeller:
 
 @dataclass(frozen=True, slots=True)
 class MirroredSnapshot:
-    tenant_id: uuid.UUID
-    snapshot_id: uuid.UUID
-    taken_at: datetime
-    window_start: datetime
-    window_end: datetime
-    window_days: int
-    threshold_days: float
-    seller_name: str
-    token_expires_at: datetime | None
+    state: SharedState
     products: Sequence[tuple[Any, ...]]  # team_rows.PRODUCT_FIELDS
     levels: Sequence[tuple[Any, ...]]  # team_rows.LEVEL_FIELDS
     order_days: Sequence[tuple[Any, ...]]  # team_rows.ORDER_DAY_FIELDS
@@ -178,7 +170,8 @@ def _order_lines(rows: Sequence[tuple[Any, ...]]) -> list[OrderLine]:
 
 def apply_snapshot(engine: Engine, snapshot: MirroredSnapshot, keep_snapshots: int) -> None:
     """Another desktop's current figures of a seller, as this desktop's current snapshot."""
-    tenant = snapshot.tenant_id
+    state, info = snapshot.state, snapshot.state.snapshot
+    tenant = info.tenant_id
     with engine.connect() as conn:
         if (
             conn.execute(text("SELECT 1 FROM tenants WHERE id = :id"), {"id": tenant.hex}).first()
@@ -190,24 +183,24 @@ def apply_snapshot(engine: Engine, snapshot: MirroredSnapshot, keep_snapshots: i
         SnapshotData(
             tenant_id=tenant,
             sync_run_id=None,
-            taken_at=snapshot.taken_at,
-            window=OrderWindow(snapshot.window_start, snapshot.window_end, snapshot.window_days),
-            threshold_days=snapshot.threshold_days,
+            taken_at=info.taken_at,
+            window=OrderWindow(info.window_start, info.window_end, info.window_days),
+            threshold_days=info.threshold_days,
             products=_products(snapshot.products),
             levels=_levels(snapshot.levels),
             order_lines=_order_lines(snapshot.order_days),
         ),
-        snapshot_id=snapshot.snapshot_id,
+        snapshot_id=info.id,
         share=False,
     )
-    expires = timestamp(snapshot.token_expires_at) if snapshot.token_expires_at else None
+    expires = timestamp(state.token_expires_at) if state.token_expires_at else None
     with write_transaction(engine) as conn:
         conn.execute(
             text(
                 "UPDATE tenants SET seller_name = CASE WHEN :name = '' THEN seller_name ELSE :name"
                 " END, token_expires_at = COALESCE(:expires, token_expires_at) WHERE id = :id"
             ),
-            {"name": snapshot.seller_name, "id": tenant.hex, "expires": expires},
+            {"name": state.seller_name, "id": tenant.hex, "expires": expires},
         )
     snapshots.prune_snapshots(engine, tenant, keep_snapshots)
 

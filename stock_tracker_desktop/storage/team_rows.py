@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from stock_tracker_desktop.domain.figures import FIGURE_NAMES
 from stock_tracker_desktop.domain.window import MOSCOW
+from stock_tracker_desktop.storage.snapshots import SNAPSHOT_COLUMNS, SnapshotInfo, snapshot_info
 
 SELLER_FIELDS = (
     "name",
@@ -134,41 +135,32 @@ def run_row(engine: Engine, run_id: uuid.UUID) -> dict[str, object] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class SnapshotHeader:
-    id: uuid.UUID
-    tenant_id: uuid.UUID
-    taken_at: datetime
-    window_start: datetime
-    window_end: datetime
-    window_days: int
-    threshold_days: float
+class SharedState:
+    """A seller's current figures as the team shares their header (``seller_state``): the
+    snapshot, and what a sync learnt of the seller beside it."""
+
+    snapshot: SnapshotInfo
     seller_name: str
     token_expires_at: datetime | None
 
 
-def snapshot_header(engine: Engine, snapshot_id: uuid.UUID) -> SnapshotHeader | None:
+_SHARED_STATE = (
+    f"SELECT {', '.join('s.' + c for c in SNAPSHOT_COLUMNS)}, t.seller_name, t.token_expires_at"  # noqa: S608
+    " FROM snapshots s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = ? AND s.complete = 1"
+)
+
+
+def shared_state(engine: Engine, snapshot_id: uuid.UUID) -> SharedState | None:
     """A complete snapshot with what the seller's state shares beside it (None: pruned or
     never published)."""
-    row = _one(
-        engine,
-        "SELECT s.tenant_id, s.taken_at, s.window_start, s.window_end, s.window_days,"
-        " s.threshold_days, t.seller_name, t.token_expires_at FROM snapshots s"
-        " JOIN tenants t ON t.id = s.tenant_id WHERE s.id = ? AND s.complete = 1",
-        (snapshot_id.hex,),
-    )
+    row = _one(engine, _SHARED_STATE, (snapshot_id.hex,))
     if row is None:
         return None
-    tenant, taken, start, end, days, threshold, seller_name, expires = row
-    return SnapshotHeader(
-        id=snapshot_id,
-        tenant_id=uuid.UUID(tenant),
-        taken_at=datetime.fromisoformat(taken),
-        window_start=datetime.fromisoformat(start),
-        window_end=datetime.fromisoformat(end),
-        window_days=int(days),
-        threshold_days=float(threshold),
-        seller_name=str(seller_name),
-        token_expires_at=datetime.fromisoformat(expires) if expires else None,
+    *info, seller_name, expires = row
+    return SharedState(
+        snapshot_info(info),
+        str(seller_name),
+        datetime.fromisoformat(expires) if expires else None,
     )
 
 

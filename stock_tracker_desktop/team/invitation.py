@@ -16,10 +16,8 @@ bounded, so a hostile file cannot make the reader allocate gigabytes or spin for
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,7 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from stock_tracker_desktop.security.files import fsync_dir, restrict
+from stock_tracker_desktop.security.files import write_private_file
 from stock_tracker_desktop.team.names import RoleNames, TeamRole, role_prefix
 from stock_tracker_desktop.team.team_key import TeamKey
 from stock_tracker_desktop.user_files import (
@@ -237,25 +235,8 @@ def write_invitation(
         "nonce": _b64(nonce),
         "ciphertext": _b64(ciphertext),
     }
-    _write_atomically(path, (json.dumps(document, indent=2) + "\n").encode("ascii"))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # Not security.files.write_private_file: that makes the folder private too, and this
-    # folder is the owner's own choice (their Desktop, a USB stick).
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        restrict(Path(tmp_name))
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    fsync_dir(path.parent)
+    encoded = (json.dumps(document, indent=2) + "\n").encode("ascii")
+    write_private_file(path, encoded, private_folder=False)
 
 
 def _ask_for_new(name: str = "NAME") -> str:

@@ -24,7 +24,9 @@ from typing import Any
 import psycopg
 
 from stock_tracker_desktop.storage import team_mirror, team_rows
+from stock_tracker_desktop.storage.snapshots import SnapshotInfo
 from stock_tracker_desktop.storage.team_mirror import MirroredSeller, MirroredSnapshot
+from stock_tracker_desktop.storage.team_rows import SharedState
 from stock_tracker_desktop.team.member_keys import MemberKeyPair, unwrap_team_key
 from stock_tracker_desktop.team.team_key import TeamKey, TeamKeyError, blob_version, open_secrets
 
@@ -32,8 +34,9 @@ log = logging.getLogger(__name__)
 LocalRunner = Callable[[Callable[[], Any]], Any]
 
 _SELLERS = f"SELECT id, {', '.join(team_rows.SELLER_FIELDS)}, deleted_at FROM sellers"  # noqa: S608
+# In the order of SnapshotInfo's fields, then what the state carries beside the snapshot.
 _STATES = (
-    "SELECT seller_id, snapshot_id, taken_at, window_start, window_end, window_days, "
+    "SELECT snapshot_id, seller_id, taken_at, window_start, window_end, window_days, "
     "threshold_days, seller_name, token_expires_at FROM seller_state"
 )
 _RUNS = f"SELECT id, seller_id, {', '.join(team_rows.RUN_FIELDS)} FROM sync_runs"  # noqa: S608
@@ -143,11 +146,11 @@ class Puller:
         self.on_new_key(self.team_key)
 
     def _is_new(self, state: tuple[Any, ...]) -> bool:
-        return not self._local(lambda: team_mirror.has_snapshot(self.database, state[1]))
+        return not self._local(lambda: team_mirror.has_snapshot(self.database, state[0]))
 
     @staticmethod
     def _snapshot(conn: psycopg.Connection, state: tuple[Any, ...]) -> MirroredSnapshot:
-        seller = state[0]
+        seller = state[1]
 
         def rows(table: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
             return conn.execute(
@@ -155,16 +158,9 @@ class Puller:
                 (seller,),
             ).fetchall()
 
+        *info, seller_name, expires = state
         return MirroredSnapshot(
-            tenant_id=seller,
-            snapshot_id=state[1],
-            taken_at=state[2],
-            window_start=state[3],
-            window_end=state[4],
-            window_days=state[5],
-            threshold_days=state[6],
-            seller_name=state[7],
-            token_expires_at=state[8],
+            state=SharedState(SnapshotInfo(*info), seller_name, expires),
             products=rows("products", team_rows.PRODUCT_FIELDS),
             levels=rows("stock", team_rows.LEVEL_FIELDS),
             order_days=rows("order_days", team_rows.ORDER_DAY_FIELDS),

@@ -229,9 +229,10 @@ class Pusher:
             conn.execute(_UPSERT_RUN, (run_id, tenant_id, self.desktop_id, *values.values()))
 
     def _push_snapshot(self, conn: psycopg.Connection, snapshot_id: uuid.UUID) -> None:
-        header = self._read(team_rows.snapshot_header, snapshot_id)
-        if header is None:
+        state = self._read(team_rows.shared_state, snapshot_id)
+        if state is None:
             return  # pruned: a newer snapshot's entry follows
+        header = state.snapshot
         seller = header.tenant_id
         current = conn.execute(
             "SELECT snapshot_id, taken_at FROM seller_state WHERE seller_id = %s", (seller,)
@@ -259,8 +260,8 @@ class Pusher:
                 header.window_end,
                 header.window_days,
                 header.threshold_days,
-                header.seller_name,
-                header.token_expires_at,
+                state.seller_name,
+                state.token_expires_at,
             ),
         )
 
