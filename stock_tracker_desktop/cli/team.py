@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stock_tracker_desktop.cli.common import (
     EXIT_FAILED,
@@ -19,6 +20,9 @@ from stock_tracker_desktop.cli.common import (
     run_in_core,
     secret_from,
 )
+
+if TYPE_CHECKING:
+    from stock_tracker_desktop.core import AppCore, FailedEntry, TeamStatus
 
 ROLES = ("viewer", "user", "admin")
 
@@ -109,7 +113,11 @@ def cmd_join(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    status = run_in_core(lambda core: core.team.status(), team_cycle=False)
+    async def read(core: AppCore) -> tuple[TeamStatus | None, list[FailedEntry]]:
+        status = await core.team.status()
+        return status, await core.team.failed() if status is not None else []
+
+    status, refused = run_in_core(read, team_cycle=False)
     if status is None:
         if args.json:
             print_json(None)
@@ -118,6 +126,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     data = status.as_json()
     if args.json:
+        data["refused"] = [
+            {
+                "seller": entry.tenant,
+                "kind": entry.kind.value,
+                "failed_at": entry.failed_at.isoformat(timespec="seconds"),
+                "error": entry.error,
+            }
+            for entry in refused
+        ]
         print_json(data)
         return EXIT_OK
     backlog = status.backlog
@@ -128,6 +145,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if backlog.oldest is not None:
         waiting += f", the oldest from {_when(backlog.oldest)}"
     echo(f"Backlog:  {waiting}; {backlog.failed} refused (`team retry`)")
+    for entry in refused:
+        seller = entry.tenant or "a seller deleted here since"
+        echo(f"Refused:  {seller} ({entry.kind.value}, {_when(entry.failed_at)}): {entry.error}")
     if status.link.server_away_since is not None:
         echo(
             f"Server:   away since {_when(status.link.server_away_since)}: {status.link.last_error}"

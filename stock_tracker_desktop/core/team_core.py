@@ -243,7 +243,7 @@ class TeamCore:
         status = await self.status()
         waiting = status.backlog.pending if status else 0
         return (
-            f"the team's server is away ({report}); showing this desktop's copy, "
+            f"the team's server cannot be used now ({report}); showing this desktop's copy, "
             f"{waiting} change(s) wait to be pushed"
         )
 

@@ -95,6 +95,11 @@ def note_server_away(engine: Engine, since: datetime, error: str) -> None:
     _update(engine, server_away_since=first, last_error=error)
 
 
+def set_role(engine: Engine, role: str) -> None:
+    """The server says this member's group changed."""
+    _update(engine, role=role)
+
+
 def set_key_version(engine: Engine, version: int) -> None:
     _update(engine, key_version=version)
 

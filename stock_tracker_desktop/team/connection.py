@@ -79,10 +79,11 @@ def is_local_host(host: str) -> bool:
 def check_tls(server: TeamServer) -> None:
     if is_local_host(server.host) or server.sslmode in VERIFIED:
         return
+    how = f"with sslmode={server.sslmode}" if server.sslmode else "without sslmode"
     raise TeamConnectionError(
-        f"the team's server {server.host} would be reached with sslmode={server.sslmode}, "
-        "which does not verify who answers: add sslmode=verify-full and sslrootcert=<the "
-        "server's CA file, or system> to the connection string"
+        f"the team's server {server.host} would be reached {how}, which does not verify who "
+        "answers: add sslmode=verify-full and sslrootcert=<the server's CA file, or system> to "
+        "the connection string"
     )
 
 
@@ -149,6 +150,13 @@ def failure_of(exc: BaseException) -> Failure:
         if state[:2] in _REFUSED_CLASSES:
             return Failure.REFUSED
     return Failure.AWAY
+
+
+def login_refused(exc: BaseException) -> bool:
+    """The server answered and refused the login (its password changed, the role dropped)."""
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    return exc.sqlstate in _AWAY_STATES[:2] or "password authentication failed" in str(exc)
 
 
 def is_permission_denied(exc: BaseException) -> bool:

@@ -79,6 +79,7 @@ class InvitationProblem(StrEnum):
     WRONG_PASSPHRASE = "wrong_passphrase"  # noqa: S105 (a problem's name, not a secret)
     EXPIRED = "expired"
     WEAK_PASSPHRASE = "weak_passphrase"  # noqa: S105 (writing: a passphrase too short to use)
+    USED = "used"  # the server refused its login: joined with already, or the member revoked
 
 
 class InvitationError(ValueError):
@@ -240,7 +241,20 @@ def write_invitation(
 
 
 def _ask_for_new(name: str = "NAME") -> str:
-    return f"ask the team's owner for a new invitation: `stock-tracker team invite {name}`"
+    return (
+        "ask the team's owner for a new invitation: "
+        f"`stock-tracker team invite {name} --role ROLE --out FILE`"
+    )
+
+
+def used_invitation() -> InvitationError:
+    """The server refused the invitation's login: its one-time password was changed when
+    someone joined with it, or its member was revoked since."""
+    return InvitationError(
+        InvitationProblem.USED,
+        "this invitation has been used already (joining changes its one-time password) or "
+        "its member was revoked: " + _ask_for_new(),
+    )
 
 
 def _damaged(path: Path) -> InvitationError:

@@ -27,9 +27,15 @@ from stock_tracker_desktop.team import desktops, roles
 from stock_tracker_desktop.team.connection import (
     TeamServer,
     connect,
+    login_refused,
     parse_dsn,
 )
-from stock_tracker_desktop.team.invitation import Invitation, read_invitation, write_invitation
+from stock_tracker_desktop.team.invitation import (
+    Invitation,
+    read_invitation,
+    used_invitation,
+    write_invitation,
+)
 from stock_tracker_desktop.team.member_keys import MemberKeyPair, wrap_team_key
 from stock_tracker_desktop.team.names import RoleNeeded, TeamAction, TeamRole
 from stock_tracker_desktop.team.team_key import TeamKey, open_secrets, seal_secrets
@@ -277,9 +283,17 @@ def join(
     _write_ca(home, invitation.sslrootcert)
     server = replace(server, sslrootcert=str(home / CA_FILE) if invitation.sslrootcert else "")
     password = roles.new_password()
-    with connect(server, invitation.login, invitation.password) as conn:
-        conn.execute(sql.SQL("ALTER ROLE CURRENT_USER PASSWORD {}").format(sql.Literal(password)))
-        conn.commit()
+    try:
+        with connect(server, invitation.login, invitation.password) as conn:
+            conn.execute(
+                sql.SQL("ALTER ROLE CURRENT_USER PASSWORD {}").format(sql.Literal(password))
+            )
+            conn.commit()
+    except psycopg.OperationalError as exc:
+        _write_ca(home, "")  # the desktop stays as it was
+        if login_refused(exc):
+            raise used_invitation() from None
+        raise
     key = invitation.team_key
     session = TeamSession(
         link=_new_link(

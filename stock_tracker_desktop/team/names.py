@@ -113,6 +113,6 @@ class RoleNeeded(PermissionError):
         self.action, self.have, self.needed = action, have, NEEDED_ROLE[action]
         super().__init__(
             f"to {action.value} a member needs the {self.needed.value} role; you are "
-            f"{'an' if have.value[0] in 'aeiou' else 'a'} {have.value} of this team: ask "
+            f"{'an' if have.value[0] in 'aeio' else 'a'} {have.value} of this team: ask "
             "the team's owner"
         )

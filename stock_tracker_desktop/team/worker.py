@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import psycopg
@@ -32,7 +32,8 @@ from sqlalchemy import Engine
 from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
 from stock_tracker_desktop.security.vault import Vault
 from stock_tracker_desktop.storage import team_link
-from stock_tracker_desktop.team import desktops
+from stock_tracker_desktop.team import desktops, roles
+from stock_tracker_desktop.team.connection import login_refused
 from stock_tracker_desktop.team.membership import TeamSession, desktop_name, keep_team_key
 from stock_tracker_desktop.team.names import NOTIFY_CHANNEL
 from stock_tracker_desktop.team.puller import LocalRunner, Puller, PullReport
@@ -124,6 +125,7 @@ class TeamWorker:
         """One heartbeat-push-pull; raises psycopg.Error when the server is away."""
         self._nudged.clear()
         conn = self._connection()
+        self._follow_role(conn)
         now = time.monotonic()
         if not self._last_heartbeat or now - self._last_heartbeat >= self._heartbeat:
             desktops.heartbeat(conn, self.session.link.desktop_id, desktop_name(), "")
@@ -151,6 +153,26 @@ class TeamWorker:
         self._on_cycle(report)
         return report
 
+    def _follow_role(self, conn: psycopg.Connection) -> None:
+        """The owner may move a member to another group on the server: the desktop follows
+        (a demoted member no longer pushes what it may not, nor reads secrets it may not)."""
+        names = roles.names_of(conn)
+        role = roles.role_of(conn, names)
+        conn.commit()
+        link = self.session.link
+        if role is None or role.value == link.role:
+            return
+        log.warning("this member's role in the team is now %s (was %s)", role.value, link.role)
+        keeps_key = role.syncs and self.session.team_key is not None
+        self.session = replace(
+            self.session,
+            link=replace(link, role=role.value),
+            team_key=self.session.team_key if keeps_key else None,
+        )
+        self.pusher.role = role
+        self.pusher.team_key = self.puller.team_key = self.session.team_key
+        self._local(lambda: team_link.set_role(self._database, role.value))
+
     def try_cycle(self) -> CycleReport | str:
         """``cycle``, or the server's error when it is away (noted as ``cycle``'s failures
         are in the background loop)."""
@@ -168,7 +190,15 @@ class TeamWorker:
     def note_away(self, exc: BaseException) -> None:
         """The server did not answer: noted here and in the team link (since when), the
         connections closed for the next cycle to open anew."""
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if login_refused(exc):
+            message = (
+                "it refused this desktop's login: you were removed from the team or the "
+                "password changed; ask the team's owner, or `stock-tracker team leave` to work "
+                "alone"
+            )
+        else:
+            lines = str(exc).strip().splitlines()
+            message = lines[0] if lines else type(exc).__name__
         if not self.away:
             log.warning("the team's server is away: %s", message)
         self.away, self.last_error = True, message
