@@ -22,7 +22,12 @@ from stock_tracker_desktop.domain.window import MOSCOW, OrderWindow
 from stock_tracker_desktop.storage import outbox, snapshot_writer, snapshots
 from stock_tracker_desktop.storage.database import write_transaction
 from stock_tracker_desktop.storage.snapshot_writer import SnapshotData, timestamp
-from stock_tracker_desktop.storage.team_rows import RUN_FIELDS, SELLER_FIELDS, SharedState
+from stock_tracker_desktop.storage.team_rows import (
+    PRODUCT_FIELDS,
+    RUN_FIELDS,
+    SELLER_FIELDS,
+    SharedState,
+)
 from stock_tracker_desktop.storage.tenant_repository import name_key
 
 # An order day's lines are dated at Moscow noon: inside the day, whatever the reader's zone.
@@ -168,6 +173,27 @@ def _order_lines(rows: Sequence[tuple[Any, ...]]) -> list[OrderLine]:
     return lines
 
 
+_SEEN = (
+    "UPDATE products SET first_seen_at = ?, last_seen_at = ?"
+    " WHERE tenant_id = ? AND external_id = ?"
+)
+
+
+def _keep_seen_times(engine: Engine, tenant: uuid.UUID, rows: Sequence[tuple[Any, ...]]) -> None:
+    """The catalogue's first and last seen times as the team has them (writing the snapshot
+    stamped them with its own time), so that whichever desktop pushes next keeps them."""
+    first, last = PRODUCT_FIELDS.index("first_seen_at"), PRODUCT_FIELDS.index("last_seen_at")
+    with write_transaction(engine) as conn:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(
+                _SEEN,
+                [(timestamp(r[first]), timestamp(r[last]), tenant.hex, r[0]) for r in rows],
+            )
+        finally:
+            cursor.close()
+
+
 def apply_snapshot(engine: Engine, snapshot: MirroredSnapshot, keep_snapshots: int) -> None:
     """Another desktop's current figures of a seller, as this desktop's current snapshot."""
     state, info = snapshot.state, snapshot.state.snapshot
@@ -193,6 +219,7 @@ def apply_snapshot(engine: Engine, snapshot: MirroredSnapshot, keep_snapshots: i
         snapshot_id=info.id,
         share=False,
     )
+    _keep_seen_times(engine, tenant, snapshot.products)
     expires = timestamp(state.token_expires_at) if state.token_expires_at else None
     with write_transaction(engine) as conn:
         conn.execute(

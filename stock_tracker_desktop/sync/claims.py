@@ -12,15 +12,20 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Protocol
 
 
 class SyncClaims(Protocol):
     def hold(
-        self, tenant_id: uuid.UUID, tenant_name: str
+        self, tenant_id: uuid.UUID, tenant_name: str, asked_at: datetime | None = None
     ) -> contextlib.AbstractAsyncContextManager[None]:
         """Claim the tenant on entering, keep the claim while the body runs, give it back on
         leaving.
+
+        ``asked_at``: when this sync was asked for (or fell due); another desktop's sync of the
+        tenant that ended since refuses this one with ``storage.sync_runs.AlreadySynced``, as
+        another process of this desktop would (a seller is not synced twice for one request).
 
         Entering raises ``storage.sync_runs.AlreadyRunning`` (naming who syncs it) when
         another desktop holds the claim, and ``PermissionError`` when this desktop may not
@@ -36,7 +41,9 @@ class _NoClaims:
     """A desktop on its own: nobody else syncs its tenants."""
 
     @contextlib.asynccontextmanager
-    async def hold(self, tenant_id: uuid.UUID, tenant_name: str) -> AsyncIterator[None]:
+    async def hold(
+        self, tenant_id: uuid.UUID, tenant_name: str, asked_at: datetime | None = None
+    ) -> AsyncIterator[None]:
         yield
 
 

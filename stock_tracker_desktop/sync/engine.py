@@ -290,7 +290,9 @@ class SyncEngine:
         try:
             async with await self._places():
                 try:
-                    await claim.enter_async_context(self._claims.hold(tenant.id, tenant.name))
+                    await claim.enter_async_context(
+                        self._claims.hold(tenant.id, tenant.name, asked_at)
+                    )
                 except PermissionError as exc:  # the member's role in the team: no run
                     return SyncResult(tenant.name, None, refused=f"{tenant.name}: {exc}")
                 _, cancelled = await self._complete(

@@ -1,7 +1,9 @@
 """Leases: which desktop syncs a seller now, so that no seller is synced by two at once.
 
 A lease is one row per seller, claimed in one short statement, renewed while the sync runs and
-deleted when it ends (docs/team.md, "Sharing out the syncs"); no transaction, row lock or
+given back when it ends, noting when that sync ended (docs/team.md, "Sharing out the syncs"):
+a desktop asked to sync a seller before another desktop's sync of it ended does not sync it
+again; no transaction, row lock or
 advisory lock outlives a statement, so a desktop that dies loses its leases when they expire.
 A lease belongs to a desktop, not only to a login: the same person on two desktops holds one
 lease at most, so every statement compares the desktop's id beside ``current_user`` (the rows
@@ -32,7 +34,9 @@ SET holder = current_user, desktop_id = excluded.desktop_id,
     desktop_name = excluded.desktop_name, claimed_at = now(), expires_at = excluded.expires_at
 WHERE leases.expires_at < now()
    OR (leases.holder = current_user AND leases.desktop_id = excluded.desktop_id)
-RETURNING expires_at
+RETURNING expires_at, synced_at >= now() - make_interval(secs => %(asked_ago)s)
+          AND synced_desktop_id IS DISTINCT FROM %(desktop)s,
+          synced_at, synced_by, synced_desktop, current_database()
 """  # noqa: S608
 _LIVE = f"""
 SELECT seller_id, holder, desktop_id, desktop_name, claimed_at, expires_at, current_database()
@@ -42,9 +46,16 @@ _HELD = _LIVE + " AND seller_id = %s"
 _RENEW = f"""
 UPDATE {SCHEMA}.leases SET expires_at = now() + make_interval(secs => %(ttl)s)
 WHERE seller_id = %(seller)s AND holder = current_user AND desktop_id = %(desktop)s
+  AND expires_at <> '-infinity'
 """  # noqa: S608
+# Given back: expired for good ('-infinity': renewing does not bring it back, unlike a lease
+# that only ran out), and the end of this desktop's sync noted (unless it only gives back a
+# claim it will not use).
 _RELEASE = f"""
-DELETE FROM {SCHEMA}.leases
+UPDATE {SCHEMA}.leases SET expires_at = '-infinity', synced_at = CASE WHEN %(synced)s THEN now()
+    ELSE synced_at END, synced_by = CASE WHEN %(synced)s THEN current_user ELSE synced_by END,
+    synced_desktop = CASE WHEN %(synced)s THEN desktop_name ELSE synced_desktop END,
+    synced_desktop_id = CASE WHEN %(synced)s THEN desktop_id ELSE synced_desktop_id END
 WHERE seller_id = %(seller)s AND holder = current_user AND desktop_id = %(desktop)s
 """  # noqa: S608
 
@@ -77,26 +88,48 @@ class LeaseHeld(Exception):
         self.expires_at = lease.expires_at
 
 
+class SyncedMeanwhile(Exception):
+    """Another desktop's sync of the seller ended after this sync was asked for."""
+
+    def __init__(self, synced_at: datetime, member: str, desktop_name: str) -> None:
+        super().__init__(f"synced by {desktop_name} ({member}) at {synced_at.astimezone():%H:%M}")
+        self.synced_at, self.member, self.desktop_name = synced_at, member, desktop_name
+
+
 def claim(
     conn: psycopg.Connection,
     seller_id: uuid.UUID,
     desktop_id: uuid.UUID,
     desktop_name: str,
     ttl: float,
+    *,
+    asked_seconds_ago: float | None = None,
 ) -> datetime:
     """Take the seller's lease for ``ttl`` seconds; returns when it expires.
 
     Free, expired, or already this desktop's: it is this desktop's now. Held live by another
-    desktop: raises ``LeaseHeld`` saying whose. A login that may not claim (a viewer) gets
-    psycopg's ``InsufficientPrivilege`` (SQLSTATE 42501).
+    desktop: raises ``LeaseHeld`` saying whose. Another desktop's sync of it ended within the
+    last ``asked_seconds_ago`` seconds (on the server's clock, so that the desktops' clocks
+    need not agree): the lease is given back and ``SyncedMeanwhile`` raised. A login that may
+    not claim (a viewer) gets psycopg's ``InsufficientPrivilege`` (SQLSTATE 42501).
     """
     _check_autocommit(conn)
     _check_ttl(ttl)
-    params = {"seller": seller_id, "desktop": desktop_id, "name": desktop_name, "ttl": float(ttl)}
+    params = {
+        "seller": seller_id,
+        "desktop": desktop_id,
+        "name": desktop_name,
+        "ttl": float(ttl),
+        "asked_ago": -1.0 if asked_seconds_ago is None else max(asked_seconds_ago, 0.0),
+    }
     while True:
         row = conn.execute(_CLAIM, params).fetchone()
         if row is not None:
-            expires_at: datetime = row[0]
+            expires_at, meanwhile, synced_at, synced_by, synced_desktop, database = row
+            if asked_seconds_ago is not None and meanwhile:
+                conn.execute(_RELEASE, {**params, "synced": False})
+                member = RoleNames(role_prefix(database)).member_name(synced_by)
+                raise SyncedMeanwhile(synced_at, member or synced_by, synced_desktop)
             return expires_at
         held = conn.execute(_HELD, (seller_id,)).fetchone()
         if held is not None:
@@ -119,9 +152,10 @@ def renew(
 
 
 def release(conn: psycopg.Connection, seller_id: uuid.UUID, desktop_id: uuid.UUID) -> None:
-    """Give the lease back; one this desktop lost already stays with its new holder."""
+    """Give the lease back at the end of a sync; one this desktop lost already stays with its
+    new holder."""
     _check_autocommit(conn)
-    conn.execute(_RELEASE, {"seller": seller_id, "desktop": desktop_id})
+    conn.execute(_RELEASE, {"seller": seller_id, "desktop": desktop_id, "synced": True})
 
 
 def holders(conn: psycopg.Connection) -> dict[uuid.UUID, LeaseInfo]:

@@ -20,11 +20,12 @@ import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 
 import psycopg
 
 from stock_tracker_desktop.storage.snapshot_stream import run_to_end
-from stock_tracker_desktop.storage.sync_runs import AlreadyRunning
+from stock_tracker_desktop.storage.sync_runs import AlreadyRunning, AlreadySynced
 from stock_tracker_desktop.team import leases
 from stock_tracker_desktop.team.connection import (
     Failure,
@@ -71,8 +72,11 @@ class TeamClaims:
         self._is_away = is_away
 
     @contextlib.asynccontextmanager
-    async def hold(self, tenant_id: uuid.UUID, tenant_name: str) -> AsyncIterator[None]:
-        if not await self._claim(tenant_id, tenant_name):
+    async def hold(
+        self, tenant_id: uuid.UUID, tenant_name: str, asked_at: datetime | None = None
+    ) -> AsyncIterator[None]:
+        asked_ago = None if asked_at is None else (datetime.now(UTC) - asked_at).total_seconds()
+        if not await self._claim(tenant_id, tenant_name, asked_ago):
             yield
             return
         renewal = asyncio.get_running_loop().create_task(
@@ -86,7 +90,7 @@ class TeamClaims:
 
     # ----- on the event loop -----------------------------------------------------------------
 
-    async def _claim(self, tenant_id: uuid.UUID, tenant_name: str) -> bool:
+    async def _claim(self, tenant_id: uuid.UUID, tenant_name: str, asked_ago: float | None) -> bool:
         """Whether the lease is held now; raises ``AlreadyRunning`` or ``PermissionError``."""
         if self._is_away():
             log.info("the team's server is away: %s syncs without a lease", tenant_name)
@@ -95,11 +99,14 @@ class TeamClaims:
             # Cancelled meanwhile, the claim may still be made on its thread: see it through
             # so that a lease taken is given back.
             held, cancelled = await run_to_end(
-                asyncio.to_thread(self._claim_now, tenant_id, tenant_name)
+                asyncio.to_thread(self._claim_now, tenant_id, tenant_name, asked_ago)
             )
         except leases.LeaseHeld as exc:
             process = f"{exc.desktop_name or 'another desktop'} ({exc.member or exc.holder})"
             raise AlreadyRunning(tenant_name, exc.lease.claimed_at, process) from exc
+        except leases.SyncedMeanwhile as exc:
+            process = f"{exc.desktop_name or 'another desktop'} ({exc.member})"
+            raise AlreadySynced(tenant_name, exc.synced_at, process, "ended") from exc
         if cancelled:
             if held:
                 await run_to_end(asyncio.to_thread(self._release_now, tenant_id))
@@ -142,11 +149,18 @@ class TeamClaims:
         conn.autocommit = True
         return conn
 
-    def _claim_now(self, tenant_id: uuid.UUID, tenant_name: str) -> bool:
+    def _claim_now(self, tenant_id: uuid.UUID, tenant_name: str, asked_ago: float | None) -> bool:
         try:
             with self._session() as conn:
                 try:
-                    leases.claim(conn, tenant_id, self.desktop_id, self.desktop_name, self.ttl)
+                    leases.claim(
+                        conn,
+                        tenant_id,
+                        self.desktop_id,
+                        self.desktop_name,
+                        self.ttl,
+                        asked_seconds_ago=asked_ago,
+                    )
                 except psycopg.Error as exc:
                     if is_permission_denied(exc):
                         raise self._refusal(conn) from exc

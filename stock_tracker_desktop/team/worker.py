@@ -183,8 +183,16 @@ class TeamWorker:
             return self.last_error
 
     def _connection(self) -> psycopg.Connection:
-        if self._conn is None or self._conn.closed:
-            self._conn = self.session.connect()
+        """The cycle's connection; one the server dropped meanwhile (it restarted while this
+        desktop was idle) is noticed here and replaced, not reported as the server away."""
+        if self._conn is not None and not self._conn.closed:
+            try:
+                self._conn.execute("SELECT 1")
+                self._conn.commit()
+                return self._conn
+            except psycopg.OperationalError:
+                self._close()
+        self._conn = self.session.connect()
         return self._conn
 
     def note_away(self, exc: BaseException) -> None:

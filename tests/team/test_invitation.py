@@ -224,7 +224,7 @@ def test_expired(tmp_path: Path) -> None:
     assert problem.reason is InvitationProblem.EXPIRED
     assert problem.expires_at == invitation.expires_at
     assert "expired on 2026-03-04 09:30 UTC" in str(problem)
-    assert "`stock-tracker team invite anna`" in str(problem)
+    assert "`stock-tracker team invite anna --role ROLE --out FILE`" in str(problem)
     for secret in (invitation.password, invitation.licence_key):
         assert secret not in str(problem)
 

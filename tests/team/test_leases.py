@@ -165,3 +165,24 @@ def test_leases_are_claimed_outside_transactions(team: Team, seller: uuid.UUID) 
     dsn = team.pg.dsn(team.database, team.anna.login, team.anna.password)
     with psycopg.connect(dsn) as conn, pytest.raises(ValueError, match="autocommit"):
         leases.claim(conn, seller, ANNAS_LAPTOP, "Anna's laptop", 30)
+
+
+def test_a_sync_asked_before_another_desktops_ended_is_not_run_again(
+    team: Team, seller: uuid.UUID
+) -> None:
+    """Asked at the same moment, Boris's desktop waited for a place while Anna's synced: the
+    lease says her sync ended since he asked, on the server's clock, and gives his claim back."""
+    with team.connect(team.anna) as anna, team.connect(team.boris) as boris:
+        leases.claim(anna, seller, ANNAS_LAPTOP, "Anna's laptop", 30)
+        leases.release(anna, seller, ANNAS_LAPTOP)
+        with pytest.raises(leases.SyncedMeanwhile) as synced:
+            leases.claim(boris, seller, BORIS_DESKTOP, "Boris's desktop", 30, asked_seconds_ago=60)
+        assert (synced.value.member, synced.value.desktop_name) == ("anna", "Anna's laptop")
+        assert leases.holders(boris) == {}  # his claim was given back at once
+        # Asked after her sync ended (or without a moment: a lease alone): it is his.
+        leases.claim(boris, seller, BORIS_DESKTOP, "Boris's desktop", 30, asked_seconds_ago=0)
+        leases.release(boris, seller, BORIS_DESKTOP)
+        # Her own next sync is hers to judge (this desktop's history knows its runs).
+        leases.claim(anna, seller, ANNAS_LAPTOP, "Anna's laptop", 30, asked_seconds_ago=0)
+        leases.release(anna, seller, ANNAS_LAPTOP)
+        leases.claim(boris, seller, BORIS_DESKTOP, "Boris's desktop", 30)

@@ -152,7 +152,12 @@ CREATE TABLE {S}.leases (
     desktop_id uuid NOT NULL,
     desktop_name text NOT NULL DEFAULT '',
     claimed_at timestamptz NOT NULL DEFAULT now(),
-    expires_at timestamptz NOT NULL
+    expires_at timestamptz NOT NULL,
+    -- The last sync that ended on the lease, and by whom: a sync asked before it is not run.
+    synced_at timestamptz,
+    synced_by name,
+    synced_desktop_id uuid,
+    synced_desktop text NOT NULL DEFAULT ''
 );
 CREATE TABLE {S}.member_keys (
     member name PRIMARY KEY DEFAULT current_user,
