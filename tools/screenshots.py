@@ -9,6 +9,10 @@ so that the stock chart has a history to draw (a fresh demo install has synced o
 The keyring is the "fail" backend and the vault uses a demo passphrase, so the machine's real
 keyring and data are never touched. Every view, each tab of every dialog, the passphrase
 dialogs, the message boxes and the tray menu are rendered at the window's default size.
+
+The Team tab shows a solo desktop first; where PostgreSQL's server programs are installed, a
+throwaway cluster (tests/support/pg_cluster.py) then serves a team the demo desktop sets up, and
+the tab is rendered in the team, with its server up and away.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import qasync  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from stock_tracker_desktop.core import AppCore  # noqa: E402
+from stock_tracker_desktop.core import AppCore, TeamRole  # noqa: E402
 from stock_tracker_desktop.domain.figures import LevelFigures  # noqa: E402
 from stock_tracker_desktop.domain.models import Marketplace  # noqa: E402
 from stock_tracker_desktop.domain.runs import RunStatus  # noqa: E402
@@ -43,7 +47,7 @@ from stock_tracker_desktop.domain.window import last_full_days  # noqa: E402
 from stock_tracker_desktop.services.context import AppContext  # noqa: E402
 from stock_tracker_desktop.services.tenants import TenantDraft, TenantService  # noqa: E402
 from stock_tracker_desktop.simulator import SimulatorConfig, start_in_thread  # noqa: E402
-from stock_tracker_desktop.storage import snapshot_writer, snapshots  # noqa: E402
+from stock_tracker_desktop.storage import outbox, snapshot_writer, snapshots  # noqa: E402
 from stock_tracker_desktop.ui import texts  # noqa: E402
 from stock_tracker_desktop.ui.app import apply_language, create_application  # noqa: E402
 from stock_tracker_desktop.ui.history_view import HistoryView  # noqa: E402
@@ -51,6 +55,7 @@ from stock_tracker_desktop.ui.main_window import MainWindow  # noqa: E402
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog  # noqa: E402
 from stock_tracker_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
 from stock_tracker_desktop.ui.stock_view import StockView  # noqa: E402
+from stock_tracker_desktop.ui.team_tab import InviteDialog, JoinDialog, SetupDialog  # noqa: E402
 from stock_tracker_desktop.ui.tenant_editor import TenantEditor  # noqa: E402
 from stock_tracker_desktop.ui.tray import Tray  # noqa: E402
 
@@ -195,12 +200,13 @@ async def render_language(
 
     await save_tabs(TenantEditor(core, tenants["Ромашка"], parent=window), out, "editor", language)
     await save_tabs(TenantEditor(core, None, parent=window), out, "editor_new", language)
-    await save_tabs(
-        SettingsDialog(core, settings, tray_available=True, parent=window),
-        out,
-        "settings",
-        language,
-    )
+    settings_dialog = SettingsDialog(core, settings, tray_available=True, parent=window)
+    await save_tabs(settings_dialog, out, "settings", language, ["settings", "settings_team"])
+    for dialog, name in (
+        (JoinDialog(core, window), "team_join"),
+        (SetupDialog(core, window), "team_setup"),
+    ):
+        await save_dialog(dialog, out, name, language)
     for first_run in (True, False):
         dialog = PassphraseDialog(first_run=first_run)
         dialog.show()
@@ -217,8 +223,10 @@ async def render_language(
     window.deleteLater()
 
 
-async def save_tabs(dialog: Any, out: Path, name: str, language: str) -> None:
-    """A dialog, once per tab (once if it has none)."""
+async def save_tabs(
+    dialog: Any, out: Path, name: str, language: str, names: list[str] | None = None
+) -> None:
+    """A dialog, once per tab (once if it has none), each as ``name_N`` or as ``names`` say."""
     dialog.show()
     tabs = getattr(dialog, "tabs", None)
     if tabs is None:
@@ -227,7 +235,83 @@ async def save_tabs(dialog: Any, out: Path, name: str, language: str) -> None:
     for index in range(tabs.count() if tabs is not None else 0):
         dialog.tabs.setCurrentIndex(index)
         await settle()
-        save(dialog, out, f"{name}_{index + 1}", language)
+        save(dialog, out, names[index] if names else f"{name}_{index + 1}", language)
+    dialog.close()
+    dialog.deleteLater()
+
+
+async def save_dialog(dialog: QWidget, out: Path, name: str, language: str) -> None:
+    dialog.show()
+    await settle()
+    save(dialog, out, name, language)
+    dialog.close()
+    dialog.deleteLater()
+
+
+def refuse_one(ctx: AppContext) -> None:
+    """Demo: one change the server refused for good, as a member's lacking role makes it."""
+    entry = outbox.pending(ctx.database, 1)[0]
+    outbox.mark_failed(
+        ctx.database, entry.seq, "the team's server refused: permission denied for table stock"
+    )
+
+
+async def render_team(
+    app: QApplication, core: AppCore, ctx: AppContext, languages: list[str], out: Path
+) -> None:
+    """The Team tab in a team, its server up and then away, and the window's status bar then;
+    skipped (said so) where PostgreSQL's server programs are not installed."""
+    from tests.support.pg_cluster import find_bin_dir, remove_cluster, start_cluster
+
+    try:
+        find_bin_dir()
+    except RuntimeError as exc:
+        print(f"the Team tab in a team is not rendered: {exc}")
+        return
+    cluster = await asyncio.to_thread(start_cluster)
+    try:
+        database = await asyncio.to_thread(cluster.new_database, "agency")
+        await core.team.init(cluster.dsn(database), "Agency", "olga")
+        with tempfile.TemporaryDirectory(prefix="stock-tracker-invitations-") as folder:
+            for name, role in (("ivan", TeamRole.USER), ("vera", TeamRole.VIEWER)):
+                await core.team.invite(name, role, Path(folder) / name, DEMO_PASSPHRASE)
+        for language in languages:
+            await render_team_tab(app, core, language, out, away=False)
+            apply_language(app, language)
+            await save_dialog(InviteDialog(core), out, "team_invite", language)
+        await asyncio.to_thread(cluster.stop, "immediate")
+        await core.team.refresh()  # the cycle notes the server away
+        await core.sync(["Lime Kids"])  # its run and figures wait to be pushed
+        await core.db.run(refuse_one, ctx)
+        for language in languages:
+            await render_team_tab(app, core, language, out, away=True)
+            settings = await core.settings()
+            window = MainWindow(core, settings)
+            window.show()
+            await window.reload()
+            await window.show_team()
+            await settle()
+            save(window, out, "team_status_bar", language)
+            window.quitting = True
+            window.hide()
+            window.deleteLater()
+    finally:
+        await asyncio.to_thread(remove_cluster, cluster)
+
+
+async def render_team_tab(
+    app: QApplication, core: AppCore, language: str, out: Path, *, away: bool
+) -> None:
+    apply_language(app, language)
+    dialog = SettingsDialog(core, await core.settings(), tray_available=True)
+    dialog.show()
+    tab = dialog.team_tab
+    shown = tab.loaded if away else tab.members_loaded  # no members while the server is away
+    await until(shown, lambda: dialog.tabs.setCurrentWidget(tab))
+    if away:
+        await asyncio.sleep(1)  # the members' listing fails meanwhile
+    await settle()
+    save(dialog, out, "settings_team_away" if away else "settings_team_joined", language)
     dialog.close()
     dialog.deleteLater()
 
@@ -269,6 +353,7 @@ async def render(app: QApplication, out: Path, languages: list[str]) -> None:
                 await core.start_scheduler()
                 for language in languages:
                     await render_language(app, core, ctx, language, out)
+                await render_team(app, core, ctx, languages, out)
             finally:
                 await core.aclose()
                 ctx.close()

@@ -117,6 +117,9 @@ async def _main(
         settings = await core.settings()
         apply_language(app, settings.language)
         await core.start_scheduler()
+        # In a team: push, pull and heartbeat in the background; the window hears each cycle.
+        if await core.team.start():
+            log.info("in a team: pushing and pulling in the background (docs/team.md)")
         window = MainWindow(core, settings, tray_available=QSystemTrayIcon.isSystemTrayAvailable())
         instance.raise_requested.connect(window.bring_to_front)
         done = asyncio.get_running_loop().create_future()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -43,12 +44,20 @@ from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.settings_dialog import SettingsDialog
 from stock_tracker_desktop.ui.stock_view import StockView
 from stock_tracker_desktop.ui.sync_bridge import SyncBridge
+from stock_tracker_desktop.ui.team_tab import TeamBridge, pulled_changes
+from stock_tracker_desktop.ui.team_words import moment_text
 from stock_tracker_desktop.ui.tenant_editor import TenantEditor
 from stock_tracker_desktop.ui.tenants_model import Progress, TenantsModel
 from stock_tracker_desktop.ui.tenants_view import TenantsView
 from stock_tracker_desktop.ui.tray import Tray
 
+if TYPE_CHECKING:
+    from stock_tracker_desktop.core import CycleReport, TeamStatus
+
 REFRESH_DELAY_MS = 300  # several syncs finishing together cause one reload, not one each
+# The team's cycle may report every few hundred milliseconds: its standing is read at most this
+# often (one small read of the local database).
+TEAM_STATUS_MS = 2000
 
 
 class MainWindow(QMainWindow):
@@ -123,6 +132,16 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
+        self.team_bridge = TeamBridge(core, self)
+        self.team_bridge.heard.connect(self._team_heard)
+        self._team_timer = QTimer(self)
+        self._team_timer.setSingleShot(True)
+        self._team_timer.setInterval(TEAM_STATUS_MS)
+        self._team_timer.timeout.connect(lambda: spawn(self.show_team(), name="team-status"))
+        self._pulled_timer = QTimer(self)
+        self._pulled_timer.setSingleShot(True)
+        self._pulled_timer.setInterval(REFRESH_DELAY_MS)
+        self._pulled_timer.timeout.connect(lambda: spawn(self._reload_pulled(), name="pulled"))
 
         self.tray: Tray | None = None
         if tray_available:
@@ -281,8 +300,11 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(True)
         self.progress.hide()
+        self.team_label = QLabel()  # shown only on a desktop in a team
+        self.team_label.hide()
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.team_label)
 
     def _update_actions(self) -> None:
         selected = self.tenants_view.selected_tenants()
@@ -321,6 +343,7 @@ class MainWindow(QMainWindow):
         if not self.core.running:
             self._show_summary()
         self.home_view.refresh()
+        self._team_soon()
         self.refreshed.emit()
 
     def _show_next_runs(self) -> None:
@@ -332,6 +355,61 @@ class MainWindow(QMainWindow):
     def _show_summary(self) -> None:
         count = self.model.rowCount()
         self.status_label.setText(texts.plural(self.tr("%n seller(s)", "", count), count))
+
+    # ----- the team --------------------------------------------------------------------------
+
+    def _team_heard(self, report: CycleReport | str) -> None:
+        if pulled_changes(report) and not self._pulled_timer.isActive():
+            self._pulled_timer.start()
+        self._team_soon()
+
+    def _team_soon(self) -> None:
+        if not self._team_timer.isActive():
+            self._team_timer.start()
+
+    async def show_team(self) -> None:
+        """The team's standing in the status bar (nothing on a solo desktop)."""
+        status = await self.core.team.status()
+        self.team_label.setVisible(status is not None)
+        if status is None:
+            return
+        self.team_label.setText(self.team_text(status))
+        link = status.link
+        tip = f"{link.team} — {link.host}:{link.port}/{link.database}"
+        self.team_label.setToolTip(f"{tip}\n{link.last_error}" if link.last_error else tip)
+
+    def team_text(self, status: TeamStatus) -> str:
+        """The team's standing in a few words."""
+        link, pending, failed = status.link, status.backlog.pending, status.backlog.failed
+        if link.server_away_since is not None:
+            line = (
+                texts.plural(
+                    self.tr("Team server away since %1 — %n change(s) waiting", "", pending),
+                    pending,
+                )
+                if pending
+                else self.tr("Team server away since %1")
+            ).replace("%1", moment_text(link.server_away_since))
+        elif pending:
+            line = texts.plural(self.tr("Team: %n change(s) to push", "", pending), pending)
+        else:
+            line = self.tr("Team: up to date")
+        if failed:
+            line += " · " + texts.plural(self.tr("%n refused", "", failed), failed)
+        return line
+
+    async def _reload_pulled(self) -> None:
+        """Other desktops' sellers, figures or runs arrived: the schedules take in the
+        sellers, and every tab shows what came."""
+        await self.core.replan()
+        self.refresh_all()
+
+    async def _team_changed(self) -> None:
+        """Joined or left a team from the settings: the background cycle starts (a no-op once
+        left: leaving stopped it), and the window shows the desktop's sellers now."""
+        await self.core.team.start()
+        await self._reload_pulled()
+        await self.show_team()
 
     # ----- syncing ---------------------------------------------------------------------------
 
@@ -505,6 +583,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._settings_saved)
         dialog.rotate_requested.connect(self.rotate_requested)
+        dialog.team_changed.connect(lambda: spawn(self._team_changed(), name="team-changed"))
         dialog.open()
         self.settings_dialog = dialog
         return dialog

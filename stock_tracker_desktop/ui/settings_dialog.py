@@ -1,4 +1,6 @@
-"""Application settings: schedule, limits, language, tray, the vault and where files live."""
+"""Application settings: schedule, limits, language, tray, the vault and where files live (the
+General tab, kept by Save), and the team this desktop belongs to (the Team tab, whose actions
+apply at once)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +44,7 @@ from stock_tracker_desktop.ui.async_qt import run_dialog, show_message, spawn
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 from stock_tracker_desktop.ui.problem_texts import problem_text
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
+from stock_tracker_desktop.ui.team_tab import TeamTab
 from stock_tracker_desktop.ui.tenant_editor import ERROR_STYLE
 
 
@@ -65,10 +69,12 @@ class DaysBox(QDoubleSpinBox):
 
 class SettingsDialog(QDialog):
     """``saved`` carries the stored Settings; ``rotate_requested`` asks the window to rotate
-    the master key (it has to stop syncs and restart the app around it)."""
+    the master key (it has to stop syncs and restart the app around it); ``team_changed``
+    says the desktop joined or left a team."""
 
     saved = Signal(object)
     rotate_requested = Signal()
+    team_changed = Signal()
 
     def __init__(
         self,
@@ -152,11 +158,21 @@ class SettingsDialog(QDialog):
         app_group = QGroupBox(self.tr("Application"))
         app_group.setLayout(app_form)
 
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addWidget(sync_group)
+        general_layout.addWidget(app_group)
+        general_layout.addWidget(self._vault_group())
+        general_layout.addWidget(self._files_group())
+        general_layout.addStretch(1)
+        self.team_tab = TeamTab(core)
+        self.team_tab.changed.connect(self.team_changed)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(self.team_tab, self.tr("Team"))
+
         layout = QVBoxLayout(self)
-        layout.addWidget(sync_group)
-        layout.addWidget(app_group)
-        layout.addWidget(self._vault_group())
-        layout.addWidget(self._files_group())
+        layout.addWidget(self.tabs, 1)
         self.problem = QLabel()
         self.problem.setStyleSheet(ERROR_STYLE)
         self.problem.setWordWrap(True)

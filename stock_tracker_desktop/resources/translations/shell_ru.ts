@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
+    <name>ActionDialog</name>
+    <message>
+        <location filename="../../ui/team_dialogs.py" line="+57"/>
+        <source>Talking to the team&apos;s server…</source>
+        <translation>Связь с сервером команды…</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <location filename="../../ui/error_dialog.py" line="+40"/>
@@ -31,7 +39,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../../ui/home_view.py" line="+84"/>
+        <location filename="../../ui/home_view.py" line="+88"/>
         <location line="+4"/>
         <location line="+9"/>
         <location line="+2"/>
@@ -139,20 +147,170 @@ If it happens again, send the details or a diagnostics export to support (Help m
         <translation>нет в наличии</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>… and %1 more: open a seller&apos;s stock to see all.</source>
         <translation>… и ещё %1: откройте остатки продавца, чтобы увидеть все.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+56"/>
         <source>expired</source>
         <translation>истёк</translation>
     </message>
 </context>
 <context>
+    <name>InviteDialog</name>
+    <message>
+        <location filename="../../ui/team_dialogs.py" line="+166"/>
+        <source>Invite a member</source>
+        <translation>Пригласить участника</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A login on the team&apos;s server for one person, carried by an invitation file that the passphrase locks. Give them the file, and tell them the passphrase another way (by phone, say). The invitation is valid for a week.</source>
+        <translation>Учётная запись на сервере команды для одного человека — в файле приглашения, закрытом паролем. Передайте человеку файл, а пароль сообщите другим путём (например, по телефону). Приглашение действует неделю.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Invite</source>
+        <translation>Пригласить</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>for example ivan</source>
+        <translation>например, ivan</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1-30 letters a-z, digits and _, starting with a letter</source>
+        <translation>1–30 латинских букв a–z, цифр и _, первой — буква</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Invitation file</source>
+        <translation>Файл приглашения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Passphrase</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Repeat the passphrase</source>
+        <translation>Повторите пароль</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Имя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Role:</source>
+        <translation>&amp;Роль:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save to:</source>
+        <translation>Сохранить в:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>R&amp;epeat:</source>
+        <translation>П&amp;овтор:</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Save the invitation</source>
+        <translation>Сохранить приглашение</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invitations (%1)</source>
+        <translation>Приглашения (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>Use at least %n characters.</source>
+        <translation>
+            <numerusform>Не меньше %n символа.</numerusform>
+            <numerusform>Не меньше %n символов.</numerusform>
+            <numerusform>Не меньше %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two passphrases differ.</source>
+        <translation>Пароли не совпадают.</translation>
+    </message>
+</context>
+<context>
+    <name>JoinDialog</name>
+    <message>
+        <location line="-172"/>
+        <source>Join a team</source>
+        <translation>Присоединиться к команде</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose the invitation file the team&apos;s owner gave you and type the passphrase they told you. This desktop&apos;s sellers are shared with the team, and the team&apos;s sellers come here.</source>
+        <translation>Выберите файл приглашения, который дал вам владелец команды, и введите пароль, который он сообщил. Продавцы этого компьютера станут общими для команды, а продавцы команды появятся здесь.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Join</source>
+        <translation>Присоединиться</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Invitation file</source>
+        <translation>Файл приглашения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Passphrase</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invitation file:</source>
+        <translation>Файл приглашения:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose the invitation</source>
+        <translation>Выберите приглашение</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invitations (%1);;All files (*)</source>
+        <translation>Приглашения (%1);;Все файлы (*)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+77"/>
+        <location filename="../../ui/main_window.py" line="+86"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
@@ -177,7 +335,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
         <translation>История</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+74"/>
         <source>Add</source>
         <translation>Добавить</translation>
     </message>
@@ -248,12 +406,12 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+5"/>
-        <location line="+104"/>
+        <location line="+107"/>
         <source>Archive</source>
         <translation>В архив</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-106"/>
         <source>Archive or restore the selected sellers</source>
         <translation>Отправить в архив или вернуть выбранных продавцов</translation>
     </message>
@@ -279,12 +437,12 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+6"/>
-        <location line="+348"/>
+        <location line="+408"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location line="-347"/>
+        <location line="-407"/>
         <source>Quit Stock Tracker</source>
         <translation>Закрыть Stock Tracker</translation>
     </message>
@@ -332,12 +490,12 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
 Остатки, заказы и дни запаса для продавцов Wildberries и Ozon.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>Restore</source>
         <translation>Вернуть</translation>
     </message>
     <message numerus="yes">
-        <location line="+37"/>
+        <location line="+38"/>
         <source>%n seller(s)</source>
         <translation>
             <numerusform>%n продавец</numerusform>
@@ -345,8 +503,45 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
             <numerusform>%n продавцов</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>Team server away since %1 — %n change(s) waiting</source>
+        <translation>
+            <numerusform>Сервер команды недоступен с %1 — %n изменение ждёт отправки</numerusform>
+            <numerusform>Сервер команды недоступен с %1 — %n изменения ждут отправки</numerusform>
+            <numerusform>Сервер команды недоступен с %1 — %n изменений ждут отправки</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+69"/>
+        <location line="+4"/>
+        <source>Team server away since %1</source>
+        <translation>Сервер команды недоступен с %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Team: %n change(s) to push</source>
+        <translation>
+            <numerusform>Команда: %n изменение к отправке</numerusform>
+            <numerusform>Команда: %n изменения к отправке</numerusform>
+            <numerusform>Команда: %n изменений к отправке</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Team: up to date</source>
+        <translation>Команда: всё актуально</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n refused</source>
+        <translation>
+            <numerusform>отклонено: %n</numerusform>
+            <numerusform>отклонено: %n</numerusform>
+            <numerusform>отклонено: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+83"/>
         <source>%1 of %2 synced</source>
         <translation>Готово %1 из %2</translation>
     </message>
@@ -386,8 +581,8 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгрузка остатков</translation>
     </message>
     <message>
-        <location line="-213"/>
-        <location line="+225"/>
+        <location line="-272"/>
+        <location line="+284"/>
         <source>Export failed</source>
         <translation>Выгрузка не удалась</translation>
     </message>
@@ -397,7 +592,7 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгружено в %1</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>The master key was rotated</source>
         <translation>Мастер-ключ сменён</translation>
     </message>
@@ -623,7 +818,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+84"/>
+        <location filename="../../ui/settings_dialog.py" line="+90"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -717,8 +912,18 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <source>Application</source>
         <translation>Приложение</translation>
     </message>
+    <message>
+        <location line="+13"/>
+        <source>General</source>
+        <translation>Общие</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
     <message numerus="yes">
-        <location line="+22"/>
+        <location line="+18"/>
         <source> day(s)</source>
         <translation>
             <numerusform> день</numerusform>
@@ -874,6 +1079,416 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <location line="+4"/>
         <source>%1 (pid %2) has it open</source>
         <translation>%1 (pid %2) держит её открытой</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../ui/team_dialogs.py" line="+19"/>
+        <source>Set up a team</source>
+        <translation>Создать команду</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>For the agency&apos;s owner, once: the team&apos;s tables and roles are made on a PostgreSQL database, and this desktop joins the team as its owner. The connection string names a login that may create roles; it serves the set-up only and is not kept.</source>
+        <translation>Для владельца агентства, один раз: в базе данных PostgreSQL создаются таблицы и роли команды, и этот компьютер входит в команду как её владелец. Строка подключения называет учётную запись, которой можно создавать роли; она нужна только для создания команды и не сохраняется.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Set up</source>
+        <translation>Создать</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Connection string</source>
+        <translation>Строка подключения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>postgresql://LOGIN:PASSWORD@HOST:5432/DATABASE</source>
+        <translation>postgresql://ЛОГИН:ПАРОЛЬ@СЕРВЕР:5432/БАЗА</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A connection string or URI. A server on another computer needs sslmode=verify-full, and sslrootcert= its CA&apos;s file unless the system trusts it.</source>
+        <translation>Строка подключения или URI. Серверу на другом компьютере нужен sslmode=verify-full, а также sslrootcert= с файлом его центра сертификации, если система ему не доверяет.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>for example olga</source>
+        <translation>например, olga</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1-30 letters a-z, digits and _, starting with a letter: it names your login</source>
+        <translation>1–30 латинских букв a–z, цифр и _, первой — буква: так будет названа ваша учётная запись</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the database&apos;s name</source>
+        <translation>имя базы данных</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Connection string:</source>
+        <translation>&amp;Строка подключения:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Your name:</source>
+        <translation>&amp;Ваше имя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Team&apos;s name:</source>
+        <translation>&amp;Название команды:</translation>
+    </message>
+</context>
+<context>
+    <name>TeamTab</name>
+    <message>
+        <location filename="../../ui/team_words.py" line="+30"/>
+        <source>Viewer</source>
+        <translation>Наблюдатель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User</source>
+        <translation>Пользователь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Admin</source>
+        <translation>Администратор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Owner</source>
+        <translation>Владелец</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Sees every seller, its figures and its history; syncs nothing.</source>
+        <translation>Видит всех продавцов, их показатели и историю; ничего не синхронизирует.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Also syncs the sellers (their tokens are shared with them).</source>
+        <translation>Также синхронизирует продавцов (ему доступны их токены).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Also adds, edits, archives and deletes sellers.</source>
+        <translation>Также добавляет, изменяет, архивирует и удаляет продавцов.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Seller&apos;s details</source>
+        <translation>Данные продавца</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sync run</source>
+        <translation>Запуск синхронизации</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stock figures</source>
+        <translation>Показатели остатков</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_tab.py" line="+308"/>
+        <location line="+4"/>
+        <location line="+62"/>
+        <location filename="../../ui/team_words.py" line="+8"/>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message>
+        <location line="-221"/>
+        <source>This desktop works on its own. In a team, the agency&apos;s desktops share their sellers, current figures and sync history through one PostgreSQL server, and no seller is synced by two desktops at once. Each desktop keeps its own copy and goes on syncing while the server is away.</source>
+        <translation>Этот компьютер работает сам по себе. В команде компьютеры агентства делят продавцов, их текущие показатели и историю синхронизаций через один сервер PostgreSQL, и ни один продавец не синхронизируется на двух компьютерах сразу. У каждого компьютера остаётся своя копия, и он продолжает синхронизировать, пока сервер недоступен.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Join with an invitation…</source>
+        <translation>Присоединиться по приглашению…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With the invitation file the team&apos;s owner gave you</source>
+        <translation>С файлом приглашения от владельца команды</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set up a team…</source>
+        <translation>Создать команду…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>For the agency&apos;s owner: make the team on a PostgreSQL database</source>
+        <translation>Для владельца агентства: создать команду в базе данных PostgreSQL</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Server away:</source>
+        <translation>Сервер недоступен:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Team:</source>
+        <translation>Команда:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server:</source>
+        <translation>Сервер:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your login:</source>
+        <translation>Ваша учётная запись:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your role:</source>
+        <translation>Ваша роль:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last push:</source>
+        <translation>Последняя отправка:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last pull:</source>
+        <translation>Последнее получение:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Backlog:</source>
+        <translation>Очередь:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This desktop in the team</source>
+        <translation>Этот компьютер в команде</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Seller</source>
+        <translation>Продавец</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Change</source>
+        <translation>Изменение</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Error</source>
+        <translation>Ошибка</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push the refused changes again</source>
+        <translation>Отправить отклонённые изменения ещё раз</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Changes the server refused</source>
+        <translation>Изменения, отклонённые сервером</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last seen</source>
+        <translation>Последний раз в сети</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the team&apos;s server who is in the team</source>
+        <translation>Спросить у сервера команды, кто в команде</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invite…</source>
+        <translation>Пригласить…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A login and an invitation file for one person</source>
+        <translation>Учётная запись и файл приглашения для одного человека</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Revoke…</source>
+        <translation>Исключить…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drop the selected member&apos;s login and rotate the team key</source>
+        <translation>Удалить учётную запись выбранного участника и сменить ключ команды</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Members</source>
+        <translation>Участники</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Leave the team…</source>
+        <translation>Выйти из команды…</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>since %1: %2</source>
+        <translation>с %1: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no answer</source>
+        <translation>нет ответа</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Refused at %1</source>
+        <translation>Отклонено %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(a seller deleted since)</source>
+        <translation>(продавец с тех пор удалён)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Nothing waits to be pushed</source>
+        <translation>Отправлять нечего</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Waiting to be pushed: %n change(s), the oldest from %1</source>
+        <translation>
+            <numerusform>К отправке: %n изменение, самое раннее — от %1</numerusform>
+            <numerusform>К отправке: %n изменения, самое раннее — от %1</numerusform>
+            <numerusform>К отправке: %n изменений, самое раннее — от %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The team&apos;s server does not answer, so the members cannot be listed now; try again when it is back.</source>
+        <translation>Сервер команды не отвечает, поэтому список участников сейчас недоступен; попробуйте снова, когда сервер вернётся.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+55"/>
+        <source>Joined the team %1; its sellers are here now (%n local change(s) shared). The invitation %2 opens nothing any more: delete it.</source>
+        <translation>
+            <numerusform>Вы в команде %1; её продавцы теперь здесь (передано %n местное изменение). Приглашение %2 больше ничего не открывает: удалите его.</numerusform>
+            <numerusform>Вы в команде %1; её продавцы теперь здесь (передано %n местных изменения). Приглашение %2 больше ничего не открывает: удалите его.</numerusform>
+            <numerusform>Вы в команде %1; её продавцы теперь здесь (передано %n местных изменений). Приглашение %2 больше ничего не открывает: удалите его.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+17"/>
+        <source>The team is set up; this desktop is its owner and shared %n local change(s). Invite the others below.</source>
+        <translation>
+            <numerusform>Команда создана; этот компьютер — её владелец и передал %n местное изменение. Пригласите остальных ниже.</numerusform>
+            <numerusform>Команда создана; этот компьютер — её владелец и передал %n местных изменения. Пригласите остальных ниже.</numerusform>
+            <numerusform>Команда создана; этот компьютер — её владелец и передал %n местных изменений. Пригласите остальных ниже.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Wrote %1 for %2 (%3), valid until %4. Tell them the passphrase another way than the file.</source>
+        <translation>Записан файл %1 для %2 (%3), действует до %4. Пароль сообщите не тем путём, которым передаёте файл.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Revoke %1?</source>
+        <translation>Исключить %1?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1&apos;s login is dropped from the team&apos;s server, and the team key is rotated: the sellers&apos; tokens are sealed again under a new key that %1 does not get.</source>
+        <translation>Учётная запись %1 удаляется с сервера команды, а ключ команды меняется: токены продавцов заново шифруются новым ключом, которого у %1 не будет.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Their desktop keeps what it pulled before. Rotate the sellers&apos; tokens themselves too if you do not trust their copy.</source>
+        <translation>На компьютере участника остаётся то, что он получил раньше. Если вы не доверяете этой копии, смените и сами токены продавцов.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Revoke</source>
+        <translation>Исключить</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 was not revoked</source>
+        <translation>Участник %1 не исключён</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is out of the team; the team key is now version %2.</source>
+        <translation>%1 больше не в команде; ключ команды теперь версии %2.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>%n refused change(s) will be pushed again.</source>
+        <translation>
+            <numerusform>%n отклонённое изменение будет отправлено снова.</numerusform>
+            <numerusform>%n отклонённых изменения будут отправлены снова.</numerusform>
+            <numerusform>%n отклонённых изменений будут отправлены снова.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Leave the team?</source>
+        <translation>Выйти из команды?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This desktop stops sharing with the team %1: it no longer pushes its syncs or pulls the others&apos;.</source>
+        <translation>Этот компьютер перестаёт работать с командой %1: он больше не отправляет свои синхронизации и не получает чужие.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The sellers and their history stay on this desktop as its own. Joining again takes a new invitation.</source>
+        <translation>Продавцы и их история остаются на этом компьютере как его собственные. Чтобы вернуться в команду, нужно новое приглашение.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Leave</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The desktop did not leave the team</source>
+        <translation>Компьютер не вышел из команды</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This desktop left the team; its sellers and their history stay here.</source>
+        <translation>Этот компьютер вышел из команды; его продавцы и их история остаются здесь.</translation>
     </message>
 </context>
 <context>

@@ -383,7 +383,7 @@
 <context>
     <name>StockView</name>
     <message>
-        <location filename="../../ui/stock_view.py" line="+86"/>
+        <location filename="../../ui/stock_view.py" line="+87"/>
         <source>Seller</source>
         <translation>Продавец</translation>
     </message>
@@ -448,12 +448,12 @@
         <translation>Выберите продавца в списке выше или на вкладке «Продавцы», чтобы увидеть его остатки.</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+139"/>
         <source>Snapshot of {taken} · orders {first}–{last} ({days} d, Moscow time) · {low_stock}</source>
         <translation>Снимок от {taken} · заказы {first}–{last} ({days} дн., по Москве) · {low_stock}</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-106"/>
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
@@ -473,7 +473,7 @@
         <translation>Остатков «{name}» пока нет: синхронизируйте этого продавца.</translation>
     </message>
     <message numerus="yes">
-        <location line="+30"/>
+        <location line="+33"/>
         <source>low stock at %1 day(s) or less</source>
         <translation>
             <numerusform>мало остатков при запасе на %1 день или меньше</numerusform>
