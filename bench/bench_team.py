@@ -106,7 +106,7 @@ def add_sellers(desktop: Desktop, count: int, prefix: str) -> list[uuid.UUID]:
 def owner_of_team(pg: PgCluster, desktop: Desktop, database: str) -> tuple[Any, int]:
     """The desktop sets a team up on ``database`` as its owner: (session, entries enqueued)."""
     ctx = desktop.ctx
-    return membership.init(
+    setup = membership.init(
         desktop.local,
         ctx.database,
         ctx.vault,
@@ -115,6 +115,7 @@ def owner_of_team(pg: PgCluster, desktop: Desktop, database: str) -> tuple[Any, 
         team_name=database,
         owner_name="olga",
     )
+    return setup.session, setup.enqueued
 
 
 def worker_of(desktop: Desktop, session: Any) -> Any:

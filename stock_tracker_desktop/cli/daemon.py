@@ -28,7 +28,8 @@ def cmd_daemon(args: argparse.Namespace) -> int:
     from stock_tracker_desktop.core import announce
 
     announce("the daemon")  # how a refused rotation or restore names this process
-    run_in_core(run_daemon, writable=True)
+    # The daemon runs the team's cycle itself, in the background (``run_daemon``).
+    run_in_core(run_daemon, writable=True, team_cycle=False)
     return EXIT_OK
 
 

@@ -79,10 +79,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     dsn = secret_from(args.dsn_env, "connection string")
-    enqueued = run_in_core(
+    setup = run_in_core(
         lambda core: core.team.init(dsn, args.name, args.owner), writable=True, team_cycle=False
     )
-    echo(f"the team is set up; this desktop is its owner and shared {enqueued} local change(s)")
+    if setup.session is None:
+        before = setup.revision_before or "none"
+        echo(f"the team's schema is at revision {setup.revision} (was {before})")
+        return EXIT_OK
+    echo(
+        f"the team is set up; this desktop is its owner and shared {setup.enqueued} local change(s)"
+    )
     echo("invite the others: stock-tracker team invite NAME --role user --out NAME.invitation")
     return EXIT_OK
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from stock_tracker_desktop.storage.outbox import FailedEntry
     from stock_tracker_desktop.sync.engine import SyncEngine
     from stock_tracker_desktop.team.invitation import Invitation
-    from stock_tracker_desktop.team.membership import TeamSession, TeamStatus
+    from stock_tracker_desktop.team.membership import Setup, TeamSession, TeamStatus
     from stock_tracker_desktop.team.names import TeamAction, TeamRole
     from stock_tracker_desktop.team.roles import Member
     from stock_tracker_desktop.team.worker import CycleReport, TeamWorker
@@ -127,13 +127,13 @@ class TeamCore:
 
     # ----- the use cases ---------------------------------------------------------------------
 
-    async def init(self, dsn: str, team_name: str, owner_name: str) -> int:
-        """Set the team up on the database ``dsn`` names and join as its owner; returns how
-        many local rows the first push holds."""
+    async def init(self, dsn: str, team_name: str, owner_name: str) -> Setup:
+        """Set the team up on the database ``dsn`` names and join as its owner, or upgrade
+        the schema of this desktop's team."""
         from stock_tracker_desktop.team import membership
 
         ctx = self._ctx
-        _, enqueued = await self._off_loop(
+        setup = await self._off_loop(
             membership.init,
             self._local,
             ctx.database,
@@ -143,8 +143,9 @@ class TeamCore:
             team_name=team_name,
             owner_name=owner_name,
         )
-        await self._joined()
-        return enqueued
+        if setup.session is not None:
+            await self._joined()
+        return setup
 
     async def invite(self, name: str, role: TeamRole, out: Path, passphrase: str) -> Invitation:
         from stock_tracker_desktop.team import membership

@@ -179,6 +179,17 @@ def _refuse_if_joined(local: LocalRunner, database: Any) -> None:
 # ----- the use cases ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What ``init`` did: the schema's revision before and after, and, for a new team, this
+    desktop's session as its owner and how many rows its first push holds."""
+
+    revision_before: str | None
+    revision: str | None
+    session: TeamSession | None = None  # None: the desktop was in the team already
+    enqueued: int = 0
+
+
 def init(
     local: LocalRunner,
     database: Any,
@@ -188,14 +199,22 @@ def init(
     dsn: str,
     team_name: str,
     owner_name: str,
-) -> tuple[TeamSession, int]:
-    """Create or upgrade the team on the database ``dsn`` names, and join this desktop to it
-    as its first owner. Returns the session and how many rows the first push holds."""
-    _refuse_if_joined(local, database)
+) -> Setup:
+    """Create or upgrade the team on the database ``dsn`` names. A new team gets this desktop
+    as its first owner; run again from a desktop of the team (after an upgrade of the app), it
+    upgrades the shared schema in place."""
     parsed = parse_dsn(dsn)
+    link = local(lambda: team_link.get(database))
+    where = (parsed.server.host, parsed.server.port, parsed.server.database)
+    if link is not None and (link.host, link.port, link.database) != where:
+        raise AlreadyInTeam(link)
     team_name = team_name.strip() or parsed.server.database
     with connect(parsed.server, parsed.login, parsed.password) as conn:
+        before = roles.schema_revision(conn)
         owner = roles.init_team(conn, team_name, owner_name)
+        after = roles.schema_revision(conn)
+    if link is not None:
+        return Setup(before, after)
     if owner is None:
         raise roles.TeamSetupError(
             f"the team's schema is up to date and {owner_name} is a member already: on this "
@@ -214,8 +233,8 @@ def init(
         _register(conn, session)
         _grant_key(conn, key, {owner.login: session.member_key.public_bytes()})  # type: ignore[union-attr]
         conn.commit()
-    enqueued = _settle(local, database, vault, home, _with_ca(session, home, pem), pem)
-    return _with_ca(session, home, pem), enqueued
+    session = _with_ca(session, home, pem)
+    return Setup(before, after, session, _settle(local, database, vault, home, session, pem))
 
 
 def _with_ca(session: TeamSession, home: Path, pem: str) -> TeamSession:

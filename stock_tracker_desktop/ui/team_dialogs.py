@@ -211,9 +211,10 @@ class SetupDialog(ActionDialog):
         return bool(self.dsn.text().strip() and self.owner.text().strip())
 
     async def act(self) -> int:
-        return await self.core.team.init(
+        setup = await self.core.team.init(
             self.dsn.text().strip(), self.team_name.text().strip(), self.owner.text().strip()
         )
+        return setup.enqueued
 
 
 class InviteDialog(ActionDialog):

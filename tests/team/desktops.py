@@ -67,7 +67,7 @@ class Team:
         self.pg, self.database, self.folder = pg, database, folder
         self.desktops: list[Desktop] = []
         self.owner = self.desktop("owner")
-        self.owner.session, _ = membership.init(
+        self.owner.session = membership.init(
             direct,
             self.owner.ctx.database,
             self.owner.ctx.vault,
@@ -75,7 +75,7 @@ class Team:
             dsn=pg.dsn(database),
             team_name="Agency",
             owner_name="olga",
-        )
+        ).session
 
     def desktop(self, name: str) -> Desktop:
         ctx = AppContext.open(lambda: None, self.folder / name)
