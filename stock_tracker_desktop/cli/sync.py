@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from stock_tracker_desktop.cli.common import (
     EXIT_FAILED,
@@ -17,6 +18,8 @@ from stock_tracker_desktop.cli.common import (
     run_in_core,
 )
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from stock_tracker_desktop.core import (
@@ -217,10 +220,30 @@ async def run_sync(
         unsubscribe()
     progress.close()
     results = [task.result() for task in tasks]
-    runs = [await core.run(r.run_id) if r.run_id else None for r in results]
+    reading = _runs_of(core, results)
+    runs = await (_despite_cancels(reading) if interrupted else reading)
     return SyncReport(
         [TenantSummary(r, run) for r, run in zip(results, runs, strict=True)], interrupted
     )
+
+
+async def _runs_of(core: AppCore, results: list[SyncResult]) -> list[RunRecord | None]:
+    return [await core.run(r.run_id) if r.run_id else None for r in results]
+
+
+async def _despite_cancels(awaitable: Coroutine[Any, Any, T]) -> T:
+    """Read to the end after a Ctrl-C. A Ctrl-C that reached this task just as the runs were
+    ending is delivered at its next await (the task was between two steps, not waiting), and
+    would turn the whole report into a bare "interrupted"; it is absorbed here instead."""
+    task = asyncio.ensure_future(awaitable)
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+    return task.result()
 
 
 def print_report(report: SyncReport, *, as_json: bool) -> int:
