@@ -17,6 +17,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -71,6 +72,11 @@ class TeamCore:
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(self._db.run(call), self._loop).result()
 
+    def _local_soon(self, call: Callable[[], T]) -> Future[T]:
+        """Start ``call`` on the database thread from a worker thread; return at once."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(self._db.run(call), self._loop)
+
     async def _off_loop(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn`` on a worker thread; the failures a person can act on as ``TeamError``."""
         self._loop = asyncio.get_running_loop()
@@ -110,6 +116,7 @@ class TeamCore:
             self._ctx.database,
             self._ctx.vault,
             local=self._local,
+            local_soon=self._local_soon,
             keep_snapshots=lambda: self._local(self._keep_snapshots),
             on_cycle=self._heard,
             on_away=self._heard,

@@ -234,3 +234,38 @@ def order_days(engine: Engine, snapshot_id: uuid.UUID) -> list[tuple[Any, ...]]:
     return [
         (*key, ordered[key], cancelled[key]) for key in sorted(ordered.keys() | cancelled.keys())
     ]
+
+
+# The tables a seller's current figures fill on the server, with their columns after
+# ``seller_id``, in the order they are written.
+FIGURE_TABLES: dict[str, tuple[str, ...]] = {
+    "products": PRODUCT_FIELDS,
+    "warehouses": ("name", "warehouse_type"),
+    "stock": LEVEL_FIELDS,
+    "order_days": ORDER_DAY_FIELDS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotFigures:
+    """A snapshot as one push sends it: its shared state and the rows of ``FIGURE_TABLES``."""
+
+    state: SharedState
+    rows: dict[str, list[tuple[Any, ...]]]
+
+
+def snapshot_figures(engine: Engine, snapshot_id: uuid.UUID) -> SnapshotFigures | None:
+    """Everything a push of the snapshot sends, read at once (None: pruned or unpublished)."""
+    state = shared_state(engine, snapshot_id)
+    if state is None:
+        return None
+    seller = state.snapshot.tenant_id
+    return SnapshotFigures(
+        state,
+        {
+            "products": list(products(engine, seller)),
+            "warehouses": warehouses(engine, seller),
+            "stock": list(levels(engine, snapshot_id)),
+            "order_days": order_days(engine, snapshot_id),
+        },
+    )

@@ -37,7 +37,7 @@ from stock_tracker_desktop.team.connection import login_refused
 from stock_tracker_desktop.team.membership import TeamSession, desktop_name, keep_team_key
 from stock_tracker_desktop.team.names import NOTIFY_CHANNEL
 from stock_tracker_desktop.team.puller import LocalRunner, Puller, PullReport
-from stock_tracker_desktop.team.pusher import Pusher, PushReport
+from stock_tracker_desktop.team.pusher import LocalStarter, Pusher, PushReport
 from stock_tracker_desktop.team.team_key import TeamKey
 
 log = logging.getLogger(__name__)
@@ -259,6 +259,7 @@ def worker_for(
     vault: Vault,
     *,
     local: LocalRunner,
+    local_soon: LocalStarter | None = None,
     keep_snapshots: Callable[[], int],
     on_cycle: Callable[[CycleReport], None] = lambda _report: None,
     on_away: Callable[[str], None] = lambda _error: None,
@@ -266,7 +267,15 @@ def worker_for(
     """The worker of one desktop's team session: its pusher and puller share the team key,
     and a key the puller learns (the owner rotated it) is kept in the vault and used by both."""
     desktop = session.link.desktop_id
-    pusher = Pusher(database, vault.decrypt, session.team_key, desktop, session.role, local=local)
+    pusher = Pusher(
+        database,
+        vault.decrypt,
+        session.team_key,
+        desktop,
+        session.role,
+        local=local,
+        local_soon=local_soon,
+    )
 
     def learned(key: TeamKey) -> None:
         pusher.team_key = key
