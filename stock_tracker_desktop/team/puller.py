@@ -116,6 +116,8 @@ class Puller:
             )
         report.snapshots = len(snapshots)
         report.runs = self._local(lambda: team_mirror.apply_runs(self.database, runs))
+        for problem in report.problems:
+            log.warning("a change of the team's was not applied here: %s", problem)
         return report
 
     def _secrets(

@@ -14,10 +14,20 @@ from stock_tracker_desktop.services.tenants import TenantChanges, TenantService
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.storage import outbox
 from stock_tracker_desktop.sync.engine import SyncEngine
+from stock_tracker_desktop.team import membership
 from stock_tracker_desktop.team.names import TeamRole
 from tests.support.pg_cluster import PgCluster
 from tests.sync.conftest import add_ozon, add_wb
-from tests.team.desktops import Team, local_levels, run_ids, server_levels, team_of, tenant_ids
+from tests.team.desktops import (
+    PASSPHRASE,
+    Team,
+    direct,
+    local_levels,
+    run_ids,
+    server_levels,
+    team_of,
+    tenant_ids,
+)
 
 
 @pytest.fixture
@@ -93,3 +103,57 @@ async def test_an_admins_edit_reaches_every_desktop_and_a_viewers_is_refused_by_
     assert "needs the admin role" in failed[0].error
     with team.server() as conn:
         assert conn.execute("SELECT notes FROM sellers").fetchall() == [("call on Mondays",)]
+
+
+async def test_a_seller_deleted_or_archived_by_an_admin_goes_from_every_desktop(
+    team: Team, sim: RunningSimulator
+) -> None:
+    owner = team.owner
+    add_wb(owner.ctx, sim.world.sellers[0], "WB One")
+    add_ozon(owner.ctx, sim.world.sellers[1], "Ozon Two")
+    await sync_all(owner.ctx)
+    owner.cycle()
+    user = team.join("ulya", TeamRole.USER)
+    user.cycle()
+    assert set(tenant_ids(user.ctx)) == {"WB One", "Ozon Two"}
+    gone = tenant_ids(owner.ctx)["Ozon Two"]
+
+    TenantService(owner.ctx).set_archived("WB One", True)
+    TenantService(owner.ctx).remove("Ozon Two")
+    owner.cycle()
+    user.cycle()
+    assert set(tenant_ids(user.ctx)) == {"WB One"}
+    assert TenantService(user.ctx).get("WB One").archived_at is not None
+    with team.server() as conn:
+        tombstone = conn.execute(
+            "SELECT deleted_at IS NOT NULL FROM sellers WHERE id = %s", (gone,)
+        ).fetchone()
+        figures = conn.execute("SELECT count(*) FROM stock WHERE seller_id = %s", (gone,))
+        assert tombstone == (True,)  # kept, so that every desktop learns of the deletion
+        assert figures.fetchone() == (0,)
+
+
+async def test_a_team_seller_whose_name_a_member_has_already_is_left_out_and_said(
+    team: Team, sim: RunningSimulator
+) -> None:
+    owner = team.owner
+    add_wb(owner.ctx, sim.world.sellers[0], "WB One")
+    owner.cycle()
+    admin = team.desktop("adam")
+    add_wb(admin.ctx, sim.world.sellers[1], "wb one")  # the same name to a person
+    assert team.owner.session is not None
+    invitation = team.folder / "adam.invitation"
+    membership.invite(team.owner.session, "adam", TeamRole.ADMIN, invitation, PASSPHRASE)
+    admin.session, _ = membership.join(
+        direct, admin.ctx.database, admin.ctx.vault, admin.ctx.home, invitation, PASSPHRASE
+    )
+    report = admin.cycle()
+    assert report.pulled.problems == [
+        "WB One: a seller of this desktop has the team seller's name; rename one of them"
+    ]
+    assert report.pushed.refused == 1  # its own one: the team has a seller of that name
+    [refusal] = outbox.failed(admin.ctx.database)
+    assert refusal.error == "the team has another seller of this name: rename one of them"
+    assert set(tenant_ids(admin.ctx)) == {"wb one"}  # both stay where they were
+    with team.server() as conn:
+        assert conn.execute("SELECT name FROM sellers").fetchall() == [("WB One",)]
