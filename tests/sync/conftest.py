@@ -19,18 +19,24 @@ def sim(point_clients_at: Callable[..., RunningSimulator]) -> RunningSimulator:
     return point_clients_at(seed=11, sellers=3, products=40, time_factor=TIME_FACTOR)
 
 
-def add_wb(ctx: AppContext, seller: SellerAccount, name: str, token: str | None = None) -> None:
-    TenantService(ctx).add(
-        TenantDraft(name=name, marketplace=Marketplace.WILDBERRIES, token=token or seller.wb_token)
+def wb_draft(seller: SellerAccount, name: str, token: str | None = None) -> TenantDraft:
+    return TenantDraft(
+        name=name, marketplace=Marketplace.WILDBERRIES, token=token or seller.wb_token
     )
+
+
+def ozon_draft(seller: SellerAccount, name: str) -> TenantDraft:
+    return TenantDraft(
+        name=name,
+        marketplace=Marketplace.OZON,
+        client_id=seller.ozon_client_id,
+        api_key=seller.ozon_api_key,
+    )
+
+
+def add_wb(ctx: AppContext, seller: SellerAccount, name: str, token: str | None = None) -> None:
+    TenantService(ctx).add(wb_draft(seller, name, token))
 
 
 def add_ozon(ctx: AppContext, seller: SellerAccount, name: str) -> None:
-    TenantService(ctx).add(
-        TenantDraft(
-            name=name,
-            marketplace=Marketplace.OZON,
-            client_id=seller.ozon_client_id,
-            api_key=seller.ozon_api_key,
-        )
-    )
+    TenantService(ctx).add(ozon_draft(seller, name))

@@ -16,7 +16,7 @@ from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import Fault, RunningSimulator
 from stock_tracker_desktop.ui.app import rotate_key
 from stock_tracker_desktop.ui.main_window import MainWindow
-from tests.sync.conftest import add_wb
+from tests.sync.conftest import wb_draft
 from tests.ui.conftest import TIME_FACTOR, Run, find_top_level, until
 
 SELLERS = 3
@@ -29,11 +29,11 @@ def sim(point_clients_at: Callable[..., RunningSimulator]) -> RunningSimulator:
 
 
 def test_more_sellers_at_once_applies_to_syncs_already_waiting(
-    window: MainWindow, core: AppCore, ctx: AppContext, sim: RunningSimulator, run: Run[Any]
+    window: MainWindow, core: AppCore, sim: RunningSimulator, run: Run[Any]
 ) -> None:
     run(core.update_settings(concurrency=1))
     for index, seller in enumerate(sim.world.sellers):
-        add_wb(ctx, seller, f"Seller {index}")
+        run(core.add_tenant(wb_draft(seller, f"Seller {index}")))
     orders = "/api/v1/supplier/orders"
     sim.world.faults.add(
         Fault(kind="slow", path_prefix=orders, count=SELLERS, delay=SLOW_ORDERS_SECONDS)
@@ -69,7 +69,7 @@ def test_more_sellers_at_once_applies_to_syncs_already_waiting(
 def test_rotating_the_key_keeps_the_window_open(
     window: MainWindow, core: AppCore, ctx: AppContext, sim: RunningSimulator, run: Run[Any]
 ) -> None:
-    add_wb(ctx, sim.world.sellers[0], "Acme")
+    run(core.add_tenant(wb_draft(sim.world.sellers[0], "Acme")))
     run(core.start_scheduler())
     assert all(r.status is RunStatus.SUCCEEDED for r in run(core.sync()))
     key_before = ctx.vault.keys.database_key

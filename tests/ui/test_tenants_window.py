@@ -11,13 +11,12 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox
 
 from stock_tracker_desktop.domain.models import Marketplace
-from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.storage.sync_runs import RunStatus
 from stock_tracker_desktop.sync.events import SyncEvent, SyncProgress
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.tenants_model import Column
-from tests.sync.conftest import add_ozon, add_wb
+from tests.sync.conftest import ozon_draft, wb_draft
 from tests.ui.conftest import PRODUCTS, Run, until
 
 
@@ -85,10 +84,11 @@ def test_ozon_fields_replace_the_token_field(window: MainWindow, qtbot: Any) -> 
 
 
 def test_one_click_sync_updates_the_row(
-    window: MainWindow, ctx: AppContext, sim: RunningSimulator, run: Run[Any]
+    window: MainWindow, sim: RunningSimulator, run: Run[Any]
 ) -> None:
-    add_wb(ctx, sim.world.sellers[0], "WB One")
-    add_ozon(ctx, sim.world.sellers[1], "Ozon Two")
+    # Through the core, as the window adds: its own loads may be using the database thread.
+    run(window.core.add_tenant(wb_draft(sim.world.sellers[0], "WB One")))
+    run(window.core.add_tenant(ozon_draft(sim.world.sellers[1], "Ozon Two")))
     seen: list[SyncEvent] = []
     window.core.subscribe(seen.append)
 
@@ -124,10 +124,8 @@ def test_one_click_sync_updates_the_row(
     assert _cell(window, "Ozon Two", Column.LAST_SYNC) == "never"  # only the selected one
 
 
-def test_cancel_a_running_sync(
-    window: MainWindow, ctx: AppContext, sim: RunningSimulator, run: Run[Any]
-) -> None:
-    add_wb(ctx, sim.world.sellers[0], "WB One")
+def test_cancel_a_running_sync(window: MainWindow, sim: RunningSimulator, run: Run[Any]) -> None:
+    run(window.core.add_tenant(wb_draft(sim.world.sellers[0], "WB One")))
     seen: list[SyncEvent] = []
     window.core.subscribe(seen.append)
 

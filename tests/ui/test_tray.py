@@ -7,11 +7,10 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QAction
 
-from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.simulator import RunningSimulator
 from stock_tracker_desktop.ui.main_window import MainWindow
 from stock_tracker_desktop.ui.tray import Tray
-from tests.sync.conftest import add_wb
+from tests.sync.conftest import wb_draft
 from tests.ui.conftest import Run, until
 
 with_tray = pytest.mark.parametrize("window", [True], ids=["tray"], indirect=True)
@@ -23,13 +22,14 @@ def _action(tray: Tray, text: str) -> QAction:
 
 @with_tray
 def test_tray_shows_state_and_notifies_failures(
-    window: MainWindow, ctx: AppContext, sim: RunningSimulator, run: Run[Any]
+    window: MainWindow, sim: RunningSimulator, run: Run[Any]
 ) -> None:
     tray = window.tray
     assert tray is not None
     seller = sim.world.sellers[0]
-    add_wb(ctx, seller, "Good")
-    add_wb(ctx, sim.world.sellers[1], "Expired", sim.world.mint_wb_token(seller, expired=True))
+    run(window.core.add_tenant(wb_draft(seller, "Good")))
+    expired = sim.world.mint_wb_token(seller, expired=True)
+    run(window.core.add_tenant(wb_draft(sim.world.sellers[1], "Expired", expired)))
     assert tray.icon.toolTip() == "Stock Tracker: Idle"
     assert _action(tray, "Next sync:").text() != "Next sync: "
 
