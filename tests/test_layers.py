@@ -34,7 +34,8 @@ FRONT_ENDS = {
 }
 # Below the front ends, imports point down only.
 ORDER = [
-    "domain", "security", "storage", "marketplaces", "exporters", "services", "team", "sync", "core"
+    "domain", "security", "licensing", "storage", "marketplaces", "exporters", "services", "team",
+    "sync", "core",
 ]  # fmt: skip
 
 

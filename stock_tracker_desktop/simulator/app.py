@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from email.utils import formatdate
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -17,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.domain.wb_token import TokenFormatError, parse_wb_token
 from stock_tracker_desktop.domain.window import OrderWindow
-from stock_tracker_desktop.simulator import ozon_api, wb_api
+from stock_tracker_desktop.simulator import keygen_api, ozon_api, wb_api
 from stock_tracker_desktop.simulator.fault_answers import fault_answer
 from stock_tracker_desktop.simulator.faults import Fault, FaultKind
 from stock_tracker_desktop.simulator.responses import json_response
@@ -90,6 +91,9 @@ class SimulatorMiddleware:
                 self.observer(request_body, request, out, seen)
             except Exception:
                 log.exception("the simulator's observer failed")
+        # uvicorn's own Date is off (server.py): the Keygen routes sign theirs.
+        if not any(name.lower() == b"date" for name, _ in headers):
+            headers.append((b"date", formatdate(usegmt=True).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": out})
 
@@ -180,9 +184,15 @@ def _control_routes(world: World) -> list[Route]:
 
 
 def create_app(world: World, observer: Observer | None = None) -> Starlette:
-    """One app for both marketplaces: WB and Ozon paths never collide (see wb_api, ozon_api)."""
+    """One app for both marketplaces and the licensing service: WB, Ozon and Keygen paths never
+    collide (see wb_api, ozon_api, keygen_api)."""
     app = Starlette(
-        routes=[*wb_api.routes(world), *ozon_api.routes(world), *_control_routes(world)],
+        routes=[
+            *wb_api.routes(world),
+            *ozon_api.routes(world),
+            *keygen_api.routes(world.keygen),
+            *_control_routes(world),
+        ],
         middleware=[Middleware(SimulatorMiddleware, world=world, observer=observer)],
     )
     app.state.world = world

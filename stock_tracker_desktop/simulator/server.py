@@ -11,6 +11,11 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from stock_tracker_desktop.config import (
+    LICENSE_ACCOUNT_ENV,
+    LICENSE_BASE_URL_ENV,
+    LICENSE_PUBLIC_KEY_ENV,
+)
 from stock_tracker_desktop.simulator.app import Observer, create_app
 from stock_tracker_desktop.simulator.config import SimulatorConfig
 from stock_tracker_desktop.simulator.world import World
@@ -24,6 +29,14 @@ class RunningSimulator:
     world: World
     server: uvicorn.Server
     thread: threading.Thread
+
+    def licensing_env(self) -> dict[str, str]:
+        """The variables that point the app's licensing client at this simulator's service."""
+        return {
+            LICENSE_BASE_URL_ENV: self.base_url,
+            LICENSE_ACCOUNT_ENV: self.world.keygen.account,
+            LICENSE_PUBLIC_KEY_ENV: self.world.keygen.public_key_hex,
+        }
 
 
 def _world(config_or_world: SimulatorConfig | World) -> World:
@@ -42,6 +55,8 @@ def _server(world: World, host: str, port: int, observer: Observer | None) -> uv
         lifespan="off",
         # A `timeout` fault may still hold a request; do not wait for it at shutdown.
         timeout_graceful_shutdown=1,
+        # The app dates its answers (keygen_api signs its Date); uvicorn's would be a second.
+        date_header=False,
     )
     return uvicorn.Server(config)
 
@@ -56,7 +71,9 @@ def start_in_thread(
 ) -> Iterator[RunningSimulator]:
     """Serve on ``host`` (a free port when 0) in a daemon thread; returns once it accepts."""
     world = _world(config_or_world)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named: asyncio turns Nagle's algorithm off only for a socket that says it is
+    # TCP, and with it on every request after the first on a connection waited ~40 ms.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
@@ -87,6 +104,10 @@ def serve_forever(config: SimulatorConfig, host: str = "127.0.0.1", port: int = 
     """
     world = World.build(config)
     print(f"Simulator at http://{host}:{port} (WB and Ozon on the same base URL)", flush=True)
+    keygen = world.keygen
+    print(f"Licensing (Keygen API): account {keygen.account}")
+    print(f"  public key:         {keygen.public_key_hex}")
+    print(f"  Agency licence key: {keygen.demo_licence().key}", flush=True)
     for seller in world.sellers:
         print(f"- {seller.name} (seller id {seller.seller_id})")
         print(f"  WB token:       {seller.wb_token}")

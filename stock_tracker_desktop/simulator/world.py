@@ -20,6 +20,7 @@ from stock_tracker_desktop.simulator import names
 from stock_tracker_desktop.simulator.config import SimulatorConfig
 from stock_tracker_desktop.simulator.expected import ExpectedFigures, ozon_expected, wb_expected
 from stock_tracker_desktop.simulator.faults import FaultInjector
+from stock_tracker_desktop.simulator.keygen_world import KeygenWorld
 from stock_tracker_desktop.simulator.limits import ALL_LIMITS, RateLimiter
 from stock_tracker_desktop.simulator.ozon_data import OzonSellerData
 from stock_tracker_desktop.simulator.stats import ServedStats
@@ -101,6 +102,7 @@ class World:
         self.limits = {**ALL_LIMITS, **dict(config.limit_overrides)}
         self.limiter = RateLimiter(self.limits, config.time_factor)
         self.report_tasks: dict[str, dict[str, ReportTask]] = {}
+        self.keygen = KeygenWorld(config.seed)
         secret = int.from_bytes(hashlib.sha256(f"sim-wb-key/{config.seed}".encode()).digest())
         order = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
         self._wb_key = ec.derive_private_key(secret % (order - 1) + 1, ec.SECP256R1())

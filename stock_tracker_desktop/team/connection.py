@@ -12,13 +12,13 @@ a constraint: retrying it will not help, so it is recorded and the next goes on)
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
 
 import psycopg
 from psycopg import conninfo as libpq_conninfo
 
+from stock_tracker_desktop.security.loopback import is_loopback_host
 from stock_tracker_desktop.team.names import SCHEMA
 
 VERIFIED = ("verify-full", "verify-ca")
@@ -68,12 +68,8 @@ class TeamServer:
 
 
 def is_local_host(host: str) -> bool:
-    if not host or host.startswith("/") or host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """Loopback, or a Unix socket's folder (libpq reads a host starting with / as one)."""
+    return not host or host.startswith("/") or is_loopback_host(host)
 
 
 def check_tls(server: TeamServer) -> None:
