@@ -36,6 +36,7 @@ import httpx  # noqa: E402
 import keyring  # noqa: E402
 import qasync  # noqa: E402
 from keyring.backends import fail  # noqa: E402
+from licence import agency_licence  # noqa: E402  (bench/ is on the path)
 from PySide6.QtCore import QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -175,6 +176,7 @@ async def run(args: argparse.Namespace) -> bool:
     with (
         tempfile.TemporaryDirectory(prefix="stock-tracker-bench-") as temp,
         simulator_process(config) as base_url,
+        agency_licence(),
     ):
         for variable in ("STOCK_TRACKER_WB_BASE_URL", "STOCK_TRACKER_OZON_BASE_URL"):
             os.environ[variable] = base_url

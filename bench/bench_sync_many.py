@@ -33,6 +33,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import httpx
+from licence import agency_licence
 
 from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.services.context import AppContext
@@ -182,7 +183,7 @@ def main() -> None:
                 orders_row_cap=args.row_cap,
             )
         )
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, agency_licence():
             wall, results = asyncio.run(sync_all(args, base_url, world, Path(tmp) / "home"))
         report(args, base_url, wall, results)
     finally:

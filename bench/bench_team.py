@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO))
 
 import psycopg  # noqa: E402
 from bench_snapshot_write import make_data  # noqa: E402  (bench/ is on the path)
+from licence import agency_licence  # noqa: E402
 
 from stock_tracker_desktop.domain.models import (  # noqa: E402
     Marketplace,
@@ -320,7 +321,7 @@ def main() -> None:
     parser.add_argument("--backlog-products", type=int, default=200)
     parser.add_argument("--skip", nargs="*", default=[], choices=["push", "lag", "backlog"])
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="st-bench-team-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="st-bench-team-") as tmp, agency_licence():
         folder = Path(tmp)
         import os
 

@@ -50,6 +50,8 @@ ENV_FILE = FileKind(".env file", 64 * KB)
 SERVICE_ACCOUNT_KEY = FileKind("service-account key (JSON)", 64 * KB)
 # Protected by its own passphrase, so it may travel (a USB stick) with any permissions.
 RECOVERY_FILE = FileKind("recovery file", 64 * KB)
+# Encrypted for one licence key on one machine: of no use to whoever else reads it.
+MACHINE_FILE = FileKind("licence machine file", 256 * KB)
 
 
 class FileProblem(Enum):

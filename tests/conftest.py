@@ -12,7 +12,9 @@ import keyring
 import pytest
 from keyring.backends import fail as fail_keyring
 
+from stock_tracker_desktop.config import LICENSE_KEY_ENV
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.simulator import RunningSimulator, SimulatorConfig, start_in_thread
 from stock_tracker_desktop.storage.database import CHECK_THREAD_ENV
 from tests.support.file_keyring import ENV as TEST_KEYRING_ENV
 from tests.support.file_keyring import FileKeyring
@@ -24,6 +26,32 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault(CHECK_THREAD_ENV, "1")
 pytest_plugins = ["tests.simulator_fixtures", "tests.fake_sheets", "tests.support.qt"]
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def licensing_service() -> Iterator[RunningSimulator]:
+    """One Keygen-compatible licensing service (the simulator's) for the whole session."""
+    with start_in_thread(SimulatorConfig(seed="licensing", sellers=1, products=1)) as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+def agency_key(licensing_service: RunningSimulator) -> str:
+    keygen = licensing_service.world.keygen
+    return keygen.add_licence(plan="agency", max_machines=100_000, name="Test agency").key
+
+
+@pytest.fixture(autouse=True)
+def agency_licence(
+    licensing_service: RunningSimulator, agency_key: str, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Every installation a test makes holds the Agency plan: the licensing client points at
+    the session's service, and STOCK_TRACKER_LICENSE_KEY is activated the first time a paid
+    plan is needed (docs/licensing.md). A test of the Free plan deletes that variable."""
+    for name, value in licensing_service.licensing_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(LICENSE_KEY_ENV, agency_key)
+    return agency_key
 
 
 @pytest.fixture(autouse=True)

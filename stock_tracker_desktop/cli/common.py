@@ -180,6 +180,9 @@ async def _closing(
     core: AppCore, work: Callable[[AppCore], Coroutine[Any, Any, T]], team_cycle: bool
 ) -> T:
     try:
+        if core.read_only_reason() is None:
+            # Once a day the licence is confirmed (a desktop run only from cron keeps its plan).
+            await core.licence.refresh_if_due()
         if team_cycle and core.read_only_reason() is None:
             away = await core.team.around_command()
             if away:
@@ -219,6 +222,8 @@ def translated_errors() -> Iterator[None]:
         DatabaseError,
         ImportFileError,
         KeystoreError,
+        LicenceProblem,
+        PlanLimit,
         TeamError,
         TenantNotFound,
     )
@@ -238,6 +243,8 @@ def translated_errors() -> Iterator[None]:
         UserFileError,
         PackageDataMissing,
         TeamError,
+        LicenceProblem,
+        PlanLimit,
     ) as exc:
         fail(str(exc))
     except OSError as exc:

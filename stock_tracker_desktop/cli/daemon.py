@@ -42,6 +42,12 @@ def _on_stop_signals(stop: asyncio.Event) -> None:
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
 
 
+async def _marker(core: AppCore) -> tuple[object, ...]:
+    """Changes when what the schedule depends on does: sellers, settings, the plan."""
+    standing = await core.licence.standing()
+    return (*await core.change_marker(), standing.plan)
+
+
 async def run_daemon(core: AppCore, stop: asyncio.Event | None = None) -> None:
     """Run the scheduler until ``stop`` is set; then cancel what runs and record it."""
     from stock_tracker_desktop.logs import configure_logging
@@ -53,7 +59,8 @@ async def run_daemon(core: AppCore, stop: asyncio.Event | None = None) -> None:
     await core.start_scheduler()
     if await core.team.start():
         log.info("in a team: pushing and pulling in the background (docs/team.md)")
-    marker = await core.change_marker()
+    core.licence.start()
+    marker = await _marker(core)
     _log_plan(core)
     freeze_startup_objects()
     try:
@@ -61,8 +68,8 @@ async def run_daemon(core: AppCore, stop: asyncio.Event | None = None) -> None:
             try:
                 await asyncio.wait_for(stop.wait(), timeout=RELOAD_CHECK_SECONDS)
             except TimeoutError:
-                # Tenants or settings edited from another process: re-plan.
-                current = await core.change_marker()
+                # Tenants, settings or the plan changed from another process: re-plan.
+                current = await _marker(core)
                 if current != marker:
                     marker = current
                     await core.replan()

@@ -29,6 +29,10 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "minimise_to_tray": lambda v: v.lower() in ("1", "true", "yes", "on"),
     "start_with_system": lambda v: v.lower() in ("1", "true", "yes", "on"),
     "max_rate_limit_wait": float,
+    # A self-hosted licensing service ("" goes back to the build's; docs/licensing.md).
+    "licence_base_url": str.strip,
+    "licence_account": str.strip,
+    "licence_public_key": str.strip,
 }
 
 

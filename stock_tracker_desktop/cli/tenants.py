@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -223,11 +224,14 @@ def _account(tenant: TenantView) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    tenants = run_in_core(lambda core: core.tenants(include_archived=args.all))
+    async def read(core: AppCore) -> tuple[list[TenantView], frozenset[uuid.UUID]]:
+        return await core.tenants(include_archived=args.all), await core.licence.paused()
+
+    tenants, paused = run_in_core(read)
     if args.tag:
         tenants = [t for t in tenants if args.tag in t.tags]
     if args.json:
-        print_json([t.as_json() for t in tenants])
+        print_json([{**t.as_json(), "paused": t.id in paused} for t in tenants])
         return EXIT_OK
     if not tenants:
         echo("no tenants yet; add one with `stock-tracker tenants add`", err=True)
@@ -241,12 +245,26 @@ def cmd_list(args: argparse.Namespace) -> int:
                 _account(t),
                 t.token_days_left(),
                 ", ".join(t.tags),
-                "archived" if t.archived else ("enabled" if t.enabled else "disabled"),
+                _state(t, paused),
             ]
             for t in tenants
         ],
     )
+    if paused:
+        echo(
+            f"{len(paused)} seller(s) paused beyond the plan's limit: their syncs wait, their"
+            " data stays (`stock-tracker license status`)",
+            err=True,
+        )
     return EXIT_OK
+
+
+def _state(tenant: TenantView, paused: frozenset[uuid.UUID]) -> str:
+    if tenant.archived:
+        return "archived"
+    if tenant.id in paused:
+        return "paused (plan)"
+    return "enabled" if tenant.enabled else "disabled"
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -94,12 +94,19 @@ _HOMES: dict[str, str] = {
     "Member": "stock_tracker_desktop.team.roles",
     "FailedEntry": "stock_tracker_desktop.storage.outbox",
     "CycleReport": "stock_tracker_desktop.team.worker",
+    # The licence and the plan (docs/licensing.md): where it stands, what it refuses.
+    "LicenceProblem": "stock_tracker_desktop.services.licence",
+    "LicenceUsage": "stock_tracker_desktop.core.licence_core",
+    "PlanLimit": "stock_tracker_desktop.services.plan_limits",
 }
 
 # For type checkers and readers: the same names, imported as they are at run time.
 if TYPE_CHECKING:
     from stock_tracker_desktop.core.app_core import (
         AppCore as AppCore,
+    )
+    from stock_tracker_desktop.core.licence_core import (
+        LicenceUsage as LicenceUsage,
     )
     from stock_tracker_desktop.core.team_core import (
         TeamError as TeamError,
@@ -146,6 +153,9 @@ if TYPE_CHECKING:
     from stock_tracker_desktop.services.exports import (
         NoSnapshot as NoSnapshot,
     )
+    from stock_tracker_desktop.services.licence import (
+        LicenceProblem as LicenceProblem,
+    )
     from stock_tracker_desktop.services.overview import (
         EXPIRY_WARNING as EXPIRY_WARNING,
     )
@@ -163,6 +173,9 @@ if TYPE_CHECKING:
     )
     from stock_tracker_desktop.services.overview import (
         TenantOverview as TenantOverview,
+    )
+    from stock_tracker_desktop.services.plan_limits import (
+        PlanLimit as PlanLimit,
     )
     from stock_tracker_desktop.services.settings import (
         InvalidSetting as InvalidSetting,

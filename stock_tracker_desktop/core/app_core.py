@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stock_tracker_desktop.core.licence_core import LicenceCore
 from stock_tracker_desktop.core.team_core import TeamCore
 from stock_tracker_desktop.domain.models import ConnectionReport, Marketplace
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
@@ -79,7 +80,8 @@ class AppCore:
         self._monotonic_clock = monotonic_clock
         self._sync_engine: SyncEngine | None = None
         self._scheduler: SyncScheduler | None = None
-        self.team = TeamCore(ctx, self.db, lambda: self._engine)
+        self.licence = LicenceCore(ctx, self.db, self.replan)
+        self.team = TeamCore(ctx, self.db, lambda: self._engine, self.licence)
 
     @property
     def _engine(self) -> SyncEngine:
@@ -130,6 +132,7 @@ class AppCore:
         """Stop planning, cancel what runs and wait until every run is recorded, release the
         database thread. The installation itself stays open until ``close``."""
         await self.team.stop()
+        await self.licence.stop()
         if self._scheduler is not None:
             await self._scheduler.shutdown()
             self._scheduler = None

@@ -22,12 +22,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from stock_tracker_desktop.domain.plans import Feature
 from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.settings import SettingsService
 from stock_tracker_desktop.storage.database_thread import DatabaseThread
 
 if TYPE_CHECKING:
+    from stock_tracker_desktop.core.licence_core import LicenceCore
     from stock_tracker_desktop.storage.outbox import FailedEntry
     from stock_tracker_desktop.sync.engine import SyncEngine
     from stock_tracker_desktop.team.invitation import Invitation
@@ -53,10 +55,12 @@ class TeamCore:
         ctx: AppContext,
         db: DatabaseThread,
         engine: Callable[[], SyncEngine],
+        licence: LicenceCore,
     ) -> None:
         self._ctx = ctx
         self._db = db
         self._engine = engine
+        self._licence = licence
         self._worker: TeamWorker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listeners: list[TeamListener] = []
@@ -122,6 +126,30 @@ class TeamCore:
             on_away=self._heard,
         )
 
+    async def _require_plan(self) -> None:
+        """Team mode is a paid plan's: without it, a team action is refused with what to do."""
+        from stock_tracker_desktop.services.plan_limits import PlanLimit
+
+        try:
+            await self._licence.require(Feature.TEAM)
+        except PlanLimit as exc:
+            raise TeamError(str(exc)) from None
+
+    def _licensed_for_team(self, invitation: Invitation) -> None:
+        """From the worker thread, before a member's desktop joins: the agency's licence that
+        the invitation carries is activated here (the member's desktop is one of its
+        machines), and it must include team mode."""
+        from stock_tracker_desktop.services.licence import LicenceProblem
+
+        assert self._loop is not None
+        if invitation.licence_key:
+            activation = self._licence.activate(invitation.licence_key)
+            try:
+                asyncio.run_coroutine_threadsafe(activation, self._loop).result()
+            except LicenceProblem as exc:
+                raise TeamError(f"the agency's licence in the invitation: {exc}") from None
+        asyncio.run_coroutine_threadsafe(self._require_plan(), self._loop).result()
+
     async def refuse_unless(self, action: TeamAction) -> None:
         """In a team, refuse at once what this member's role may not do (the server would
         refuse it at the push; the person hears it now, with the role it needs)."""
@@ -139,6 +167,7 @@ class TeamCore:
         the schema of this desktop's team."""
         from stock_tracker_desktop.team import membership
 
+        await self._require_plan()
         ctx = self._ctx
         setup = await self._off_loop(
             membership.init,
@@ -158,14 +187,26 @@ class TeamCore:
         from stock_tracker_desktop.team import membership
 
         session = await self._require()
-        return await self._off_loop(membership.invite, session, name, role, out, passphrase)
+        await self._require_plan()
+        # The agency's licence travels with the invitation: the member's desktop activates on it.
+        licence_key = await self._licence.key()
+        return await self._off_loop(
+            membership.invite, session, name, role, out, passphrase, licence_key=licence_key
+        )
 
     async def join(self, path: Path, passphrase: str) -> int:
         from stock_tracker_desktop.team import membership
 
         ctx = self._ctx
         _, enqueued = await self._off_loop(
-            membership.join, self._local, ctx.database, ctx.vault, ctx.home, path, passphrase
+            membership.join,
+            self._local,
+            ctx.database,
+            ctx.vault,
+            ctx.home,
+            path,
+            passphrase,
+            before_joining=self._licensed_for_team,
         )
         await self._joined()
         return enqueued
@@ -231,12 +272,25 @@ class TeamCore:
         session = await self.session()
         if session is None:
             return None
+        lacking = await self._plan_lacks_team()
+        if lacking:
+            self._heard(lacking)
+            return lacking
         worker = self._worker or self._new_worker(session)
         self._loop = asyncio.get_running_loop()
         report = await asyncio.to_thread(worker.try_cycle)
         self._me = session.link.desktop_id
         self._heard(report)
         return report
+
+    async def _plan_lacks_team(self) -> str:
+        """Why the plan keeps this desktop from meeting its team ("" when it does not): what it
+        changes meanwhile waits in the outbox, and goes when the plan includes team mode again."""
+        try:
+            await self._require_plan()
+        except TeamError as exc:
+            return str(exc)
+        return ""
 
     async def around_command(self) -> str:
         """Before a command's work: one cycle (the team's latest, the leases for its syncs).
@@ -287,6 +341,10 @@ class TeamCore:
         session = await self.session()
         if session is None or self._worker is not None:
             return self._worker is not None
+        lacking = await self._plan_lacks_team()
+        if lacking:
+            log.warning("not meeting the team: %s", lacking)
+            return False
         self._loop = asyncio.get_running_loop()
         worker = self._worker = self._new_worker(session)
         self._me = session.link.desktop_id

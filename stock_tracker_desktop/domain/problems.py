@@ -100,6 +100,12 @@ class ProblemCode(StrEnum):
     SCHEDULE_TIME_FORMAT = "schedule_time_format"
     SCHEDULE_TIME_ZONE = "schedule_time_zone"
     SCHEDULE_SHAPE = "schedule_shape"
+    # The plan (domain.plans): what the licence allows
+    PLAN_SELLER_LIMIT = "plan_seller_limit"
+    PLAN_SELLER_PAUSED = "plan_seller_paused"
+    PLAN_NO_SCHEDULES = "plan_no_schedules"
+    PLAN_NO_SHEETS = "plan_no_sheets"
+    PLAN_NO_TEAM = "plan_no_team"
     # The vault
     STORE_KEYRING = "store_keyring"
     STORE_KEYRING_UNKNOWN = "store_keyring_unknown"
@@ -245,6 +251,29 @@ TEMPLATES: Mapping[ProblemCode, str] = {
     ),
     ProblemCode.TEXT_NOT_UTF8: QT_TRANSLATE_NOOP(
         "Problems", "{what} is not valid UTF-8 text; type it again"
+    ),
+    ProblemCode.PLAN_SELLER_LIMIT: QT_TRANSLATE_NOOP(
+        "Problems",
+        "your plan ({plan}) manages {limit} sellers; archive one or upgrade (license status)",
+    ),
+    ProblemCode.PLAN_SELLER_PAUSED: QT_TRANSLATE_NOOP(
+        "Problems",
+        "paused: your plan ({plan}) syncs {limit} sellers and this one is beyond them; its"
+        " figures stay and export as before. Archive another seller or take one out of"
+        ' "Sync all", or upgrade',
+    ),
+    ProblemCode.PLAN_NO_SCHEDULES: QT_TRANSLATE_NOOP(
+        "Problems",
+        "scheduled syncs are not on your plan ({plan}); sync by hand or upgrade",
+    ),
+    ProblemCode.PLAN_NO_SHEETS: QT_TRANSLATE_NOOP(
+        "Problems",
+        "Google Sheets exports are not on your plan ({plan}); export to CSV or XLSX, or upgrade",
+    ),
+    ProblemCode.PLAN_NO_TEAM: QT_TRANSLATE_NOOP(
+        "Problems",
+        "team mode is not on your plan ({plan}); every seller stays on this desktop. Upgrade"
+        " to share them with the team",
     ),
     ProblemCode.TEXT_CONTROL_CHARACTERS: QT_TRANSLATE_NOOP(
         "Problems",

@@ -7,6 +7,7 @@ fixed, published passphrase: it protects nothing secret.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +21,12 @@ from stock_tracker_desktop.config import (
     PASSPHRASE_ENV,
     WB_BASE_URL_ENV,
     data_dir,
+    environment,
 )
 from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.marketplaces.settings import TIME_FACTOR_ENV
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.licence import LicenceProblem, LicenceService
 from stock_tracker_desktop.services.tenants import (
     TenantChanges,
     TenantDraft,
@@ -31,6 +34,8 @@ from stock_tracker_desktop.services.tenants import (
     TenantService,
 )
 from stock_tracker_desktop.simulator import RunningSimulator, SimulatorConfig, start_in_thread
+
+log = logging.getLogger(__name__)
 
 DEMO_FOLDER = "demo"
 DEMO_TIME_FACTOR = 0.02
@@ -72,26 +77,23 @@ def mark_demo_home(home: Path) -> None:
 def running_demo(products: int = 300) -> Iterator[RunningSimulator]:
     """An in-process simulator, with this process's clients pointed at it while it runs."""
     config = SimulatorConfig(seed=2026, sellers=3, products=products, time_factor=DEMO_TIME_FACTOR)
-    names = (WB_BASE_URL_ENV, OZON_BASE_URL_ENV, TIME_FACTOR_ENV)
-    saved = {name: os.environ.get(name) for name in names}
     with start_in_thread(config) as sim:
-        os.environ[WB_BASE_URL_ENV] = sim.base_url
-        os.environ[OZON_BASE_URL_ENV] = sim.base_url
-        os.environ[TIME_FACTOR_ENV] = str(DEMO_TIME_FACTOR)
-        try:
+        pointed = {
+            WB_BASE_URL_ENV: sim.base_url,
+            OZON_BASE_URL_ENV: sim.base_url,
+            TIME_FACTOR_ENV: str(DEMO_TIME_FACTOR),
+            **sim.licensing_env(),
+        }
+        with environment(pointed):
             yield sim
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def ensure_demo_tenants(ctx: AppContext, sim: RunningSimulator) -> None:
-    """Create the demo tenants, or refresh their tokens (the simulator mints new ones each run)."""
+    """Create the demo tenants, or refresh their tokens (the simulator mints new ones each run),
+    on the simulator's Agency licence: the demo shows every feature."""
     mark_demo_home(ctx.home)
     world = sim.world
+    _ensure_demo_licence(ctx, sim)
     wb, ozon, expired = world.sellers
     service = TenantService(ctx)
     tokens = {
@@ -126,3 +128,14 @@ def ensure_demo_tenants(ctx: AppContext, sim: RunningSimulator) -> None:
                 tags=("demo",),
             )
         )
+
+
+def _ensure_demo_licence(ctx: AppContext, sim: RunningSimulator) -> None:
+    licence = LicenceService(ctx)
+    key = sim.world.keygen.demo_licence().key
+    if licence.key() == key:
+        return  # kept from an earlier run; the background check re-activates if need be
+    try:
+        licence.activate(key)
+    except LicenceProblem as exc:  # the demo still runs, on the Free plan
+        log.warning("the demo licence was not activated: %s", exc)

@@ -24,6 +24,7 @@ from typing import Literal, TypeVar
 
 from stock_tracker_desktop.config import GOOGLE_BASE_URL_ENV
 from stock_tracker_desktop.domain.models import Marketplace
+from stock_tracker_desktop.domain.plans import Feature
 from stock_tracker_desktop.domain.window import MOSCOW
 from stock_tracker_desktop.exporters.csv_export import write_csv
 from stock_tracker_desktop.exporters.sheets import (
@@ -48,6 +49,7 @@ from stock_tracker_desktop.services.export_settings import (
     ExportFailed,
     has_exports,
 )
+from stock_tracker_desktop.services.plan_limits import PlanLimit, PlanLimits
 from stock_tracker_desktop.services.tenants import SERVICE_ACCOUNT_KEY, TenantService, TenantView
 from stock_tracker_desktop.storage.database import DbRunner, run_here
 from stock_tracker_desktop.storage.snapshots import current_snapshot, stock_levels
@@ -246,11 +248,13 @@ async def export_sheet(
 ) -> SheetResult:
     """Write the tenant's newest snapshot into its Google Sheet (wide layout).
 
-    Raises NoSnapshot before the first sync and SheetsError (``retryable`` for quota and
-    server trouble) when Google says no; the snapshot itself is never affected.
+    Raises PlanLimit on a plan without Google Sheets, NoSnapshot before the first sync and
+    SheetsError (``retryable`` for quota and server trouble) when Google says no; the snapshot
+    itself is never affected.
     """
 
     def prepare() -> tuple[SheetTarget, ExportTable, SheetsExporter]:
+        PlanLimits(ctx).require(Feature.GOOGLE_SHEETS)
         tenant, target, key = _prepare(ctx, name, service_account_json, None)
         table = load_table(ctx, tenant)
         if table is None:
@@ -300,7 +304,7 @@ async def run_configured_exports(
         try:
             result = await export_sheet(ctx, tenant.name, language=language, in_db=in_db)
             done.append(f"Google Sheet {result.spreadsheet_title or ''}".strip())
-        except (SheetsError, NoSnapshot, OSError) as exc:
+        except (SheetsError, NoSnapshot, OSError, PlanLimit) as exc:
             failures.append(f"Google Sheet: {exc}")
     folder = tenant.overrides.get(FOLDER_OVERRIDE)
     for fmt in _configured_formats(tenant.overrides.get(FORMATS_OVERRIDE), folder):

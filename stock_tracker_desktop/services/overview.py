@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from stock_tracker_desktop.domain.runs import RunStatus
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.plan_limits import PlanLimits
 from stock_tracker_desktop.services.stock_tables import (
     DAYS_COLUMN,
     STOCK_COLUMN,
@@ -32,6 +33,8 @@ class TenantOverview:
     last_run: RunRecord | None
     products: int | None  # of the run that took the current snapshot
     low_stock: int | None  # products low on at least one warehouse in the current snapshot
+    # Beyond the plan's seller limit: its syncs wait (services.plan_limits), its data stays.
+    paused: bool = False
 
 
 def tenant_overview(ctx: AppContext, *, include_archived: bool = False) -> list[TenantOverview]:
@@ -39,14 +42,18 @@ def tenant_overview(ctx: AppContext, *, include_archived: bool = False) -> list[
     runs = SyncRunRepository(database)
     last_runs = runs.last_runs()
     rows = []
-    for tenant in TenantService(ctx).all(include_archived=include_archived):
+    tenants = TenantService(ctx).all(include_archived=include_archived)
+    paused = PlanLimits(ctx).paused(tenants)
+    for tenant in tenants:
         current = snapshots.current_snapshot(database, tenant.id)
         products = low = None
         if current is not None:
             low = len(snapshots.low_stock_products(database, current.id))
             good = runs.history(tenant_id=tenant.id, status=RunStatus.SUCCEEDED, limit=1)
             products = good[0].products if good else None
-        rows.append(TenantOverview(tenant, last_runs.get(tenant.id), products, low))
+        rows.append(
+            TenantOverview(tenant, last_runs.get(tenant.id), products, low, tenant.id in paused)
+        )
     return rows
 
 

@@ -10,14 +10,17 @@ import locale
 import logging
 import math
 import os
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from stock_tracker_desktop.domain.figures import DEFAULT_LOW_STOCK_DAYS
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.domain.window import DEFAULT_WINDOW_DAYS
 from stock_tracker_desktop.exporters.texts import Language
 from stock_tracker_desktop.marketplaces.settings import MAX_RATE_LIMIT_WAIT
+from stock_tracker_desktop.security.loopback import is_loopback_host
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage.settings_repository import SettingsRepository
 
@@ -42,6 +45,11 @@ class Settings:
     # The longest a sync waits when a marketplace answers 429 and says when to come back
     # (seconds); longer advice fails the stage at once and the next run tries again.
     max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT
+    # A self-hosted licensing service (Keygen CE or compatible); "" keeps the build's default.
+    # The environment variables of config.py override these in turn.
+    licence_base_url: str = ""
+    licence_account: str = ""
+    licence_public_key: str = ""
 
     def validate(self) -> Settings:
         checks = (
@@ -55,6 +63,18 @@ class Settings:
                 math.isfinite(self.max_rate_limit_wait) and 1 <= self.max_rate_limit_wait <= 86_400,
                 "max_rate_limit_wait must be 1 to 86400 seconds",
             ),
+            (
+                _is_service_url(self.licence_base_url),
+                "licence_base_url must be an https:// address (http:// only on this computer)",
+            ),
+            (
+                _is_account(self.licence_account),
+                "licence_account is the licensing account's id or slug (letters, digits, - and _)",
+            ),
+            (
+                _is_public_key(self.licence_public_key),
+                "licence_public_key is the service's ed25519 public key: 64 hexadecimal digits",
+            ),
         )
         for ok, message in checks:
             if not ok:
@@ -65,6 +85,23 @@ class Settings:
         data = asdict(self)
         data["schedule"] = self.schedule.as_json()
         return data
+
+
+def _is_service_url(url: str) -> bool:
+    if not url:
+        return True
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(parts.hostname))
+
+
+def _is_account(account: str) -> bool:
+    return not account or re.fullmatch(r"[A-Za-z0-9_-]{1,100}", account) is not None
+
+
+def _is_public_key(key: str) -> bool:
+    return not key or re.fullmatch(r"[0-9a-fA-F]{64}", key) is not None
 
 
 _FIELDS = {f.name for f in fields(Settings)}

@@ -34,6 +34,7 @@ from stock_tracker_desktop.domain.tenant_rules import (
 )
 from stock_tracker_desktop.domain.wb_token import WbTokenInfo, parse_wb_token
 from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.plan_limits import PlanLimits
 from stock_tracker_desktop.storage import outbox
 from stock_tracker_desktop.storage.database import session_scope
 from stock_tracker_desktop.storage.models import Tenant
@@ -198,6 +199,7 @@ class TenantService:
 
     def add(self, draft: TenantDraft) -> Saved:
         secrets, facts, warnings = self._checked(draft)
+        self._require_room()
         with session_scope(self.ctx.sessions) as session:
             repo = TenantRepository(session)
             self._require_free_name(repo, draft.name)
@@ -277,6 +279,8 @@ class TenantService:
             return Saved(self._view(tenant), tuple(warnings))
 
     def set_archived(self, name: str, archived: bool) -> TenantView:
+        if not archived and self.get(name).archived:
+            self._require_room()
         with session_scope(self.ctx.sessions) as session:
             tenant = self._require(TenantRepository(session), name)
             tenant.archived_at = datetime.now(UTC) if archived else None
@@ -363,6 +367,11 @@ class TenantService:
             "service_account_email": email,
         }
         return secrets, facts, warnings, problems
+
+    def _require_room(self) -> None:
+        """The plan's seller limit, read before the write transaction opens: reading the
+        licence may store what the licensing service said."""
+        PlanLimits(self.ctx).require_seller_room(len(self.all()))
 
     @staticmethod
     def _require(repo: TenantRepository, name: str) -> Tenant:

@@ -33,6 +33,7 @@ from stock_tracker_desktop.marketplaces.settings import seller_deadline
 from stock_tracker_desktop.security.redaction import redact
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.export_settings import ExportFailed, has_exports
+from stock_tracker_desktop.services.plan_limits import PlanLimits
 from stock_tracker_desktop.services.settings import SettingsService, export_language
 from stock_tracker_desktop.services.tenants import TenantService, TenantView
 from stock_tracker_desktop.storage.database_thread import DatabaseThread
@@ -135,6 +136,7 @@ class SyncEngine:
         self.ctx = ctx
         self._claims = claims
         self.tenants = tenants or TenantService(ctx)
+        self.plans = PlanLimits(ctx)
         self.settings = settings or SettingsService(ctx)
         self.client_factory = client_factory
         # The first size of the places; None reads the setting at the first sync.
@@ -268,7 +270,14 @@ class SyncEngine:
         runs under way keep the claim they hold."""
         self._claims = claims
 
+    def _plan_refusal(self, tenant: TenantView, trigger: Trigger) -> Problem | None:
+        return self.plans.sync_refusal(tenant, trigger, self.tenants.all())
+
     async def _run(self, tenant: TenantView, trigger: Trigger, asked_at: datetime) -> SyncResult:
+        refusal = await self.in_db(self._plan_refusal, tenant, trigger)
+        if refusal is not None:  # nothing is asked of the marketplace, nothing recorded
+            refused = f"{tenant.name}: {refusal}"
+            return SyncResult(tenant.name, None, refused=refused, problem=refusal)
         # The claim is taken once a place is (a tenant waiting for one is claimed by nobody)
         # and given back after the run's end is recorded.
         async with contextlib.AsyncExitStack() as claim:

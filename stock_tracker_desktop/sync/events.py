@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from stock_tracker_desktop.domain.problems import Problem
 from stock_tracker_desktop.storage.sync_runs import RunOutcome, RunStatus, Trigger
 
 
@@ -53,6 +54,8 @@ class SyncResult:
     run_id: uuid.UUID | None = None
     outcome: RunOutcome | None = None
     refused: str = ""
+    # Why no run was started, for a reader in its own language (``refused`` is English).
+    problem: Problem | None = None
 
     @property
     def ok(self) -> bool:

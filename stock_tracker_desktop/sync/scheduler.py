@@ -40,6 +40,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from stock_tracker_desktop.domain.plans import Feature
 from stock_tracker_desktop.domain.problems import duration_words
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
@@ -139,13 +140,18 @@ class SyncScheduler:
         self.engine.set_concurrency(settings.concurrency)
         tenants = await self.engine.in_db(self.engine.tenants.all)
         last_runs = await self.engine.in_db(self.engine.runs.last_runs)
+        plan = await self.engine.in_db(self.engine.plans.plan)
+        paused = await self.engine.in_db(self.engine.plans.paused, tenants)
         self._scheduler.remove_all_jobs()
         self._triggers.clear()
         self._missed.clear()
+        if not plan.has(Feature.SCHEDULES):
+            log.info("no scheduled syncs: the %s plan syncs by hand", plan.title)
+            return
         now = datetime.now(UTC)
         catch_up = 0
         for tenant in tenants:
-            if not tenant.enabled:
+            if not tenant.enabled or tenant.id in paused:
                 continue
             schedule = SettingsService.for_tenant(settings, tenant.overrides).schedule
             trigger = build_trigger(schedule)

@@ -260,9 +260,16 @@ def _new_link(
 
 
 def invite(
-    session: TeamSession, name: str, role: TeamRole, out: Path, passphrase: str
+    session: TeamSession,
+    name: str,
+    role: TeamRole,
+    out: Path,
+    passphrase: str,
+    *,
+    licence_key: str = "",
 ) -> Invitation:
-    """A login for a new member and the invitation file that carries it."""
+    """A login for a new member and the invitation file that carries it (with the agency's
+    licence key, for the member's desktop to activate on)."""
     if not session.role.allows(TeamRole.OWNER):
         raise RoleNeeded(TeamAction.MANAGE_MEMBERS, session.role)
     if role is TeamRole.OWNER:
@@ -284,6 +291,7 @@ def invite(
             password=member.password,
             role=role,
             team_key=session.team_key if role.syncs else None,
+            licence_key=licence_key,
         )
         # The file is written before the login is committed: no login without its invitation.
         write_invitation(out, invitation, passphrase)
@@ -292,12 +300,21 @@ def invite(
 
 
 def join(
-    local: LocalRunner, database: Any, vault: Vault, home: Path, path: Path, passphrase: str
+    local: LocalRunner,
+    database: Any,
+    vault: Vault,
+    home: Path,
+    path: Path,
+    passphrase: str,
+    *,
+    before_joining: Callable[[Invitation], None] = lambda _invitation: None,
 ) -> tuple[TeamSession, int]:
     """Join the team an invitation names. The login's password is changed at once, so the
-    invitation file opens nothing once used."""
+    invitation file opens nothing once used. ``before_joining`` sees the opened invitation
+    first and may refuse it by raising (the licence it carries does not hold here)."""
     _refuse_if_joined(local, database)
     invitation = read_invitation(path, passphrase)
+    before_joining(invitation)
     server = TeamServer(invitation.host, invitation.port, invitation.database, invitation.sslmode)
     _write_ca(home, invitation.sslrootcert)
     server = replace(server, sslrootcert=str(home / CA_FILE) if invitation.sslrootcert else "")

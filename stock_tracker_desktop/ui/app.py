@@ -120,6 +120,7 @@ async def _main(
         # In a team: push, pull and heartbeat in the background; the window hears each cycle.
         if await core.team.start():
             log.info("in a team: pushing and pulling in the background (docs/team.md)")
+        core.licence.start()  # confirmed once a day, heartbeats as the licence's policy asks
         window = MainWindow(core, settings, tray_available=QSystemTrayIcon.isSystemTrayAvailable())
         instance.raise_requested.connect(window.bring_to_front)
         done = asyncio.get_running_loop().create_future()

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from stock_tracker_desktop import __version__
+from stock_tracker_desktop.config import LICENSE_KEY_ENV
+from stock_tracker_desktop.simulator import RunningSimulator
 from tests.support.pg_cluster import PgCluster
 
 REPO = Path(__file__).resolve().parents[2]
@@ -166,12 +168,20 @@ def test_vault_status_names_the_keyring_the_bundle_found(bundle: Path, tmp_path:
 
 
 def test_the_bundle_sets_a_team_up_on_postgresql(
-    bundle: Path, tmp_path: Path, pg: PgCluster, team_database: str
+    bundle: Path,
+    tmp_path: Path,
+    pg: PgCluster,
+    team_database: str,
+    licensing_service: RunningSimulator,
+    agency_key: str,
 ) -> None:
-    """psycopg, its binary libpq and the shared schema's migrations are in the bundle."""
+    """psycopg, its binary libpq and the shared schema's migrations are in the bundle, and the
+    licensing client that team mode's plan needs (the key activated on first use)."""
     home = tmp_path / "home"
     env = {
         **_clean_env(home, "keyring.backends.fail.Keyring"),
+        **licensing_service.licensing_env(),
+        LICENSE_KEY_ENV: agency_key,
         "STOCK_TRACKER_PASSPHRASE": "a passphrase for the bundle's vault",
         "TEAM_DSN": pg.dsn(team_database),
     }

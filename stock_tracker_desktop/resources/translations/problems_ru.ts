@@ -4,7 +4,7 @@
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../domain/problems.py" line="+122"/>
+        <location filename="../../domain/problems.py" line="+128"/>
         <source>endpoint retired by the marketplace</source>
         <translation>маркетплейс отключил этот метод API</translation>
     </message>
@@ -210,6 +210,31 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>your plan ({plan}) manages {limit} sellers; archive one or upgrade (license status)</source>
+        <translation>лимит продавцов вашего тарифа ({plan}) — {limit}; отправьте одного в архив или перейдите на тариф побольше (Настройки &gt; Лицензия)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>paused: your plan ({plan}) syncs {limit} sellers and this one is beyond them; its figures stay and export as before. Archive another seller or take one out of &quot;Sync all&quot;, or upgrade</source>
+        <translation>приостановлен: лимит продавцов вашего тарифа ({plan}) — {limit}, и этот продавец сверх него; его данные остаются и выгружаются как прежде. Отправьте другого продавца в архив или исключите одного из «Синхр. всех», либо перейдите на тариф побольше</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>scheduled syncs are not on your plan ({plan}); sync by hand or upgrade</source>
+        <translation>синхронизации по расписанию нет в вашем тарифе ({plan}); синхронизируйте вручную или перейдите на тариф побольше</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Google Sheets exports are not on your plan ({plan}); export to CSV or XLSX, or upgrade</source>
+        <translation>выгрузки в Google Sheets нет в вашем тарифе ({plan}); выгружайте в CSV или XLSX либо перейдите на тариф побольше</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>team mode is not on your plan ({plan}); every seller stays on this desktop. Upgrade to share them with the team</source>
+        <translation>командной работы нет в вашем тарифе ({plan}); все продавцы остаются на этом компьютере. Перейдите на тариф побольше, чтобы делиться ими с командой</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{what} holds control characters (such as terminal escape codes); type it as plain text</source>
         <translation>{what} содержит управляющие символы (например, коды терминала); введите обычным текстом</translation>
     </message>
