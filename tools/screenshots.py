@@ -7,8 +7,10 @@ Everything happens in a throwaway data directory: the simulator's sellers are ad
 synced through the real engine, and a few earlier snapshots are written with varied quantities
 so that the stock chart has a history to draw (a fresh demo install has synced only today).
 The keyring is the "fail" backend and the vault uses a demo passphrase, so the machine's real
-keyring and data are never touched. Every view, each tab of every dialog, the passphrase
-dialogs, the message boxes and the tray menu are rendered at the window's default size.
+keyring and data are never touched. The simulator's licensing service gives the demo desktop an
+Agency licence, so every feature (schedules, the team) is there to be shown. Every view, each tab
+of every dialog, the passphrase dialogs, the message boxes and the tray menu are rendered at the
+window's default size.
 
 The Team tab shows a solo desktop first; where PostgreSQL's server programs are installed, a
 throwaway cluster (tests/support/pg_cluster.py) then serves a team the demo desktop sets up, and
@@ -39,6 +41,7 @@ import qasync  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from stock_tracker_desktop.config import LICENSE_KEY_ENV  # noqa: E402
 from stock_tracker_desktop.core import AppCore, TeamRole  # noqa: E402
 from stock_tracker_desktop.domain.figures import LevelFigures  # noqa: E402
 from stock_tracker_desktop.domain.models import Marketplace  # noqa: E402
@@ -201,7 +204,8 @@ async def render_language(
     await save_tabs(TenantEditor(core, tenants["Ромашка"], parent=window), out, "editor", language)
     await save_tabs(TenantEditor(core, None, parent=window), out, "editor_new", language)
     settings_dialog = SettingsDialog(core, settings, tray_available=True, parent=window)
-    await save_tabs(settings_dialog, out, "settings", language, ["settings", "settings_team"])
+    tab_names = ["settings", "settings_team", "settings_licence"]
+    await save_tabs(settings_dialog, out, "settings", language, tab_names)
     for dialog, name in (
         (JoinDialog(core, window), "team_join"),
         (SetupDialog(core, window), "team_setup"),
@@ -334,6 +338,14 @@ async def save_tray_menu(out: Path, language: str) -> None:
     tray.deleteLater()
 
 
+def use_demo_licensing(sim: Any) -> str:
+    """Point the app at the simulator's licensing service; the key of an Agency licence there."""
+    os.environ.update(sim.licensing_env())
+    os.environ.pop(LICENSE_KEY_ENV, None)
+    licence = sim.world.keygen.add_licence(plan="agency", max_machines=5, name="Агентство Север")
+    return str(licence.key)
+
+
 async def render(app: QApplication, out: Path, languages: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="stock-tracker-demo-") as temp:
         home = Path(temp) / "home"
@@ -343,9 +355,11 @@ async def render(app: QApplication, out: Path, languages: list[str]) -> None:
             for variable in ("STOCK_TRACKER_WB_BASE_URL", "STOCK_TRACKER_OZON_BASE_URL"):
                 os.environ[variable] = sim.base_url
             os.environ["STOCK_TRACKER_TIME_FACTOR"] = str(TIME_FACTOR)
+            licence = use_demo_licensing(sim)
             ctx = await asyncio.to_thread(AppContext.open, lambda: DEMO_PASSPHRASE, home)
             core = AppCore(ctx)
             try:
+                await core.licence.activate(licence)
                 await core.db.run(add_demo_tenants, ctx, sim)
                 await core.sync()
                 await core.db.run(write_earlier_snapshots, ctx, "Ромашка")

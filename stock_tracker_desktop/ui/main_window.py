@@ -32,12 +32,14 @@ from stock_tracker_desktop.core import (
     SyncStarted,
     TenantView,
 )
+from stock_tracker_desktop.domain.licence import LicenceStanding
 from stock_tracker_desktop.domain.runs import RunStatus, Trigger
 from stock_tracker_desktop.logs import logs_dir
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import show_message, spawn
 from stock_tracker_desktop.ui.history_view import HistoryView
 from stock_tracker_desktop.ui.home_view import HomeView
+from stock_tracker_desktop.ui.licence_tab import LicenceTexts
 from stock_tracker_desktop.ui.problem_texts import connection_report_lines, stored_problem_text
 from stock_tracker_desktop.ui.progress_delegate import progress_text
 from stock_tracker_desktop.ui.resources import icon
@@ -302,8 +304,12 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.team_label = QLabel()  # shown only on a desktop in a team
         self.team_label.hide()
+        self.licence_words = LicenceTexts(self)
+        self.licence_label = QLabel()  # shown only when the licence or the plan needs the agency
+        self.licence_label.hide()
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.licence_label)
         self.statusBar().addPermanentWidget(self.team_label)
 
     def _update_actions(self) -> None:
@@ -334,7 +340,9 @@ class MainWindow(QMainWindow):
     async def reload(self) -> None:
         selected = {t.id for t in self.tenants_view.selected_tenants()}
         rows = await self.core.overview(include_archived=self.tenants_view.archived.isChecked())
+        standing = await self.core.licence.standing()
         self.model.set_rows(rows)
+        self._show_licence(standing, sum(row.paused for row in rows))
         for running in self.core.running:
             self.model.set_progress(running.tenant_id, running.stage, running.pages, running.rows)
         self._show_next_runs()
@@ -345,6 +353,12 @@ class MainWindow(QMainWindow):
         self.home_view.refresh()
         self._team_soon()
         self.refreshed.emit()
+
+    def _show_licence(self, standing: LicenceStanding, paused: int) -> None:
+        text = self.licence_words.status_bar(standing, paused)
+        self.licence_label.setText(text)
+        self.licence_label.setToolTip(self.licence_words.state(standing))
+        self.licence_label.setVisible(bool(text))
 
     def _show_next_runs(self) -> None:
         next_runs = self.core.next_runs()
@@ -584,6 +598,7 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(self._settings_saved)
         dialog.rotate_requested.connect(self.rotate_requested)
         dialog.team_changed.connect(lambda: spawn(self._team_changed(), name="team-changed"))
+        dialog.licence_changed.connect(self.refresh)  # the plan's limit pauses other sellers
         dialog.open()
         self.settings_dialog = dialog
         return dialog

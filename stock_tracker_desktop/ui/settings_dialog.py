@@ -1,6 +1,7 @@
 """Application settings: schedule, limits, language, tray, the vault and where files live (the
-General tab, kept by Save), and the team this desktop belongs to (the Team tab, whose actions
-apply at once)."""
+General tab, kept by Save), the team this desktop belongs to (the Team tab, whose actions
+apply at once) and the licence (the Licence tab: its actions apply at once, the address of a
+self-hosted licensing service is kept by Save)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from stock_tracker_desktop.logs import logs_dir
 from stock_tracker_desktop.platform import autostart
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import run_dialog, show_message, spawn
+from stock_tracker_desktop.ui.licence_tab import LicenceTab
 from stock_tracker_desktop.ui.passphrase_dialog import PassphraseDialog
 from stock_tracker_desktop.ui.problem_texts import problem_text
 from stock_tracker_desktop.ui.schedule_editor import ScheduleEditor
@@ -70,11 +72,12 @@ class DaysBox(QDoubleSpinBox):
 class SettingsDialog(QDialog):
     """``saved`` carries the stored Settings; ``rotate_requested`` asks the window to rotate
     the master key (it has to stop syncs and restart the app around it); ``team_changed``
-    says the desktop joined or left a team."""
+    says the desktop joined or left a team; ``licence_changed`` that the plan may differ."""
 
     saved = Signal(object)
     rotate_requested = Signal()
     team_changed = Signal()
+    licence_changed = Signal()
 
     def __init__(
         self,
@@ -170,6 +173,9 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(general, self.tr("General"))
         self.tabs.addTab(self.team_tab, self.tr("Team"))
+        self.licence_tab = LicenceTab(core, settings)
+        self.licence_tab.changed.connect(self.licence_changed)
+        self.tabs.addTab(self.licence_tab, self.tr("Licence"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -271,6 +277,7 @@ class SettingsDialog(QDialog):
             "language": self.language.currentData(),
             "start_with_system": self.start_with_system.isChecked(),
             "minimise_to_tray": self.minimise_to_tray.isChecked(),
+            **self.licence_tab.changes(),
         }
 
     def save(self) -> None:

@@ -192,6 +192,8 @@ class TenantsModel(QAbstractTableModel):
             if days is None:
                 return ""
             return self.tr("expired") if days < 0 else texts.count(days)
+        if item.paused:  # before "disabled": a paused seller syncs neither by hand nor on time
+            return self.tr("Paused: beyond the plan's limit")
         if not tenant.enabled:
             return self.tr("disabled")
         return texts.local_time(self._next_runs.get(tenant.id)) or self.tr("not scheduled")
@@ -223,6 +225,8 @@ class TenantsModel(QAbstractTableModel):
                 return AMBER
         if column == Column.LOW_STOCK and item.low_stock:
             return AMBER
+        if column == Column.NEXT_RUN and item.paused:
+            return AMBER
         failed = item.last_run is not None and item.last_run.status is RunStatus.FAILED
         if column == Column.LAST_SYNC and failed:
             return RED
@@ -247,5 +251,11 @@ class TenantsModel(QAbstractTableModel):
         if column == Column.TOKEN and tenant.token_expires_at is not None:
             return self.tr("The token expires on %1").replace(
                 "%1", texts.local_time(tenant.token_expires_at)
+            )
+        if column == Column.NEXT_RUN and item.paused:
+            return self.tr(
+                "The plan syncs fewer sellers than there are, so this one waits; its figures "
+                'stay and export as before. Archive another seller, take one out of "Sync all" '
+                "or upgrade the plan (Settings > Licence)."
             )
         return None

@@ -160,7 +160,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
 <context>
     <name>InviteDialog</name>
     <message>
-        <location filename="../../ui/team_dialogs.py" line="+166"/>
+        <location filename="../../ui/team_dialogs.py" line="+167"/>
         <source>Invite a member</source>
         <translation>Пригласить участника</translation>
     </message>
@@ -257,7 +257,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
 <context>
     <name>JoinDialog</name>
     <message>
-        <location line="-172"/>
+        <location line="-173"/>
         <source>Join a team</source>
         <translation>Присоединиться к команде</translation>
     </message>
@@ -308,9 +308,448 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
 </context>
 <context>
+    <name>LicenceTab</name>
+    <message>
+        <location filename="../../ui/licence_tab.py" line="+256"/>
+        <source>Plan:</source>
+        <translation>Тариф:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State:</source>
+        <translation>Состояние:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sellers:</source>
+        <translation>Продавцы:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Features:</source>
+        <translation>Возможности:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan</source>
+        <translation>Тариф</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Last problem:</source>
+        <translation>Последняя ошибка:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check now</source>
+        <translation>Проверить сейчас</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the licensing service about the licence now</source>
+        <translation>Спросить сервис лицензий о лицензии сейчас</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Deactivate…</source>
+        <translation>Деактивировать…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Free this desktop&apos;s seat on the licence; the Free plan applies</source>
+        <translation>Освободить место этого компьютера в лицензии; начнёт действовать тариф «Бесплатный»</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Name:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expires:</source>
+        <translation>Действует до:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Machines:</source>
+        <translation>Компьютеров:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last check:</source>
+        <translation>Последняя проверка:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Licence</source>
+        <translation>Лицензия</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Paste the licence key from the licence e-mail or the portal. A computer without internet takes a machine file from the portal instead.</source>
+        <translation>Вставьте ключ лицензии из письма с лицензией или с портала лицензий. Компьютер без интернета вместо этого получает на портале файл машины.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Licence key</source>
+        <translation>Ключ лицензии</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Activate</source>
+        <translation>Активировать</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import machine file…</source>
+        <translation>Импорт файла машины…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>For an office without internet: the file opens with the key typed above</source>
+        <translation>Для офиса без интернета: файл открывается ключом, введённым выше</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Licence &amp;key:</source>
+        <translation>&amp;Ключ лицензии:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Activate a licence</source>
+        <translation>Активация лицензии</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Address:</source>
+        <translation>Адрес:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Account:</source>
+        <translation>Аккаунт:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Public key:</source>
+        <translation>Открытый ключ:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Only for an agency that runs its own licensing service; empty fields keep the defaults. Applies with Save.</source>
+        <translation>Только для агентства со своим сервисом лицензий; пустые поля оставляют значения по умолчанию. Применяется кнопкой «Сохранить».</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Self-hosted licensing service</source>
+        <translation>Свой сервис лицензий</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>(the licence holds %1)</source>
+        <translation>(лицензия даёт тариф «%1»)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-4"/>
+        <source>%n (team members count as machines)</source>
+        <translation>
+            <numerusform>%n (участники команды считаются компьютерами)</numerusform>
+            <numerusform>%n (участники команды считаются компьютерами)</numerusform>
+            <numerusform>%n (участники команды считаются компьютерами)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>no end date</source>
+        <translation>бессрочно</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no limit</source>
+        <translation>без ограничения</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>The licence was not activated: %1</source>
+        <translation>Лицензия не активирована: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Activated: the %1 plan applies on this desktop.</source>
+        <translation>Активировано: на этом компьютере действует тариф «%1».</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Import machine file</source>
+        <translation>Импорт файла машины</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Machine files (*.lic);;All (*)</source>
+        <translation>Файлы машины (*.lic);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Type the licence key first: the machine file opens with it.</source>
+        <translation>Сначала введите ключ лицензии: файл машины открывается им.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The machine file was not imported: %1</source>
+        <translation>Файл машины не импортирован: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Imported: the %1 plan applies on this desktop.</source>
+        <translation>Импортировано: на этом компьютере действует тариф «%1».</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 does not exist.</source>
+        <translation>%1 не существует.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is a folder; choose the machine file itself.</source>
+        <translation>%1 — это папка; выберите сам файл машины.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is too large to be a machine file.</source>
+        <translation>%1 слишком велик для файла машины.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is not a text file, so it is no machine file.</source>
+        <translation>%1 — не текстовый файл, значит, это не файл машины.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 cannot be read as a machine file.</source>
+        <translation>%1 не читается как файл машины.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The licensing service was not heard: %1</source>
+        <translation>Сервис лицензий не ответил: %1</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Checked with the licensing service.</source>
+        <translation>Проверено сервисом лицензий.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Deactivate the licence?</source>
+        <translation>Деактивировать лицензию?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This desktop&apos;s seat on the licence is freed and the Free plan applies.</source>
+        <translation>Место этого компьютера в лицензии освободится, и начнёт действовать тариф «Бесплатный».</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nothing is deleted: sellers beyond the Free plan&apos;s limit pause their syncs, and their figures stay and export as before. The key can be activated again.</source>
+        <translation>Ничего не удаляется: у продавцов сверх лимита тарифа «Бесплатный» синхронизация приостанавливается, их данные остаются и выгружаются как прежде. Ключ можно активировать снова.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Deactivate</source>
+        <translation>Деактивировать</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The licence was not deactivated: %1</source>
+        <translation>Лицензия не деактивирована: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deactivated: the %1 plan applies on this desktop.</source>
+        <translation>Деактивировано: на этом компьютере действует тариф «%1».</translation>
+    </message>
+</context>
+<context>
+    <name>LicenceTexts</name>
+    <message>
+        <location line="-477"/>
+        <source>Free</source>
+        <translation>Бесплатный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start</source>
+        <translation>Старт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pro</source>
+        <translation>Про</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Agency</source>
+        <translation>Агентство</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>scheduled syncs</source>
+        <translation>синхронизация по расписанию</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Google Sheets exports</source>
+        <translation>выгрузка в Google Sheets</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>team mode</source>
+        <translation>командная работа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>alerts</source>
+        <translation>оповещения</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>syncs by hand</source>
+        <translation>синхронизация вручную</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV and XLSX exports</source>
+        <translation>выгрузка в CSV и XLSX</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no machine is left on it for this computer</source>
+        <translation>в ней не осталось места для этого компьютера</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the licence is suspended</source>
+        <translation>лицензия приостановлена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the licence has expired</source>
+        <translation>срок лицензии истёк</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the licence is overdue</source>
+        <translation>лицензия просрочена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the licence&apos;s owner is banned</source>
+        <translation>владелец лицензии заблокирован</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this computer stopped reporting to the licensing service</source>
+        <translation>этот компьютер перестал отмечаться в сервисе лицензий</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>No licence: the Free plan (%n seller(s), syncs by hand, CSV and XLSX)</source>
+        <translation>
+            <numerusform>Нет лицензии: тариф «Бесплатный» (%n продавец, синхронизация вручную, CSV и XLSX)</numerusform>
+            <numerusform>Нет лицензии: тариф «Бесплатный» (%n продавца, синхронизация вручную, CSV и XLSX)</numerusform>
+            <numerusform>Нет лицензии: тариф «Бесплатный» (%n продавцов, синхронизация вручную, CSV и XLSX)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Valid, confirmed by the licensing service</source>
+        <translation>Действует, подтверждена сервисом лицензий</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Valid; the licensing service has not answered since %1: %n day(s) of grace left</source>
+        <translation>
+            <numerusform>Действует; сервис лицензий не отвечает с %1: льготный срок — ещё %n день</numerusform>
+            <numerusform>Действует; сервис лицензий не отвечает с %1: льготный срок — ещё %n дня</numerusform>
+            <numerusform>Действует; сервис лицензий не отвечает с %1: льготный срок — ещё %n дней</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>The licensing service has not answered since %1 and the %n day(s) of grace are over: the Free plan applies. Connect to the internet and check now</source>
+        <translation>
+            <numerusform>Сервис лицензий не отвечает с %1, льготный срок (%n день) истёк: действует тариф «Бесплатный». Подключитесь к интернету и проверьте лицензию</numerusform>
+            <numerusform>Сервис лицензий не отвечает с %1, льготный срок (%n дня) истёк: действует тариф «Бесплатный». Подключитесь к интернету и проверьте лицензию</numerusform>
+            <numerusform>Сервис лицензий не отвечает с %1, льготный срок (%n дней) истёк: действует тариф «Бесплатный». Подключитесь к интернету и проверьте лицензию</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The computer&apos;s clock was turned back; connect to the internet to confirm the licence (the Free plan applies until then)</source>
+        <translation>Часы компьютера переведены назад; подключитесь к интернету, чтобы подтвердить лицензию (до тех пор действует тариф «Бесплатный»)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not valid: %1. The Free plan applies; see the licence portal or activate another key</source>
+        <translation>Не действует: %1. Действует тариф «Бесплатный»; загляните на портал лицензий или активируйте другой ключ</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Valid by a machine file until %1 (this computer does not ask the licensing service)</source>
+        <translation>Действует по файлу машины до %1 (этот компьютер не обращается к сервису лицензий)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The machine file ended on %1: the Free plan applies. Import a new one from the licence portal</source>
+        <translation>Срок файла машины закончился %1: действует тариф «Бесплатный». Импортируйте новый с портала лицензий</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 of %2</source>
+        <translation>%1 из %2</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n paused: beyond the plan&apos;s limit, their syncs wait</source>
+        <translation>
+            <numerusform>%n приостановлен: сверх лимита тарифа, синхронизация ждёт</numerusform>
+            <numerusform>%n приостановлены: сверх лимита тарифа, синхронизация ждёт</numerusform>
+            <numerusform>%n приостановлены: сверх лимита тарифа, синхронизация ждёт</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>Licence offline: %n day(s) of grace left</source>
+        <translation>
+            <numerusform>Лицензия без связи: льготный срок — ещё %n день</numerusform>
+            <numerusform>Лицензия без связи: льготный срок — ещё %n дня</numerusform>
+            <numerusform>Лицензия без связи: льготный срок — ещё %n дней</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The licence does not hold: the Free plan applies</source>
+        <translation>Лицензия не действует: действует тариф «Бесплатный»</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n seller(s) paused by the plan&apos;s limit</source>
+        <translation>
+            <numerusform>%n продавец приостановлен лимитом тарифа</numerusform>
+            <numerusform>%n продавца приостановлены лимитом тарифа</numerusform>
+            <numerusform>%n продавцов приостановлены лимитом тарифа</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+86"/>
+        <location filename="../../ui/main_window.py" line="+88"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
@@ -406,12 +845,12 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+5"/>
-        <location line="+107"/>
+        <location line="+111"/>
         <source>Archive</source>
         <translation>В архив</translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-110"/>
         <source>Archive or restore the selected sellers</source>
         <translation>Отправить в архив или вернуть выбранных продавцов</translation>
     </message>
@@ -437,12 +876,12 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+6"/>
-        <location line="+408"/>
+        <location line="+421"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location line="-407"/>
+        <location line="-420"/>
         <source>Quit Stock Tracker</source>
         <translation>Закрыть Stock Tracker</translation>
     </message>
@@ -490,12 +929,12 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
 Остатки, заказы и дни запаса для продавцов Wildberries и Ozon.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+30"/>
         <source>Restore</source>
         <translation>Вернуть</translation>
     </message>
     <message numerus="yes">
-        <location line="+38"/>
+        <location line="+46"/>
         <source>%n seller(s)</source>
         <translation>
             <numerusform>%n продавец</numerusform>
@@ -581,8 +1020,8 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгрузка остатков</translation>
     </message>
     <message>
-        <location line="-272"/>
-        <location line="+284"/>
+        <location line="-284"/>
+        <location line="+296"/>
         <source>Export failed</source>
         <translation>Выгрузка не удалась</translation>
     </message>
@@ -592,7 +1031,7 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгружено в %1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>The master key was rotated</source>
         <translation>Мастер-ключ сменён</translation>
     </message>
@@ -816,9 +1255,22 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
 </context>
 <context>
+    <name>ServiceField</name>
+    <message>
+        <location filename="../../ui/licence_tab.py" line="+16"/>
+        <source>Default: %1</source>
+        <translation>По умолчанию: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set by %1 in the environment; change it there</source>
+        <translation>Задано переменной окружения %1; меняйте его там</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+90"/>
+        <location filename="../../ui/settings_dialog.py" line="+93"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -922,6 +1374,11 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <source>Team</source>
         <translation>Команда</translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>Licence</source>
+        <translation>Лицензия</translation>
+    </message>
     <message numerus="yes">
         <location line="+18"/>
         <source> day(s)</source>
@@ -996,7 +1453,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>Файлы</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Start with the system: %1</source>
         <translation>Запуск вместе с системой: %1</translation>
     </message>
@@ -1894,6 +2351,11 @@ Without it nobody, not even you, can open the data: keep it in a password manage
     </message>
     <message>
         <location line="+2"/>
+        <source>Paused: beyond the plan&apos;s limit</source>
+        <translation>Приостановлен: сверх лимита тарифа</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>disabled</source>
         <translation>выключен</translation>
     </message>
@@ -1903,7 +2365,7 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <translation>не запланирована</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+41"/>
         <source>Seller in the cabinet: %1</source>
         <translation>Продавец в кабинете: %1</translation>
     </message>
@@ -1916,6 +2378,11 @@ Without it nobody, not even you, can open the data: keep it in a password manage
         <location line="+10"/>
         <source>The token expires on %1</source>
         <translation>Токен истекает %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The plan syncs fewer sellers than there are, so this one waits; its figures stay and export as before. Archive another seller, take one out of &quot;Sync all&quot; or upgrade the plan (Settings &gt; Licence).</source>
+        <translation>Тариф синхронизирует меньше продавцов, чем их есть, поэтому этот ждёт; его данные остаются и выгружаются как прежде. Отправьте другого продавца в архив, исключите одного из «Синхр. всех» или перейдите на тариф побольше (Настройки &gt; Лицензия).</translation>
     </message>
 </context>
 <context>
