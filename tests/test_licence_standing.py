@@ -3,6 +3,7 @@ service, a frozen clock, a clock turned back, a machine file's TTL (domain.licen
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,8 +24,10 @@ from stock_tracker_desktop.domain.licence import (
     standing_of,
 )
 from stock_tracker_desktop.domain.plans import FREE, PAID_PLANS, Feature, plan_for
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 
 CHECKED = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+DOWN = Problem(ProblemCode.LICENCE_BUSY, {"status": 503})
 
 
 def _record(**facts: Any) -> LicenceRecord:
@@ -67,9 +70,13 @@ def test_offline_the_plan_holds_for_the_grace_and_counts_the_days_down() -> None
 
 
 def test_a_failed_check_shows_offline_at_once() -> None:
-    failed = replace(_record(), last_attempt=CHECKED + timedelta(hours=2), last_problem="down")
+    failed = replace(_record(), last_attempt=CHECKED + timedelta(hours=2), last_problem=DOWN)
     standing = standing_of(failed, CHECKED + timedelta(hours=3))
-    assert standing.state is LicenceState.OFFLINE and standing.last_problem == "down"
+    assert standing.state is LicenceState.OFFLINE and standing.last_problem == DOWN
+    # `license status --json` says it in English, as before problems had codes.
+    assert standing.as_json()["last_problem"] == (
+        "the licence server is busy or down (HTTP 503); try again in a few minutes"
+    )
 
 
 def test_a_frozen_clock_keeps_the_plan() -> None:
@@ -125,7 +132,7 @@ def test_the_service_is_asked_daily_and_not_again_right_after_a_failure() -> Non
     assert not check_due(record, CHECKED + CHECK_EVERY - timedelta(minutes=1))
     due = CHECKED + CHECK_EVERY
     assert check_due(record, due)
-    failed = replace(record, last_attempt=due, last_problem="the service did not answer")
+    failed = replace(record, last_attempt=due, last_problem=DOWN)
     assert not check_due(failed, due + RETRY_AFTER - timedelta(minutes=1))
     assert check_due(failed, due + RETRY_AFTER)
     assert not check_due(None, due)
@@ -142,6 +149,26 @@ def test_the_record_survives_the_vault_as_json() -> None:
     record = replace(_record(), machine_id="m1", heartbeat_seconds=600, last_ping=CHECKED)
     assert LicenceRecord.from_json(record.as_json()) == record
     assert "KEY" not in repr(record)
+    failed = replace(record, last_attempt=CHECKED, last_problem=DOWN)
+    assert LicenceRecord.from_json(json.loads(json.dumps(failed.as_json()))) == failed
+
+
+def test_a_record_of_an_earlier_version_with_an_english_last_problem_still_loads() -> None:
+    """Before problems had codes the vault kept the last problem as its English sentence ("" for
+    none): it loads as the detail of a problem, still counts as a failed check, and reads as
+    it did."""
+    due = CHECKED + CHECK_EVERY
+    stored = {**_record().as_json(), "last_attempt": due.isoformat()}
+    english = "The licence server is busy or down (HTTP 503); try again in a few minutes."
+    old = LicenceRecord.from_json({**stored, "last_problem": english})
+    assert old.last_problem == Problem(ProblemCode.LICENCE_RECORDED_EARLIER, {"detail": english})
+    assert str(old.last_problem).startswith(english)
+    assert not check_due(old, due + timedelta(minutes=1))  # failed lately: not asked again yet
+    answered = LicenceRecord.from_json({**stored, "last_problem": ""})
+    assert answered.last_problem is None and check_due(answered, due + timedelta(minutes=1))
+    assert LicenceRecord.from_json({**stored, "last_problem": None}).last_problem is None
+    without = {name: value for name, value in stored.items() if name != "last_problem"}
+    assert LicenceRecord.from_json(without).last_problem is None
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,7 @@ def sample(name: str) -> ParamValue:
         "count": 11,
         "megabytes": 64,
         "checks": 60,
+        "problem": Problem(ProblemCode.LICENCE_KEY_UNKNOWN),
     }
     return typed.get(name, f"<{name}>")
 
@@ -140,6 +141,26 @@ def test_templates_with_attempts_are_only_raised_once_retries_ran_out() -> None:
             assert retried, f"{where}: {code} is raised without the number of attempts"
 
 
+# Where licensing/ hands a {what} on (unverified(check, what, ...), _Mismatch(check, what),
+# _b64(value, what)): the second argument, always one of the catalogue's words.
+WHAT_TAKERS = {"unverified", "_Mismatch", "_b64"}
+
+
+def test_every_what_of_a_licensing_problem_is_in_the_catalogue() -> None:
+    passed = []
+    for path in sorted((PACKAGE / "licensing").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and _name(node.func) in WHAT_TAKERS):
+                continue
+            what, where = node.args[1], f"{path.name}:{node.lineno}"
+            if isinstance(what, ast.Name | ast.Attribute):
+                continue  # handed on (a _Mismatch's what): checked where it was written
+            assert isinstance(what, ast.Constant), f"{where}: a {{what}} built at run time"
+            passed.append((where, what.value))
+    assert len(passed) > 10  # the scan finds them
+    assert [(where, what) for where, what in passed if what not in SUBJECTS] == []
+
+
 ENDPOINTS = [
     value
     for value in (
@@ -184,6 +205,24 @@ def test_a_json_round_trip_keeps_every_type() -> None:
     }
     moment = back.params["at"]
     assert isinstance(moment, datetime) and moment.tzinfo is not None
+
+
+def test_a_problem_inside_another_is_worded_and_stored_with_it() -> None:
+    """What a licence command met, inside what it did about it (services.licence)."""
+    met = Problem(ProblemCode.LICENCE_FILE_EXPIRED, {"date": datetime(2026, 11, 30, 8, 0)})
+    problem = Problem(ProblemCode.LICENCE_NOTHING_CHANGED, {"problem": met})
+    assert problem.english() == (
+        "the machine file expired on 2026-11-30 08:00 UTC; connect to the internet so the app"
+        " can check the licence, or check out a new file; nothing was changed"
+    )
+    stored = json.loads(json.dumps(problem.as_json()))
+    assert stored["params"]["problem"]["$problem"]["code"] == "licence_file_expired"
+    assert Problem.from_json(stored) == problem
+    assert len({problem, Problem(ProblemCode.LICENCE_NOTHING_CHANGED, {"problem": met})}) == 1
+    # One of a newer version inside a known one: the outer one still reads.
+    newer = {"code": "licence_nothing_changed", "params": {"problem": {"$problem": {}}}}
+    back = Problem.from_json(newer)
+    assert back is not None and back.code is ProblemCode.LICENCE_NOTHING_CHANGED
 
 
 def test_unknown_codes_read_back_as_none() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from stock_tracker_desktop.domain.licence import LicenceRecord, LicenceStanding
 from stock_tracker_desktop.domain.plans import Feature
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.licensing.answers import LicensingConfig
 from stock_tracker_desktop.marketplaces.settings import time_factor_from_env
 from stock_tracker_desktop.services.context import AppContext
@@ -101,7 +102,7 @@ class LicenceCore:
 
         record, config = await self._db.run(self._read)
         if record is None:
-            raise LicenceProblem("no licence is activated on this desktop")
+            raise LicenceProblem(Problem(ProblemCode.LICENCE_NONE_HERE))
         await asyncio.to_thread(self._service.release, record, config)
         await self._db.run(self._service.forget)
         return await self._changed()

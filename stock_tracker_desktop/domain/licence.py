@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from stock_tracker_desktop.domain.plans import FREE, Plan, plan_for
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 
 GRACE = timedelta(days=14)
 # How often the service is asked while it can be reached; an older answer means "offline".
@@ -116,7 +117,9 @@ class LicenceRecord:
     last_seen: datetime | None = None
     clock_back: bool = False
     last_attempt: datetime | None = None
-    last_problem: str = ""
+    # What the last question to the service met (None: it was answered); kept as a problem
+    # so that the window words it in its language.
+    last_problem: Problem | None = None
 
     def seen_at(self, now: datetime) -> LicenceRecord:
         """This record once the app has seen ``now``: the clock's high-water mark moves on, or
@@ -133,6 +136,7 @@ class LicenceRecord:
         return self.facts.server_time if self.facts is not None else None
 
     def as_json(self) -> dict[str, Any]:
+        problem = self.last_problem
         return {
             "key": self.key,
             "machine_id": self.machine_id,
@@ -142,7 +146,7 @@ class LicenceRecord:
             "last_seen": _iso(self.last_seen),
             "clock_back": self.clock_back,
             "last_attempt": _iso(self.last_attempt),
-            "last_problem": self.last_problem,
+            "last_problem": problem.as_json() if problem is not None else None,
         }
 
     @classmethod
@@ -157,7 +161,7 @@ class LicenceRecord:
             last_seen=_from_iso(data.get("last_seen")),
             clock_back=bool(data.get("clock_back", False)),
             last_attempt=_from_iso(data.get("last_attempt")),
-            last_problem=str(data.get("last_problem", "")),
+            last_problem=_stored_problem(data.get("last_problem")),
         )
 
 
@@ -176,7 +180,7 @@ class LicenceStanding:
     last_check: datetime | None = None
     grace_days_left: int | None = None
     file_expiry: datetime | None = None
-    last_problem: str = ""
+    last_problem: Problem | None = None
 
     @property
     def holds(self) -> bool:
@@ -196,14 +200,15 @@ class LicenceStanding:
             "last_check": _iso(self.last_check),
             "grace_days_left": self.grace_days_left,
             "machine_file_expiry": _iso(self.file_expiry),
-            "last_problem": self.last_problem,
+            # English, as `license status` prints it (scripts read the sentence, as before).
+            "last_problem": self.last_problem.english() if self.last_problem is not None else "",
         }
 
 
 def standing_of(record: LicenceRecord | None, now: datetime) -> LicenceStanding:
     """The plan that applies at ``now`` (aware) given what the vault keeps."""
     if record is None or record.facts is None:
-        problem = record.last_problem if record is not None else ""
+        problem = record.last_problem if record is not None else None
         return LicenceStanding(LicenceState.NONE, FREE, last_problem=problem)
     facts = record.facts
     base = LicenceStanding(
@@ -255,7 +260,8 @@ def check_due(record: LicenceRecord | None, now: datetime) -> bool:
 
 def _tried_lately(record: LicenceRecord, now: datetime) -> bool:
     tried = record.last_attempt
-    return tried is not None and bool(record.last_problem) and tried <= now < tried + RETRY_AFTER
+    failed = record.last_problem is not None
+    return tried is not None and failed and tried <= now < tried + RETRY_AFTER
 
 
 def ping_due(record: LicenceRecord | None, now: datetime) -> bool:
@@ -272,6 +278,16 @@ def ping_due(record: LicenceRecord | None, now: datetime) -> bool:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _stored_problem(value: object) -> Problem | None:
+    """The record's last problem: JSON since problems had codes; the English sentence an
+    earlier version stored is kept as the detail of one, so its record still loads."""
+    if isinstance(value, Mapping):
+        return Problem.from_json(value)
+    if isinstance(value, str) and value:
+        return Problem(ProblemCode.LICENCE_RECORDED_EARLIER, {"detail": value})
+    return None
 
 
 def _iso(value: datetime | None) -> str | None:

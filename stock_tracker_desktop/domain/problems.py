@@ -7,7 +7,8 @@ sentence itself is one template per code, here; the window translates the templa
 values in its locale (dates, durations), the CLI and the logs use the English template.
 
 A parameter named ``detail`` is text from outside (a marketplace's own words, the operating
-system's): it is shown as it came, never translated.
+system's): it is shown as it came, never translated. A parameter may itself be a ``Problem``
+(what a licence command met, then what it did about it): it is rendered in the same language.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TypeAlias
 
 
 class Seconds(float):
     """A duration parameter: each reader words it in its own language ("2 h 5 min")."""
 
 
-ParamValue = str | int | float | date | datetime
+# A string: Problem is defined below, and a problem may be a parameter of another.
+ParamValue: TypeAlias = "str | int | float | date | datetime | Problem"
 ValueText = Callable[[ParamValue], str]
 
 
@@ -110,6 +113,39 @@ class ProblemCode(StrEnum):
     STORE_KEYRING = "store_keyring"
     STORE_KEYRING_UNKNOWN = "store_keyring_unknown"
     STORE_PASSPHRASE = "store_passphrase"
+    # The licence (licensing/, services.licence): the licensing service, machine files
+    LICENCE_PLAIN_HTTP = "licence_plain_http"
+    LICENCE_BAD_ADDRESS = "licence_bad_address"
+    LICENCE_BAD_PUBLIC_KEY = "licence_bad_public_key"
+    LICENCE_UNREACHABLE = "licence_unreachable"
+    LICENCE_SILENT = "licence_silent"
+    LICENCE_BUSY = "licence_busy"
+    LICENCE_UNVERIFIED = "licence_unverified"
+    LICENCE_MACHINE_LIMIT = "licence_machine_limit"
+    LICENCE_MACHINE_LIMIT_UNKNOWN = "licence_machine_limit_unknown"
+    LICENCE_REFUSED = "licence_refused"
+    LICENCE_REFUSED_KEY = "licence_refused_key"
+    LICENCE_REFUSED_FORBIDDEN = "licence_refused_forbidden"
+    LICENCE_REFUSED_NOT_FOUND = "licence_refused_not_found"
+    LICENCE_FILE_NOT_ONE = "licence_file_not_one"
+    LICENCE_FILE_DAMAGED = "licence_file_damaged"
+    LICENCE_FILE_NOT_BASE64 = "licence_file_not_base64"
+    LICENCE_FILE_ALGORITHM = "licence_file_algorithm"
+    LICENCE_FILE_SIGNATURE = "licence_file_signature"
+    LICENCE_FILE_OTHER_KEY_OR_MACHINE = "licence_file_other_key_or_machine"
+    LICENCE_FILE_UNREADABLE = "licence_file_unreadable"
+    LICENCE_FILE_EXPIRED = "licence_file_expired"
+    LICENCE_FILE_FROM_THE_FUTURE = "licence_file_from_the_future"
+    LICENCE_FILE_NEEDS_KEY = "licence_file_needs_key"
+    LICENCE_KEY_EMPTY = "licence_key_empty"
+    LICENCE_KEY_UNKNOWN = "licence_key_unknown"
+    LICENCE_NONE_HERE = "licence_none_here"
+    # What a licence command did about a {problem} it met
+    LICENCE_NOTHING_CHANGED = "licence_nothing_changed"
+    LICENCE_STAYS = "licence_stays"
+    LICENCE_STAYS_UNHEARD = "licence_stays_unheard"
+    # A last problem an earlier version stored as an English sentence
+    LICENCE_RECORDED_EARLIER = "licence_recorded_earlier"
 
 
 # One English template per code, with {name} for each parameter. The wording is the one the CLI,
@@ -354,6 +390,140 @@ TEMPLATES: Mapping[ProblemCode, str] = {
     ProblemCode.STORE_PASSPHRASE: QT_TRANSLATE_NOOP(
         "Problems", "passphrase (scrypt) in vault.json"
     ),
+    # The licence
+    ProblemCode.LICENCE_PLAIN_HTTP: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server address {url} uses plain http, which anyone on the way could read and"
+        " change; use its https:// address (plain http is allowed only to this computer:"
+        " localhost, 127.0.0.1 or ::1)",
+    ),
+    ProblemCode.LICENCE_BAD_ADDRESS: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server address '{url}' is not a web address; use one that starts with"
+        " https://",
+    ),
+    ProblemCode.LICENCE_BAD_PUBLIC_KEY: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licensing configuration's public key is not an ed25519 key (64 hex digits);"
+        " reinstall the app or contact support",
+    ),
+    ProblemCode.LICENCE_UNREACHABLE: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server could not be reached (the connection failed); check the internet"
+        " connection and any proxy settings, then try again",
+    ),
+    ProblemCode.LICENCE_SILENT: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server could not be reached (it did not answer within {wait}); check the"
+        " internet connection and any proxy settings, then try again",
+    ),
+    ProblemCode.LICENCE_BUSY: QT_TRANSLATE_NOOP(
+        "Problems", "the licence server is busy or down (HTTP {status}); try again in a few minutes"
+    ),
+    ProblemCode.LICENCE_UNVERIFIED: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server's answer could not be verified: {what}; check that this computer's"
+        " date and time are right and that no proxy or antivirus rewrites its HTTPS traffic,"
+        " then try again (if it keeps happening, contact support)",
+    ),
+    ProblemCode.LICENCE_MACHINE_LIMIT: QT_TRANSLATE_NOOP(
+        "Problems",
+        "this licence is already active on as many computers as its plan allows ({limit}); to"
+        " free a seat, run `stock-tracker license deactivate` on the computer you no longer use,"
+        " or remove that machine in the licence portal, then try again",
+    ),
+    ProblemCode.LICENCE_MACHINE_LIMIT_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Problems",
+        "this licence is already active on as many computers as its plan allows; to free a"
+        " seat, run `stock-tracker license deactivate` on the computer you no longer use, or"
+        " remove that machine in the licence portal, then try again",
+    ),
+    ProblemCode.LICENCE_REFUSED: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server refused the request (HTTP {status}){detail}; check the licence in"
+        " the licence portal, or contact support",
+    ),
+    ProblemCode.LICENCE_REFUSED_KEY: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server refused the request (HTTP {status}){detail}; check the licence key,"
+        " and the licence's status in the licence portal",
+    ),
+    ProblemCode.LICENCE_REFUSED_FORBIDDEN: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server refused the request (HTTP {status}){detail}; check the licence's"
+        " status in the licence portal, or contact support",
+    ),
+    ProblemCode.LICENCE_REFUSED_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licence server refused the request (HTTP {status}){detail}; check the licence key;"
+        " if this computer was removed, activate it again",
+    ),
+    ProblemCode.LICENCE_FILE_NOT_ONE: QT_TRANSLATE_NOOP(
+        "Problems",
+        "this is not a machine file: it should start with {begin} and end with {end}; check that"
+        " the whole file was copied",
+    ),
+    ProblemCode.LICENCE_FILE_DAMAGED: QT_TRANSLATE_NOOP(
+        "Problems", "the machine file is damaged; check out a new one"
+    ),
+    ProblemCode.LICENCE_FILE_NOT_BASE64: QT_TRANSLATE_NOOP(
+        "Problems", "the machine file is damaged ({what} is not base64); check out a new one"
+    ),
+    ProblemCode.LICENCE_FILE_ALGORITHM: QT_TRANSLATE_NOOP(
+        "Problems", "the machine file uses {detail}, not {algorithm}; check out an encrypted one"
+    ),
+    ProblemCode.LICENCE_FILE_SIGNATURE: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the machine file's signature is wrong: it was changed, or it was not issued by this"
+        " app's licence server; check out a new one",
+    ),
+    ProblemCode.LICENCE_FILE_OTHER_KEY_OR_MACHINE: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the machine file belongs to another licence key or another computer; check out one for"
+        " this computer with this licence",
+    ),
+    ProblemCode.LICENCE_FILE_UNREADABLE: QT_TRANSLATE_NOOP(
+        "Problems", "the machine file could not be read ({detail}); check out a new one"
+    ),
+    # {date} is a UTC datetime: the English says so, a reader in its own time zone need not.
+    ProblemCode.LICENCE_FILE_EXPIRED: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the machine file expired on {date} UTC; connect to the internet so the app can check"
+        " the licence, or check out a new file",
+    ),
+    ProblemCode.LICENCE_FILE_FROM_THE_FUTURE: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the machine file was issued after this computer's current time: the clock is wrong;"
+        " set the right date and time, then try again",
+    ),
+    ProblemCode.LICENCE_FILE_NEEDS_KEY: QT_TRANSLATE_NOOP(
+        "Problems", "a machine file opens with its licence key: give it with --key-env VAR"
+    ),
+    ProblemCode.LICENCE_KEY_EMPTY: QT_TRANSLATE_NOOP(
+        "Problems", "the licence key is empty; paste the whole key from the e-mail"
+    ),
+    ProblemCode.LICENCE_KEY_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Problems",
+        "the licensing service does not know this key; check that it was copied whole (from the"
+        " licence e-mail or the portal)",
+    ),
+    ProblemCode.LICENCE_NONE_HERE: QT_TRANSLATE_NOOP(
+        "Problems", "no licence is activated on this desktop"
+    ),
+    ProblemCode.LICENCE_NOTHING_CHANGED: QT_TRANSLATE_NOOP(
+        "Problems", "{problem}; nothing was changed"
+    ),
+    ProblemCode.LICENCE_STAYS: QT_TRANSLATE_NOOP(
+        "Problems", "{problem}; the licence stays on this desktop"
+    ),
+    ProblemCode.LICENCE_STAYS_UNHEARD: QT_TRANSLATE_NOOP(
+        "Problems",
+        "{problem}; the licence stays on this desktop: try again when the service can be"
+        " reached, or remove this machine in the licence portal",
+    ),
+    ProblemCode.LICENCE_RECORDED_EARLIER: QT_TRANSLATE_NOOP(
+        "Problems", "{detail} (as an earlier version of the app recorded it)"
+    ),
 }
 
 # What an API method reads (the {what} of the templates: each endpoint's ``subject`` in
@@ -371,6 +541,22 @@ SUBJECTS: frozenset[str] = frozenset(
         # What a text rule speaks of ({what}); a tag's own text fills {tag} afterwards.
         QT_TRANSLATE_NOOP("Problems", "the name"),
         QT_TRANSLATE_NOOP("Problems", "the tag {tag}"),
+        # Why a licence server's answer was not believed (the {what} of LICENCE_UNVERIFIED,
+        # licensing/signatures.py and client.py).
+        QT_TRANSLATE_NOOP("Problems", "it was not signed"),
+        QT_TRANSLATE_NOOP("Problems", "it was not signed with ed25519"),
+        QT_TRANSLATE_NOOP("Problems", "its signature does not cover the request and its body"),
+        QT_TRANSLATE_NOOP("Problems", "its body is not the one the server signed"),
+        QT_TRANSLATE_NOOP("Problems", "it was not signed by the licence server's key"),
+        QT_TRANSLATE_NOOP("Problems", "its Date is more than 5 minutes from this computer's clock"),
+        QT_TRANSLATE_NOOP("Problems", "it answers another request (its nonce differs)"),
+        QT_TRANSLATE_NOOP("Problems", "it is not a Keygen answer"),
+        QT_TRANSLATE_NOOP("Problems", "its body could not be decoded"),
+        QT_TRANSLATE_NOOP("Problems", "it is far larger than any licence answer"),
+        # The part of a machine file that is not base64 (LICENCE_FILE_NOT_BASE64).
+        QT_TRANSLATE_NOOP("Problems", "the file"),
+        QT_TRANSLATE_NOOP("Problems", "the encrypted part"),
+        QT_TRANSLATE_NOOP("Problems", "the signature"),
     )
 )
 
@@ -447,6 +633,8 @@ def render(template: str, params: Mapping[str, ParamValue], value_text: ValueTex
 
 
 def english_value(value: ParamValue) -> str:
+    if isinstance(value, Problem):
+        return value.english()
     if isinstance(value, Seconds):
         return duration_words(value)
     if isinstance(value, datetime):
@@ -478,7 +666,9 @@ def duration_words(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
-# Typed values survive the database as tagged JSON, so a reader can word them in its locale.
+# Typed values survive the database as tagged JSON, so a reader can word them in its locale (a
+# problem inside another is tagged "$problem").
+PROBLEM_TAG = "$problem"
 _TAGS: tuple[tuple[str, type, Callable[[str], ParamValue]], ...] = (
     ("$seconds", Seconds, lambda text: Seconds(float(text))),
     ("$datetime", datetime, datetime.fromisoformat),
@@ -487,6 +677,8 @@ _TAGS: tuple[tuple[str, type, Callable[[str], ParamValue]], ...] = (
 
 
 def _json_value(value: ParamValue) -> object:
+    if isinstance(value, Problem):
+        return {PROBLEM_TAG: value.as_json()}
     for tag, kind, _ in _TAGS:
         if isinstance(value, kind):
             return {tag: value.isoformat() if isinstance(value, date) else str(float(value))}
@@ -496,6 +688,10 @@ def _json_value(value: ParamValue) -> object:
 def _from_json(value: object) -> ParamValue:
     if isinstance(value, Mapping) and len(value) == 1:
         ((tag, text),) = value.items()
+        if tag == PROBLEM_TAG and isinstance(text, Mapping):
+            inner = Problem.from_json(text)
+            if inner is not None:  # one of a newer version is kept as its text, below
+                return inner
         for known, _, parse in _TAGS:
             if tag == known:
                 return parse(str(text))

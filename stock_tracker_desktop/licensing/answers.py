@@ -1,7 +1,8 @@
 """What the licence server answers, as values, and the ways a licensing call can fail.
 
-Every message is an English sentence that says what to do next. None of them carries the licence
-key: a message ends up in logs, dialogs and support mails.
+Every failure carries a ``Problem`` (domain.problems) that says what to do next, so the window
+words it in its language; ``str()`` is its English, for the CLI and the logs. None of them carries
+the licence key: a message ends up in logs, dialogs and support mails.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,14 @@ class Machine:
 
 
 class LicensingError(Exception):
-    """Any licensing failure; ``str()`` says what to do."""
+    """Any licensing failure; ``problem`` says what went wrong and what to do."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.problem.english()
 
 
 class Unreachable(LicensingError):
@@ -66,21 +76,15 @@ class MachineLimitExceeded(LicensingError):
     def __init__(self, max_machines: int | None) -> None:
         self.max_machines = max_machines
         if max_machines is None:
-            seats = "on as many computers as its plan allows"
+            super().__init__(Problem(ProblemCode.LICENCE_MACHINE_LIMIT_UNKNOWN))
         else:
-            computers = "computer" if max_machines == 1 else "computers"
-            seats = f"on {max_machines} {computers}, the most its plan allows"
-        super().__init__(
-            f"This licence is already active {seats}. To free a seat, run "
-            "`stock-tracker license deactivate` on the computer you no longer use, "
-            "or remove that machine in the licence portal, then try again."
-        )
+            super().__init__(Problem(ProblemCode.LICENCE_MACHINE_LIMIT, {"limit": max_machines}))
 
 
 class LicenceRefused(LicensingError):
     """The licence server refused the request (an API error other than the machine limit)."""
 
-    def __init__(self, message: str, *, code: str | None, status: int) -> None:
-        super().__init__(message)
+    def __init__(self, problem: Problem, *, code: str | None, status: int) -> None:
+        super().__init__(problem)
         self.code = code
         self.status = status

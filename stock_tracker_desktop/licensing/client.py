@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import httpx
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode, Seconds, said
 from stock_tracker_desktop.licensing import documents
 from stock_tracker_desktop.licensing.answers import (
     LicenceRefused,
@@ -42,12 +43,12 @@ VALIDATE_PATH = "/licenses/actions/validate-key"
 MACHINE_FILE_INCLUDES = "license,license.entitlements"
 # Keygen's detail ends with the limit: "machine count has exceeded maximum allowed ... (3)".
 _LIMIT_IN_DETAIL = re.compile(r"\((\d+)\)\s*$")
-_ADVICE_BY_STATUS = {
-    401: "Check the licence key, and the licence's status in the licence portal.",
-    403: "Check the licence's status in the licence portal, or contact support.",
-    404: "Check the licence key; if this computer was removed, activate it again.",
+# A refusal's advice follows its status: each is a template of its own.
+_REFUSED_BY_STATUS = {
+    401: ProblemCode.LICENCE_REFUSED_KEY,
+    403: ProblemCode.LICENCE_REFUSED_FORBIDDEN,
+    404: ProblemCode.LICENCE_REFUSED_NOT_FOUND,
 }
-_DEFAULT_ADVICE = "Check the licence in the licence portal, or contact support."
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -82,15 +83,8 @@ def _checked_base_url(base_url: str) -> str:
     ):
         return base_url.rstrip("/")
     if url.scheme == "http" and url.host:
-        raise LicensingError(
-            f"The licence server address {base_url} uses plain http, which anyone on the way "
-            "could read and change; use its https:// address (plain http is allowed only to "
-            "this computer: localhost, 127.0.0.1 or ::1)."
-        )
-    raise LicensingError(
-        f"The licence server address {base_url!r} is not a web address; "
-        "use one that starts with https://."
-    )
+        raise LicensingError(Problem(ProblemCode.LICENCE_PLAIN_HTTP, {"url": base_url}))
+    raise LicensingError(Problem(ProblemCode.LICENCE_BAD_ADDRESS, {"url": base_url}))
 
 
 def _scrub(text: str, key: str) -> str:
@@ -117,10 +111,7 @@ class LicensingClient:
         try:
             self._public_key = load_public_key(config.public_key)
         except ValueError:
-            raise LicensingError(
-                "The licensing configuration's public key is not an ed25519 key (64 hex "
-                "digits); reinstall the app or contact support."
-            ) from None
+            raise LicensingError(Problem(ProblemCode.LICENCE_BAD_PUBLIC_KEY)) from None
         self._prefix = f"{self._base_url}/v1/accounts/{_segment(config.account)}"
         self._clock = clock
         self._timeout = timeout
@@ -294,8 +285,7 @@ class LicensingClient:
                 if response.status_code >= 500 or response.status_code == 429:
                     log.warning("licence server answered %s to %s", response.status_code, path)
                     raise Unreachable(
-                        f"The licence server is busy or down (HTTP {response.status_code}); "
-                        "try again in a few minutes."
+                        Problem(ProblemCode.LICENCE_BUSY, {"status": response.status_code})
                     )
                 return response, self._read(response, deadline)
             finally:
@@ -307,13 +297,9 @@ class LicensingClient:
         except httpx.TransportError as exc:
             log.warning("licence server unreachable for %s: %s", path, type(exc).__name__)
             if isinstance(exc, httpx.TimeoutException):
-                reason = f"it did not answer within {self._timeout:g} seconds"
-            else:
-                reason = "the connection failed"
-            raise Unreachable(
-                f"The licence server could not be reached ({reason}). Check the internet "
-                "connection and any proxy settings, then try again."
-            ) from exc
+                silent = Problem(ProblemCode.LICENCE_SILENT, {"wait": Seconds(self._timeout)})
+                raise Unreachable(silent) from exc
+            raise Unreachable(Problem(ProblemCode.LICENCE_UNREACHABLE)) from exc
 
     def _read(self, response: httpx.Response, deadline: float) -> bytes:
         method, path = response.request.method, response.request.url.path
@@ -354,12 +340,13 @@ def _refusal(status: int, document: Mapping[str, Any], key: str) -> LicensingErr
     first = documents.mapping(errors[0], "an error") if isinstance(errors, list) and errors else {}
     code = first.get("code") if isinstance(first.get("code"), str) else None
     detail = first.get("detail") or first.get("title")
-    detail = detail if isinstance(detail, str) else f"HTTP {status}"
+    detail = detail if isinstance(detail, str) else ""
     if code == "MACHINE_LIMIT_EXCEEDED":
         found = _LIMIT_IN_DETAIL.search(detail)
         return MachineLimitExceeded(int(found.group(1)) if found else None)
-    said = _scrub(detail, key) + (f" ({code})" if code else "")
-    advice = _ADVICE_BY_STATUS.get(status, _DEFAULT_ADVICE)
-    return LicenceRefused(
-        f"The licence server refused the request: {said}. {advice}", code=code, status=status
+    words = " ".join(part for part in (_scrub(detail, key), f"({code})" if code else "") if part)
+    refused = Problem(
+        _REFUSED_BY_STATUS.get(status, ProblemCode.LICENCE_REFUSED),
+        {"status": status, "detail": said(words)},
     )
+    return LicenceRefused(refused, code=code, status=status)

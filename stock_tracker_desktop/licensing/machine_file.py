@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.licensing import documents
 from stock_tracker_desktop.licensing.answers import LicensingError, Validation
 from stock_tracker_desktop.licensing.signatures import MAX_CLOCK_SKEW, load_public_key
@@ -44,7 +45,11 @@ class MachineFile:
 
 
 class MachineFileProblem(LicensingError):
-    """The machine file cannot be used; the message says why and what to do."""
+    """The machine file cannot be used; the problem says why and what to do."""
+
+
+def _damaged() -> MachineFileProblem:
+    return MachineFileProblem(Problem(ProblemCode.LICENCE_FILE_DAMAGED))
 
 
 def machine_file_key(licence_key: str, fingerprint: str) -> bytes:
@@ -53,11 +58,12 @@ def machine_file_key(licence_key: str, fingerprint: str) -> bytes:
 
 
 def _b64(value: Any, what: str) -> bytes:
+    """``value`` decoded; ``what`` names the part, in the catalogue's words (SUBJECTS)."""
     try:
         return base64.b64decode(documents.text(value, what), validate=True)
     except (binascii.Error, documents.Malformed):
         raise MachineFileProblem(
-            f"The machine file is damaged ({what} is not base64); check out a new one."
+            Problem(ProblemCode.LICENCE_FILE_NOT_BASE64, {"what": what})
         ) from None
 
 
@@ -65,8 +71,7 @@ def _envelope(text: str) -> dict[str, Any]:
     body = text.strip()
     if not (body.startswith(BEGIN) and body.endswith(END)):
         raise MachineFileProblem(
-            "This is not a machine file: it should start with "
-            f"{BEGIN} and end with {END}. Check that the whole file was copied."
+            Problem(ProblemCode.LICENCE_FILE_NOT_ONE, {"begin": BEGIN, "end": END})
         )
     inner = "".join(body[len(BEGIN) : -len(END)].split())
     try:
@@ -74,22 +79,19 @@ def _envelope(text: str) -> dict[str, Any]:
     except ValueError:
         envelope = None
     if not isinstance(envelope, dict):
-        raise MachineFileProblem("The machine file is damaged; check out a new one.")
+        raise _damaged()
     return envelope
 
 
 def _decrypt(enc: str, key: bytes) -> bytes:
     parts = enc.split(".")
     if len(parts) != 3:
-        raise MachineFileProblem("The machine file is damaged; check out a new one.")
+        raise _damaged()
     ciphertext, iv, tag = (_b64(part, "the encrypted part") for part in parts)
     try:
         return AESGCM(key).decrypt(iv, ciphertext + tag, None)
     except (InvalidTag, ValueError):
-        raise MachineFileProblem(
-            "The machine file belongs to another licence key or another computer; check out "
-            "one for this computer with this licence."
-        ) from None
+        raise MachineFileProblem(Problem(ProblemCode.LICENCE_FILE_OTHER_KEY_OR_MACHINE)) from None
 
 
 def _of_type(included: list[Any], kind: str) -> list[Any]:
@@ -135,43 +137,33 @@ def read_machine_file(
     """
     envelope = _envelope(text)
     if envelope.get("alg") != ALGORITHM:
+        used = repr(envelope.get("alg"))  # the file's word, shown as it came
         raise MachineFileProblem(
-            f"The machine file uses {envelope.get('alg')!r}, not {ALGORITHM}; check out an "
-            "encrypted one."
+            Problem(ProblemCode.LICENCE_FILE_ALGORITHM, {"detail": used, "algorithm": ALGORITHM})
         )
     enc = envelope.get("enc")
     if not isinstance(enc, str):
-        raise MachineFileProblem("The machine file is damaged; check out a new one.")
+        raise _damaged()
     try:
         verify_key = load_public_key(public_key)
     except ValueError:
-        raise MachineFileProblem(
-            "The licensing configuration's public key is not an ed25519 key (64 hex digits); "
-            "reinstall the app or contact support."
-        ) from None
+        raise MachineFileProblem(Problem(ProblemCode.LICENCE_BAD_PUBLIC_KEY)) from None
     signature = _b64(envelope.get("sig"), "the signature")
     try:
         verify_key.verify(signature, SIGNING_PREFIX + enc.encode("utf-8"))
     except InvalidSignature:
-        raise MachineFileProblem(
-            "The machine file's signature is wrong: it was changed, or it was not issued by "
-            "this app's licence server. Check out a new one."
-        ) from None
+        raise MachineFileProblem(Problem(ProblemCode.LICENCE_FILE_SIGNATURE)) from None
     plaintext = _decrypt(enc, machine_file_key(licence_key, fingerprint))
     try:
         contents = _contents(plaintext, fingerprint)
     except (ValueError, RecursionError) as problem:  # Malformed is a ValueError
         raise MachineFileProblem(
-            f"The machine file could not be read ({problem}); check out a new one."
+            Problem(ProblemCode.LICENCE_FILE_UNREADABLE, {"detail": str(problem)})
         ) from None
     if now > contents.expiry:
         raise MachineFileProblem(
-            f"The machine file expired on {contents.expiry:%Y-%m-%d %H:%M} UTC; connect to the "
-            "internet so the app can check the licence, or check out a new file."
+            Problem(ProblemCode.LICENCE_FILE_EXPIRED, {"date": contents.expiry})
         )
     if contents.issued - now > MAX_CLOCK_SKEW:
-        raise MachineFileProblem(
-            "The machine file was issued after this computer's current time: the clock is "
-            "wrong. Set the right date and time, then try again."
-        )
+        raise MachineFileProblem(Problem(ProblemCode.LICENCE_FILE_FROM_THE_FUTURE))
     return contents

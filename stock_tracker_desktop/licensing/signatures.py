@@ -21,16 +21,13 @@ from email.utils import parsedate_to_datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.licensing.answers import Unverified
 
 ALGORITHM = "ed25519"
 SIGNED_HEADERS = "(request-target) host date digest"
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 _PARAMETER = re.compile(r'(\w+)="([^"]*)"')
-_ADVICE = (
-    "Check that this computer's date and time are right and that no proxy or antivirus "
-    "rewrites its HTTPS traffic, then try again; if it keeps happening, contact support."
-)
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +70,11 @@ def load_public_key(public_key_hex: str) -> Ed25519PublicKey:
 
 def unverified(check: str, what: str, method: str, path: str) -> Unverified:
     """Log which ``check`` failed and return the Unverified to raise; ``what`` completes
-    "the answer could not be verified: ..."."""
+    "the answer could not be verified: ..." and is one of the catalogue's words
+    (domain.problems.SUBJECTS), so the window translates it."""
     # The path names a licence or machine id at most; the key travels in bodies and headers only.
     log.warning("licence server answer to %s %s rejected: %s", method.upper(), path, check)
-    return Unverified(f"The licence server's answer could not be verified: {what}. {_ADVICE}")
+    return Unverified(Problem(ProblemCode.LICENCE_UNVERIFIED, {"what": what}))
 
 
 def verify_answer(

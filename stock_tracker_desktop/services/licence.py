@@ -37,6 +37,7 @@ from stock_tracker_desktop.domain.licence import (
     utc_now,
 )
 from stock_tracker_desktop.domain.plans import Plan
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.licensing.answers import (
     LicenceRefused,
     LicensingConfig,
@@ -67,8 +68,19 @@ if TYPE_CHECKING:
 
 
 class LicenceProblem(Exception):
-    """A licence command could not do what was asked; the message says what to do. Nothing
-    stored was changed."""
+    """A licence command could not do what was asked; ``problem`` says why and what to do
+    (``str()`` in English). Nothing stored was changed."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.problem.english()
+
+
+def _nothing_changed(met: Problem) -> LicenceProblem:
+    return LicenceProblem(Problem(ProblemCode.LICENCE_NOTHING_CHANGED, {"problem": met}))
 
 
 def licensing_config(ctx: AppContext) -> LicensingConfig:
@@ -177,10 +189,10 @@ class LicenceService:
             return self._asked(record, config)
         except MachineLimitExceeded as exc:
             facts = _refused_facts(record, "MACHINE_LIMIT_EXCEEDED", str(exc), now)
-            return replace(record, facts=facts, last_attempt=now, last_problem=str(exc))
+            return replace(record, facts=facts, last_attempt=now, last_problem=exc.problem)
         except LicensingError as exc:  # unreachable, unverified, refused: no answer
             log.warning("the licensing service was not heard: %s", exc)
-            return replace(record, last_attempt=now, last_problem=str(exc))
+            return replace(record, last_attempt=now, last_problem=exc.problem)
 
     def _asked(self, record: LicenceRecord, config: LicensingConfig) -> LicenceRecord:
         with self._client(config) as client:
@@ -226,7 +238,7 @@ class LicenceService:
             clock_back=False,  # a verified answer from the service sets the clock straight
             last_seen=max(now, record.last_seen or now),
             last_attempt=now,
-            last_problem="",
+            last_problem=None,
         )
 
     @staticmethod
@@ -245,17 +257,14 @@ class LicenceService:
         seat left: then nothing is to be saved."""
         key = key.strip()
         if not key:
-            raise LicenceProblem("the licence key is empty; paste the whole key from the e-mail")
+            raise LicenceProblem(Problem(ProblemCode.LICENCE_KEY_EMPTY))
         fresh = LicenceRecord(key=key, last_seen=previous.last_seen if previous else None)
         try:
             asked = self._asked(fresh, config)
         except LicensingError as exc:
-            raise LicenceProblem(f"{exc}; nothing was changed") from None
+            raise _nothing_changed(exc.problem) from None
         if asked.facts is not None and asked.facts.code == UNKNOWN_KEY:
-            raise LicenceProblem(
-                "the licensing service does not know this key; check that it was copied whole"
-                " (from the licence e-mail or the portal); nothing was changed"
-            )
+            raise _nothing_changed(Problem(ProblemCode.LICENCE_KEY_UNKNOWN))
         return asked
 
     def activate(self, key: str) -> LicenceStanding:
@@ -273,12 +282,11 @@ class LicenceService:
                 client.deactivate(record.key, record.machine_id)
         except LicenceRefused as exc:
             if exc.status != 404:  # already gone on the service's side: nothing to free
-                raise LicenceProblem(f"{exc}; the licence stays on this desktop") from None
+                stays = Problem(ProblemCode.LICENCE_STAYS, {"problem": exc.problem})
+                raise LicenceProblem(stays) from None
         except LicensingError as exc:
-            raise LicenceProblem(
-                f"{exc}; the licence stays on this desktop. Try again when the service can"
-                " be reached, or remove this machine in the licence portal"
-            ) from None
+            unheard = Problem(ProblemCode.LICENCE_STAYS_UNHEARD, {"problem": exc.problem})
+            raise LicenceProblem(unheard) from None
 
     def from_machine_file(
         self, text: str, key: str, previous: LicenceRecord | None, config: LicensingConfig
@@ -288,9 +296,7 @@ class LicenceService:
         holding until its TTL ends. Raises LicenceProblem for a file that does not hold."""
         key = (key or (previous.key if previous else "")).strip()
         if not key:
-            raise LicenceProblem(
-                "a machine file opens with its licence key: give it with --key-env VAR"
-            )
+            raise LicenceProblem(Problem(ProblemCode.LICENCE_FILE_NEEDS_KEY))
         from stock_tracker_desktop.licensing.machine_file import read_machine_file
 
         now = self.clock()
@@ -303,7 +309,7 @@ class LicenceService:
                 now=now,
             )
         except LicensingError as exc:
-            raise LicenceProblem(f"{exc}; nothing was changed") from None
+            raise _nothing_changed(exc.problem) from None
         facts = replace(
             _facts(machine_file.licence, now),
             source=SOURCE_FILE,

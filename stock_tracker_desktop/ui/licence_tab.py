@@ -42,8 +42,10 @@ from stock_tracker_desktop.config import (
 from stock_tracker_desktop.core import AppCore, LicenceProblem, LicenceUsage, Settings, redact
 from stock_tracker_desktop.domain.licence import GRACE, LicenceStanding, LicenceState
 from stock_tracker_desktop.domain.plans import FREE, Feature, Plan
+from stock_tracker_desktop.domain.problems import Problem
 from stock_tracker_desktop.ui import texts
 from stock_tracker_desktop.ui.async_qt import run_dialog, spawn
+from stock_tracker_desktop.ui.problem_texts import problem_text
 from stock_tracker_desktop.ui.secret_field import SecretField
 from stock_tracker_desktop.ui.team_words import error_label
 from stock_tracker_desktop.ui.tenant_editor import OK_STYLE
@@ -415,9 +417,10 @@ class LicenceTab(QWidget):
             else self.tr("no limit")
         )
         self.last_check.setText(texts.date_time_text(standing.last_check) or self.tr("never"))
-        self.last_problem.setText(redact(standing.last_problem))
-        self.last_problem.setVisible(bool(standing.last_problem))
-        self.last_problem_title.setVisible(bool(standing.last_problem))
+        problem = standing.last_problem
+        self.last_problem.setText(_words(problem) if problem is not None else "")
+        self.last_problem.setVisible(problem is not None)
+        self.last_problem_title.setVisible(problem is not None)
         # A licence that holds is not replaced by another key here: deactivating it first
         # frees its seat, which a second activation would leave taken.
         self.activation_group.setVisible(not standing.holds)
@@ -450,7 +453,7 @@ class LicenceTab(QWidget):
         try:
             usage = await self.core.licence.activate(key)
         except LicenceProblem as exc:
-            return self._refused(self.tr("The licence was not activated: %1"), exc)
+            return self._refused(self.tr("The licence was not activated: %1"), exc.problem)
         self.key.clear()
         return self._done(usage, self.tr("Activated: the %1 plan applies on this desktop."))
 
@@ -474,7 +477,7 @@ class LicenceTab(QWidget):
         try:
             usage = await self.core.licence.import_file(path, key)
         except LicenceProblem as exc:
-            return self._refused(self.tr("The machine file was not imported: %1"), exc)
+            return self._refused(self.tr("The machine file was not imported: %1"), exc.problem)
         except UserFileError as exc:
             self._say(problem=self._file_problem(exc))
             return ""
@@ -499,7 +502,7 @@ class LicenceTab(QWidget):
         # Unheard, the last confirmed answer holds; either way the standing may have moved.
         notice = self._done(usage, self.tr("Checked with the licensing service."))
         problem = usage.standing.last_problem
-        if problem:
+        if problem is not None:
             not_heard = self.tr("The licensing service was not heard: %1")
             return self._refused(not_heard, problem)
         return notice
@@ -532,7 +535,7 @@ class LicenceTab(QWidget):
         try:
             usage = await self.core.licence.deactivate()
         except LicenceProblem as exc:
-            return self._refused(self.tr("The licence was not deactivated: %1"), exc)
+            return self._refused(self.tr("The licence was not deactivated: %1"), exc.problem)
         return self._done(usage, self.tr("Deactivated: the %1 plan applies on this desktop."))
 
     async def _act(self, action: Awaitable[str]) -> None:
@@ -546,11 +549,17 @@ class LicenceTab(QWidget):
         if notice:
             self._say(notice=notice)
 
-    def _refused(self, template: str, why: Exception | str) -> str:
-        self._say(problem=template.replace("%1", redact(str(why))))
+    def _refused(self, template: str, why: Problem) -> str:
+        self._say(problem=template.replace("%1", _words(why)))
         return ""
 
     def _done(self, usage: LicenceUsage, template: str) -> str:
         self._show(usage)
         self.changed.emit()
         return template.replace("%1", self.words.plan_title(usage.standing.plan))
+
+
+def _words(problem: Problem) -> str:
+    """A licence problem in the window's language; redacted, as the service's own words in it
+    (its ``detail``) could echo a secret."""
+    return redact(problem_text(problem))

@@ -86,6 +86,8 @@ def duration_text(seconds: float) -> str:
 
 
 def _value_text(value: ParamValue) -> str:
+    if isinstance(value, Problem):  # what a licence command met, inside what it did about it
+        return problem_text(value)
     if isinstance(value, str) and value in SUBJECTS:  # "orders", "stock": words of ours
         return QCoreApplication.translate("Problems", value)
     if isinstance(value, Seconds):

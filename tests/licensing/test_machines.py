@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from stock_tracker_desktop.domain.problems import Problem, ProblemCode
 from stock_tracker_desktop.licensing import (
     LicenceRefused,
     LicensingClient,
@@ -34,8 +35,10 @@ def test_the_machine_limit_says_how_to_free_a_seat(
         activate(client, licence, "c" * 64)
 
     assert raised.value.max_machines == 2
+    assert raised.value.problem == Problem(ProblemCode.LICENCE_MACHINE_LIMIT, {"limit": 2})
     message = str(raised.value)
-    assert "2 computers" in message
+    # No "2 computers": a template has one form, which "1 computers" would not suit.
+    assert "as many computers as its plan allows (2)" in message
     assert "stock-tracker license deactivate" in message and "licence portal" in message
     assert licence.key not in message
 
@@ -67,6 +70,8 @@ def test_an_unknown_machine_is_refused(client: LicensingClient, keygen: KeygenWo
     with pytest.raises(LicenceRefused) as raised:
         client.machine(licence.key, "no-such-machine")
     assert (raised.value.status, raised.value.code) == (404, "NOT_FOUND")
+    assert raised.value.problem.code is ProblemCode.LICENCE_REFUSED_NOT_FOUND
+    assert str(raised.value).endswith("if this computer was removed, activate it again")
 
 
 def test_machine_routes_need_a_known_key(client: LicensingClient, keygen: KeygenWorld) -> None:
@@ -78,6 +83,8 @@ def test_machine_routes_need_a_known_key(client: LicensingClient, keygen: Keygen
         client.ping(wrong, machine.id)
 
     assert (raised.value.status, raised.value.code) == (401, "LICENSE_INVALID")
+    assert raised.value.problem.code is ProblemCode.LICENCE_REFUSED_KEY
+    assert "(HTTP 401): " in str(raised.value) and "(LICENSE_INVALID)" in str(raised.value)
     assert wrong not in str(raised.value)
 
 

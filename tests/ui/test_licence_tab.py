@@ -241,10 +241,12 @@ def test_the_russian_tab_speaks_russian(
     window: MainWindow,
     core: AppCore,
     run: Run[Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     licence = keygen.add_licence(plan="pro", name=LICENCE_NAME)
     run(core.licence.activate(licence.key))
     run(core.db.run(four_sellers, ctx, sim))
+    service = sim.licensing_env()[LICENSE_BASE_URL_ENV]
     seen: list[str] = []
 
     async def scenario() -> None:
@@ -252,8 +254,21 @@ def test_the_russian_tab_speaks_russian(
         assert tab.plan.text() == "Про"
         tab.service_toggle.click()
         seen.extend(_english(tab, NAMES))  # a licence in force
+        monkeypatch.setenv(LICENSE_BASE_URL_ENV, "http://127.0.0.1:9")  # nobody answers there
+        tab.check_button.click()
+        await until(tab.problem.isVisible, 20, "the check")
+        assert tab.problem.text().startswith("Сервис лицензий не ответил: ")
+        assert tab.last_problem.isVisibleTo(tab)
+        seen.extend(_english(tab, NAMES))  # the refusal and the Last problem line
+        monkeypatch.setenv(LICENSE_BASE_URL_ENV, service)
         await deactivate(window, tab, lambda box: seen.extend(_english(box, NAMES)))
         seen.extend(_english(tab, NAMES))  # no licence, a seller paused
+        tab.key.setText("ABCDEF-NOT-A-KEY-V3")
+        tab.activate_button.click()  # the notice of the deactivation stays until it is done
+        await until(tab.problem.isVisible, 20, "the refusal")
+        assert tab.problem.text().startswith("Лицензия не активирована: сервис лицензий не знает")
+        assert tab.problem.text().endswith("; ничего не изменено")
+        seen.extend(_english(tab, NAMES))  # a refusal of the service
         seen.extend(literal_ampersands(tab))
         await until(lambda: window.licence_label.isVisible(), what="the status bar")
         window.tabs.setCurrentWidget(window.tenants_view)

@@ -4,7 +4,7 @@
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../domain/problems.py" line="+128"/>
+        <location filename="../../domain/problems.py" line="+164"/>
         <source>endpoint retired by the marketplace</source>
         <translation>маркетплейс отключил этот метод API</translation>
     </message>
@@ -364,6 +364,156 @@
         <translation>мастер-пароль (scrypt) в файле vault.json</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>the licence server address {url} uses plain http, which anyone on the way could read and change; use its https:// address (plain http is allowed only to this computer: localhost, 127.0.0.1 or ::1)</source>
+        <translation>адрес сервера лицензий {url} использует обычный http, который любой на пути может прочитать и изменить; укажите его адрес https:// (обычный http разрешён только для этого компьютера: localhost, 127.0.0.1 или ::1)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>the licence server address &apos;{url}&apos; is not a web address; use one that starts with https://</source>
+        <translation>адрес сервера лицензий «{url}» — не веб-адрес; укажите адрес, который начинается с https://</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the licensing configuration&apos;s public key is not an ed25519 key (64 hex digits); reinstall the app or contact support</source>
+        <translation>открытый ключ в настройках лицензирования — не ключ ed25519 (64 шестнадцатеричные цифры); переустановите приложение или обратитесь в поддержку</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the licence server could not be reached (the connection failed); check the internet connection and any proxy settings, then try again</source>
+        <translation>не удалось связаться с сервером лицензий (сбой соединения); проверьте подключение к интернету и настройки прокси, затем попробуйте снова</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the licence server could not be reached (it did not answer within {wait}); check the internet connection and any proxy settings, then try again</source>
+        <translation>не удалось связаться с сервером лицензий (он не ответил за {wait}); проверьте подключение к интернету и настройки прокси, затем попробуйте снова</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the licence server is busy or down (HTTP {status}); try again in a few minutes</source>
+        <translation>сервер лицензий перегружен или не работает (HTTP {status}); попробуйте снова через несколько минут</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the licence server&apos;s answer could not be verified: {what}; check that this computer&apos;s date and time are right and that no proxy or antivirus rewrites its HTTPS traffic, then try again (if it keeps happening, contact support)</source>
+        <translation>ответ сервера лицензий не прошёл проверку: {what}; проверьте, что дата и время на этом компьютере верны и что ни прокси, ни антивирус не подменяют его HTTPS-трафик, затем попробуйте снова (если это повторяется, обратитесь в поддержку)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>this licence is already active on as many computers as its plan allows ({limit}); to free a seat, run `stock-tracker license deactivate` on the computer you no longer use, or remove that machine in the licence portal, then try again</source>
+        <translation>лицензия уже активирована на стольких компьютерах, сколько позволяет её тариф ({limit}); чтобы освободить место, деактивируйте лицензию на компьютере, которым больше не пользуетесь (Настройки &gt; Лицензия или команда `stock-tracker license deactivate`), или удалите его на портале лицензий, затем попробуйте снова</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>this licence is already active on as many computers as its plan allows; to free a seat, run `stock-tracker license deactivate` on the computer you no longer use, or remove that machine in the licence portal, then try again</source>
+        <translation>лицензия уже активирована на стольких компьютерах, сколько позволяет её тариф; чтобы освободить место, деактивируйте лицензию на компьютере, которым больше не пользуетесь (Настройки &gt; Лицензия или команда `stock-tracker license deactivate`), или удалите его на портале лицензий, затем попробуйте снова</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>the licence server refused the request (HTTP {status}){detail}; check the licence in the licence portal, or contact support</source>
+        <translation>сервер лицензий отклонил запрос (HTTP {status}){detail}; проверьте лицензию на портале лицензий или обратитесь в поддержку</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the licence server refused the request (HTTP {status}){detail}; check the licence key, and the licence&apos;s status in the licence portal</source>
+        <translation>сервер лицензий отклонил запрос (HTTP {status}){detail}; проверьте ключ лицензии и её статус на портале лицензий</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the licence server refused the request (HTTP {status}){detail}; check the licence&apos;s status in the licence portal, or contact support</source>
+        <translation>сервер лицензий отклонил запрос (HTTP {status}){detail}; проверьте статус лицензии на портале лицензий или обратитесь в поддержку</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the licence server refused the request (HTTP {status}){detail}; check the licence key; if this computer was removed, activate it again</source>
+        <translation>сервер лицензий отклонил запрос (HTTP {status}){detail}; проверьте ключ лицензии; если этот компьютер был удалён из лицензии, активируйте его снова</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>this is not a machine file: it should start with {begin} and end with {end}; check that the whole file was copied</source>
+        <translation>это не файл машины: он должен начинаться с {begin} и заканчиваться {end}; проверьте, что файл скопирован целиком</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the machine file is damaged; check out a new one</source>
+        <translation>файл машины повреждён; получите новый на портале лицензий</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the machine file is damaged ({what} is not base64); check out a new one</source>
+        <translation>файл машины повреждён ({what} — не base64); получите новый на портале лицензий</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the machine file uses {detail}, not {algorithm}; check out an encrypted one</source>
+        <translation>файл машины использует {detail}, а не {algorithm}; получите на портале лицензий зашифрованный файл</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the machine file&apos;s signature is wrong: it was changed, or it was not issued by this app&apos;s licence server; check out a new one</source>
+        <translation>подпись файла машины неверна: файл изменён или выдан не сервером лицензий этого приложения; получите новый на портале лицензий</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the machine file belongs to another licence key or another computer; check out one for this computer with this licence</source>
+        <translation>файл машины относится к другому ключу лицензии или другому компьютеру; получите на портале лицензий файл для этого компьютера и этой лицензии</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the machine file could not be read ({detail}); check out a new one</source>
+        <translation>файл машины не удалось прочитать ({detail}); получите новый на портале лицензий</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the machine file expired on {date} UTC; connect to the internet so the app can check the licence, or check out a new file</source>
+        <translation>срок файла машины истёк {date}; подключитесь к интернету, чтобы приложение проверило лицензию, или получите новый файл на портале лицензий</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the machine file was issued after this computer&apos;s current time: the clock is wrong; set the right date and time, then try again</source>
+        <translation>файл машины выдан позже, чем показывают часы этого компьютера: часы идут неверно; установите правильные дату и время, затем попробуйте снова</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>a machine file opens with its licence key: give it with --key-env VAR</source>
+        <translation>файл машины открывается ключом его лицензии: укажите ключ через --key-env VAR</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the licence key is empty; paste the whole key from the e-mail</source>
+        <translation>ключ лицензии пустой; вставьте ключ из письма целиком</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the licensing service does not know this key; check that it was copied whole (from the licence e-mail or the portal)</source>
+        <translation>сервис лицензий не знает этот ключ; проверьте, что он скопирован целиком (из письма с лицензией или с портала лицензий)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no licence is activated on this desktop</source>
+        <translation>на этом компьютере не активирована ни одна лицензия</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{problem}; nothing was changed</source>
+        <translation>{problem}; ничего не изменено</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{problem}; the licence stays on this desktop</source>
+        <translation>{problem}; лицензия остаётся на этом компьютере</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{problem}; the licence stays on this desktop: try again when the service can be reached, or remove this machine in the licence portal</source>
+        <translation>{problem}; лицензия остаётся на этом компьютере: попробуйте снова, когда сервис лицензий будет доступен, или удалите этот компьютер на портале лицензий</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{detail} (as an earlier version of the app recorded it)</source>
+        <translation>{detail} (так это записала прежняя версия приложения)</translation>
+    </message>
+    <message>
         <location line="+10"/>
         <source>products</source>
         <translation>товары</translation>
@@ -407,6 +557,71 @@
         <location line="+1"/>
         <source>the tag {tag}</source>
         <translation>метка {tag}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it was not signed</source>
+        <translation>он не подписан</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>it was not signed with ed25519</source>
+        <translation>он подписан не ключом ed25519</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its signature does not cover the request and its body</source>
+        <translation>его подпись не охватывает запрос и тело ответа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its body is not the one the server signed</source>
+        <translation>его тело не то, которое подписал сервер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>it was not signed by the licence server&apos;s key</source>
+        <translation>он подписан не ключом сервера лицензий</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its Date is more than 5 minutes from this computer&apos;s clock</source>
+        <translation>его дата (Date) расходится с часами этого компьютера больше чем на 5 минут</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>it answers another request (its nonce differs)</source>
+        <translation>он отвечает на другой запрос (другой nonce)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>it is not a Keygen answer</source>
+        <translation>это не ответ Keygen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its body could not be decoded</source>
+        <translation>его тело не удалось декодировать</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>it is far larger than any licence answer</source>
+        <translation>он намного больше любого ответа о лицензии</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the file</source>
+        <translation>файл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the encrypted part</source>
+        <translation>зашифрованная часть</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the signature</source>
+        <translation>подпись</translation>
     </message>
 </context>
 </TS>

@@ -310,7 +310,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
 <context>
     <name>LicenceTab</name>
     <message>
-        <location filename="../../ui/licence_tab.py" line="+256"/>
+        <location filename="../../ui/licence_tab.py" line="+258"/>
         <source>Plan:</source>
         <translation>Тариф:</translation>
     </message>
@@ -474,7 +474,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
         <translation>без ограничения</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>The licence was not activated: %1</source>
         <translation>Лицензия не активирована: %1</translation>
     </message>
@@ -577,7 +577,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
 <context>
     <name>LicenceTexts</name>
     <message>
-        <location line="-477"/>
+        <location line="-478"/>
         <source>Free</source>
         <translation>Бесплатный</translation>
     </message>
