@@ -20,10 +20,17 @@ from stock_tracker_desktop.cli.common import (
     secret_from,
 )
 from stock_tracker_desktop.domain.licence import LicenceState
+from stock_tracker_desktop.domain.plans import Feature
 
 if TYPE_CHECKING:
     from stock_tracker_desktop.core import LicenceUsage
 
+FEATURE_WORDS = {
+    Feature.SCHEDULES: "scheduled syncs",
+    Feature.GOOGLE_SHEETS: "Google Sheets",
+    Feature.TEAM: "team mode",
+    Feature.ALERTS: "alerts",
+}
 WHAT_EACH_STATE_MEANS = {
     LicenceState.NONE: "no licence on this desktop: the Free plan applies",
     LicenceState.ACTIVE: "valid, confirmed by the licensing service",
@@ -104,7 +111,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _show(usage: LicenceUsage) -> None:
     standing = usage.standing
     plan = standing.plan
-    features = ", ".join(sorted(feature.value.lower() for feature in plan.features)) or "none"
+    features = ", ".join(FEATURE_WORDS[f] for f in Feature if plan.has(f)) or "syncs by hand"
     echo(f"Plan:       {plan.title} ({WHAT_EACH_STATE_MEANS[standing.state]})")
     echo(f"Sellers:    {usage.sellers} of {plan.sellers}" + _paused(usage))
     echo(f"Features:   {features}; CSV and XLSX exports always")
