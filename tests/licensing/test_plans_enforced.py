@@ -204,3 +204,18 @@ async def test_a_key_in_the_environment_is_activated_when_a_paid_plan_is_needed(
     await _add_one(core, shops, 3)
     assert len(pointed.machines(licence.key)) == 1
     assert await core.licence.key() == licence.key
+
+
+async def test_the_scheduler_plans_nothing_on_the_free_plan_and_everything_once_licensed(
+    core: AppCore, pointed: KeygenWorld, shops: RunningSimulator
+) -> None:
+    await _add(core, shops, 2)  # the default schedule: twice a day
+    await core.start_scheduler()
+    try:
+        assert core.plan() == []  # syncs by hand only
+        await core.licence.activate(pointed.add_licence(plan="start").key)
+        assert sorted(name for name, _ in core.plan()) == ["Shop 0", "Shop 1"]
+        await core.licence.deactivate()
+        assert core.plan() == []
+    finally:
+        await core.aclose()

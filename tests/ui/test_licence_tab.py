@@ -93,12 +93,16 @@ async def deactivate(
     await until(lambda: refreshed, what="the window's reload")  # the plan's limit changed
 
 
-def four_sellers(ctx: AppContext, sim: RunningSimulator) -> None:
+def three_sellers(ctx: AppContext, sim: RunningSimulator) -> None:
     first, second = sim.world.sellers
     add_wb(ctx, first, "Ромашка")
     add_ozon(ctx, first, "Северный ветер")
     add_wb(ctx, second, "ТехноДом")
-    add_ozon(ctx, second, "Лесная сказка")  # the newest: the first to pause
+
+
+def four_sellers(ctx: AppContext, sim: RunningSimulator) -> None:
+    three_sellers(ctx, sim)
+    add_ozon(ctx, sim.world.sellers[1], "Лесная сказка")  # the newest: the first to pause
 
 
 def test_without_a_licence_the_free_plan_applies(
@@ -352,3 +356,26 @@ def test_a_silent_service_leaves_the_licence_in_its_grace(
         assert window.licence_label.text() == "Licence offline: 14 days of grace left"
 
     run(scenario(), timeout=40)
+
+
+def test_the_editor_says_the_plans_limit_when_a_seller_too_many_is_saved(
+    keygen: KeygenWorld, sim: RunningSimulator, ctx: AppContext, window: MainWindow, run: Run[Any]
+) -> None:
+    run(window.core.db.run(three_sellers, ctx, sim))
+
+    async def scenario() -> None:
+        await window.reload()
+        window.add_action.trigger()
+        editor = window.editor
+        editor.name.setText("Четвёртый")
+        editor.token.setText(sim.world.sellers[1].wb_token)
+        assert editor.save_button.isEnabled(), editor.problems.text()
+        editor.save_button.click()
+        await until(lambda: editor.problems.isVisible(), what="the refusal")
+        assert editor.problems.text() == (
+            "• your plan (Free) manages 3 sellers; archive one or upgrade (license status)"
+        )
+        assert editor.isVisible()  # nothing typed is lost: archive one and save again
+        assert len(await window.core.tenants()) == 3
+
+    run(scenario())
