@@ -18,6 +18,7 @@ from stock_tracker_desktop.licensing import LicensingClient
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.services.licence import LicenceService
 from stock_tracker_desktop.simulator import KeygenWorld, RunningSimulator
+from stock_tracker_desktop.simulator.keygen_world import Tamper
 from tests.licensing.conftest import OTHER_FINGERPRINT, MovableClock, activate
 from tests.sync.conftest import wb_draft
 
@@ -219,3 +220,43 @@ async def test_the_scheduler_plans_nothing_on_the_free_plan_and_everything_once_
         assert core.plan() == []
     finally:
         await core.aclose()
+
+
+@pytest.mark.parametrize("tamper", ["body", "stale-date", "other-key", "unsigned", "wrong-nonce"])
+def test_an_answer_that_fails_verification_is_never_believed(
+    ctx: AppContext, pointed: KeygenWorld, clock: MovableClock, tamper: Tamper
+) -> None:
+    service = LicenceService(ctx, clock=clock)
+    pro = pointed.add_licence(plan="pro")
+    pointed.tamper = tamper
+    with pytest.raises(LicenceProblem, match="nothing was changed"):
+        service.activate(pro.key)  # a hostile first answer activates nothing
+    assert service.record() is None
+    pointed.tamper = None
+    service.activate(pro.key)
+    pointed.suspend(pro.key)  # what a forged answer would hide, or claim
+    pointed.tamper = tamper
+    clock.advance(2 * 86400)
+    _ask_now(service)
+    standing = service.standing()
+    assert standing.state is LicenceState.OFFLINE and standing.plan.code == "pro"
+    assert standing.last_problem is not None  # logged and shown, the last verified answer holds
+
+
+def test_a_machine_the_service_declared_dead_is_activated_again(
+    ctx: AppContext, pointed: KeygenWorld, clock: MovableClock
+) -> None:
+    service = LicenceService(ctx, clock=clock)
+    licence = pointed.add_licence(plan="pro", require_heartbeat=True, heartbeat_duration=600)
+    service.activate(licence.key)
+    first = service.record()
+    assert first is not None and first.machine_id is not None
+    clock.advance(86400)  # a day without the app: no ping, the machine died
+    assert pointed.validate(licence.key, pointed.machines(licence.key)[0].fingerprint).code == (
+        "HEARTBEAT_DEAD"
+    )
+    _ask_now(service)
+    again = service.record()
+    assert again is not None and again.facts is not None and again.facts.code == "VALID"
+    assert again.machine_id not in (None, first.machine_id)
+    assert [m.id for m in pointed.machines(licence.key)] == [again.machine_id]
