@@ -268,13 +268,16 @@ def _state(tenant: TenantView, paused: frozenset[uuid.UUID]) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    async def show(core: AppCore) -> tuple[TenantView, WbTokenInfo | None]:
+    async def show(
+        core: AppCore,
+    ) -> tuple[TenantView, WbTokenInfo | None, frozenset[uuid.UUID]]:
         tenant = await core.tenant(args.name)
         wildberries = tenant.marketplace is Marketplace.WILDBERRIES
-        return tenant, await core.token_info(args.name) if wildberries else None
+        info = await core.token_info(args.name) if wildberries else None
+        return tenant, info, await core.licence.paused()
 
-    tenant, info = run_in_core(show)
-    data = tenant.as_json()
+    tenant, info, paused = run_in_core(show)
+    data = {**tenant.as_json(), "paused": tenant.id in paused}
     if info is not None:
         data["token"] = {
             "expires_at": info.expires_at.isoformat() if info.expires_at else None,
@@ -302,8 +305,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         value = data.get(key)
         if value:
             echo(f"{label + ':':17}{', '.join(value) if isinstance(value, list) else value}")
-    state = "archived" if tenant.archived else ("enabled" if tenant.enabled else "disabled")
-    echo(f"{'State:':17}{state}{' (sandbox)' if tenant.sandbox else ''}")
+    echo(f"{'State:':17}{_state(tenant, paused)}{' (sandbox)' if tenant.sandbox else ''}")
     if info is not None:
         expiry = f"{info.expires_at:%Y-%m-%d}" if info.expires_at else "no expiry in the token"
         left = info.days_left()

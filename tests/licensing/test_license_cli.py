@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 
 from stock_tracker_desktop.config import LICENSE_KEY_ENV
+from stock_tracker_desktop.domain.models import Marketplace
 from stock_tracker_desktop.licensing import LicensingClient
 from stock_tracker_desktop.licensing.fingerprint import machine_fingerprint
+from stock_tracker_desktop.services.context import AppContext
+from stock_tracker_desktop.services.licence import LicenceService
+from stock_tracker_desktop.services.tenants import TenantDraft, TenantService
 from stock_tracker_desktop.simulator import KeygenWorld, RunningSimulator
 from tests.licensing.conftest import activate
-from tests.support.cli import run_cli
+from tests.support.cli import cli_json, run_cli
 from tests.support.tokens import wb_token
 
 DAY = 86400
@@ -105,3 +109,29 @@ def test_an_air_gapped_desktop_imports_its_machine_file(
     late = run_cli("license", "import", str(expired), "--key-env", "KEY", env=with_key)
     assert late.returncode == 2 and "expired" in late.stderr
     assert _status(env)["state"] == "machine-file"  # the good file still holds
+
+
+def test_after_a_downgrade_the_sellers_beyond_the_limit_show_as_paused(
+    env: Env, keygen: KeygenWorld, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    ctx = AppContext.open(lambda: None, isolated_home)
+    try:
+        LicenceService(ctx).activate(keygen.add_licence(plan="start").key)
+        for index in range(4):
+            TenantService(ctx).add(
+                TenantDraft(f"Shop {index}", Marketplace.WILDBERRIES, token=wb_token())
+            )
+    finally:
+        ctx.close()
+    assert run_cli("license", "deactivate", env=env).returncode == 0
+
+    listed = run_cli("tenants", "list", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "Shop 3" in next(line for line in listed.stdout.splitlines() if "paused (plan)" in line)
+    assert "1 seller(s) paused beyond the plan's limit" in listed.stderr
+    as_json = cli_json("tenants", "list", env=env)
+    assert [t["name"] for t in as_json if t["paused"]] == ["Shop 3"]
+    shown = run_cli("tenants", "show", "Shop 3", env=env)
+    assert "State:           paused (plan)" in shown.stdout
