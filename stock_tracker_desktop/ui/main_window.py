@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,7 @@ from stock_tracker_desktop.core import (
     Settings,
     SyncFinished,
     SyncProgress,
+    SyncResult,
     SyncStarted,
     TenantView,
 )
@@ -40,7 +42,11 @@ from stock_tracker_desktop.ui.async_qt import show_message, spawn
 from stock_tracker_desktop.ui.history_view import HistoryView
 from stock_tracker_desktop.ui.home_view import HomeView
 from stock_tracker_desktop.ui.licence_tab import LicenceTexts
-from stock_tracker_desktop.ui.problem_texts import connection_report_lines, stored_problem_text
+from stock_tracker_desktop.ui.problem_texts import (
+    connection_report_lines,
+    problem_text,
+    stored_problem_text,
+)
 from stock_tracker_desktop.ui.progress_delegate import progress_text
 from stock_tracker_desktop.ui.resources import icon
 from stock_tracker_desktop.ui.settings_dialog import SettingsDialog
@@ -429,9 +435,23 @@ class MainWindow(QMainWindow):
 
     def _start(self, tenants: list[TenantView]) -> None:
         async def start_all() -> None:
-            for tenant in tenants:
-                self.core.start_sync(tenant, Trigger.MANUAL)
+            tasks = [self.core.start_sync(tenant, Trigger.MANUAL) for tenant in tenants]
             self._update_actions()
+            # A task cancelled before it ran ends without a result; the others say how they went.
+            ended = await asyncio.gather(*tasks, return_exceptions=True)
+            refused = [r for r in ended if isinstance(r, SyncResult) and r.problem is not None]
+            if refused:  # asked by name, not synced: say why (the plan pauses it)
+                self.refusal_box = show_message(
+                    self,
+                    QMessageBox.Icon.Information,
+                    self.tr("Not synced"),
+                    texts.plural(
+                        self.tr("Not synced: %n seller(s).", "", len(refused)), len(refused)
+                    ),
+                    "\n".join(
+                        f"{r.tenant}: {problem_text(r.problem)}" for r in refused if r.problem
+                    ),
+                )
 
         spawn(start_all(), name="start-syncs")
 

@@ -219,6 +219,15 @@ def test_a_seller_beyond_the_plan_shows_it_is_paused(
         assert window.licence_label.isVisible()
         assert window.licence_label.text() == "1 seller paused by the plan's limit"
 
+        # Asked to sync by name, the paused seller is not synced, and the window says why.
+        window.tabs.setCurrentWidget(window.tenants_view)
+        window.tenants_view.select({window.model.tenant(row_of(window, "Лесная сказка")).id})
+        window.sync_action.trigger()
+        await until(lambda: getattr(window, "refusal_box", None) is not None, what="the refusal")
+        box = window.refusal_box
+        assert box.isVisible() and box.text() == "Not synced: 1 seller."
+        assert box.informativeText().startswith("Лесная сказка: paused: your plan (Free) syncs 3")
+
     run(scenario(), timeout=60)
 
 

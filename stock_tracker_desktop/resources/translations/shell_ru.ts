@@ -749,7 +749,7 @@ If it happens again, send the details or a diagnostics export to support (Help m
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+88"/>
+        <location filename="../../ui/main_window.py" line="+94"/>
         <source>Stock Tracker</source>
         <translation>Stock Tracker</translation>
     </message>
@@ -876,12 +876,12 @@ If it happens again, send the details or a diagnostics export to support (Help m
     </message>
     <message>
         <location line="+6"/>
-        <location line="+421"/>
+        <location line="+435"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location line="-420"/>
+        <location line="-434"/>
         <source>Quit Stock Tracker</source>
         <translation>Закрыть Stock Tracker</translation>
     </message>
@@ -980,7 +980,21 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         </translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+29"/>
+        <source>Not synced</source>
+        <translation>Не синхронизировано</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Not synced: %n seller(s).</source>
+        <translation>
+            <numerusform>Не синхронизирован %n продавец.</numerusform>
+            <numerusform>Не синхронизированы %n продавца.</numerusform>
+            <numerusform>Не синхронизированы %n продавцов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+66"/>
         <source>%1 of %2 synced</source>
         <translation>Готово %1 из %2</translation>
     </message>
@@ -1020,8 +1034,8 @@ Stock, orders and days of stock for Wildberries and Ozon sellers.</source>
         <translation>Выгрузка остатков</translation>
     </message>
     <message>
-        <location line="-284"/>
-        <location line="+296"/>
+        <location line="-298"/>
+        <location line="+310"/>
         <source>Export failed</source>
         <translation>Выгрузка не удалась</translation>
     </message>
