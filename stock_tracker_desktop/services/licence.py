@@ -158,10 +158,11 @@ class LicenceService:
         return self.standing().plan
 
     def _activate_from_environment(self) -> None:
-        try:
-            self.activate(os.environ[LICENSE_KEY_ENV].strip())
-        except LicenceProblem as exc:
-            log.warning("the licence key in %s was not activated: %s", LICENSE_KEY_ENV, exc)
+        """Whatever the service says, or that it said nothing, is kept with the key: the next
+        seller list must not wait for the service again (every one reads the plan), and the
+        background check, due again an hour later, takes the key once the service answers."""
+        fresh = LicenceRecord(key=os.environ[LICENSE_KEY_ENV].strip())
+        self.save(self.ask(fresh, self.config()))
 
     def check_due(self) -> bool:
         now = self.clock()

@@ -260,3 +260,32 @@ def test_a_machine_the_service_declared_dead_is_activated_again(
     assert again is not None and again.facts is not None and again.facts.code == "VALID"
     assert again.machine_id not in (None, first.machine_id)
     assert [m.id for m in pointed.machines(licence.key)] == [again.machine_id]
+
+
+async def test_a_key_in_the_environment_the_service_cannot_take_now_is_not_asked_again_and_again(
+    core: AppCore,
+    ctx: AppContext,
+    pointed: KeygenWorld,
+    shops: RunningSimulator,
+    sim: RunningSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every seller list and sync reads the plan: a failed activation must not make each of
+    them wait for the service again; the hourly check takes the key once the service is back."""
+    licence = pointed.add_licence(plan="pro")
+    monkeypatch.setenv(LICENSE_KEY_ENV, licence.key)
+    monkeypatch.setenv(LICENSE_BASE_URL_ENV, "http://127.0.0.1:9")  # nothing listens there
+    await _add(core, shops, 3)
+    with pytest.raises(InvalidTenant):
+        await _add_one(core, shops, 3)  # the Free plan applies meanwhile
+    tried = await core.db.run(LicenceService(ctx).record)
+    assert tried is not None and tried.facts is None and tried.last_problem is not None
+    with pytest.raises(InvalidTenant):
+        await _add_one(core, shops, 3)
+    again = await core.db.run(LicenceService(ctx).record)
+    assert again is not None and again.last_attempt == tried.last_attempt  # not asked again
+
+    monkeypatch.setenv(LICENSE_BASE_URL_ENV, sim.base_url)
+    usage = await core.licence.refresh()  # what the hourly check does once it is due
+    assert usage.standing.plan.code == "pro" and len(pointed.machines(licence.key)) == 1
+    await _add_one(core, shops, 3)
