@@ -110,9 +110,12 @@ class LicenceCore:
     async def import_file(self, path: Path, key: str = "") -> LicenceUsage:
         """Take a machine file (``license import``); raises LicenceProblem or UserFileError
         (nothing changed) for one that does not hold or cannot be read."""
-        text = read_user_file(path, MACHINE_FILE)
+        # Reading the file and this machine's id (a subprocess on macOS) stay off the loop.
+        text = await asyncio.to_thread(read_user_file, path, MACHINE_FILE)
         previous, config = await self._db.run(self._read)
-        record = self._service.from_machine_file(text, key, previous, config)
+        record = await asyncio.to_thread(
+            self._service.from_machine_file, text, key, previous, config
+        )
         await self._db.run(self._service.save, record)
         return await self._changed()
 

@@ -35,7 +35,7 @@ from stock_tracker_desktop.licensing.answers import (
     Validation,
 )
 from stock_tracker_desktop.licensing.signatures import load_public_key, unverified, verify_answer
-from stock_tracker_desktop.security.loopback import is_loopback_host
+from stock_tracker_desktop.security.loopback import is_protected_url
 
 MEDIA_TYPE = "application/vnd.api+json"
 MAX_BODY_BYTES = 1 << 20
@@ -74,15 +74,9 @@ def _segment(value: str) -> str:
 
 def _checked_base_url(base_url: str) -> str:
     """``base_url`` without its trailing slash, refused unless https (or http to loopback)."""
-    try:
-        url = httpx.URL(base_url)
-    except httpx.InvalidURL:
-        url = httpx.URL()
-    if (url.scheme == "https" and url.host) or (
-        url.scheme == "http" and is_loopback_host(url.host)
-    ):
+    if is_protected_url(base_url):
         return base_url.rstrip("/")
-    if url.scheme == "http" and url.host:
+    if base_url.strip().lower().startswith("http://"):
         raise LicensingError(Problem(ProblemCode.LICENCE_PLAIN_HTTP, {"url": base_url}))
     raise LicensingError(Problem(ProblemCode.LICENCE_BAD_ADDRESS, {"url": base_url}))
 

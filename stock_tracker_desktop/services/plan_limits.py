@@ -86,21 +86,20 @@ class PlanLimits:
         self, seller: Seller, trigger: Trigger, sellers: Iterable[Seller]
     ) -> Problem | None:
         """Why the plan refuses this sync, or None. ``sellers`` are all of the installation's."""
-        if trigger is Trigger.SCHEDULE and not self.plan().has(Feature.SCHEDULES):
-            return self._missing(Feature.SCHEDULES)
-        if seller.id in self.paused(sellers):
+        if trigger is Trigger.SCHEDULE:
             plan = self.plan()
-            return Problem(
-                ProblemCode.PLAN_SELLER_PAUSED, {"plan": plan.title, "limit": plan.sellers}
-            )
-        return None
-
-    def has(self, feature: Feature) -> bool:
-        return self.plan().has(feature)
+            if not plan.has(Feature.SCHEDULES):
+                return _missing(Feature.SCHEDULES, plan)
+        if seller.id not in self.paused(sellers):
+            return None
+        plan = self.plan()
+        return Problem(ProblemCode.PLAN_SELLER_PAUSED, {"plan": plan.title, "limit": plan.sellers})
 
     def require(self, feature: Feature) -> None:
-        if not self.has(feature):
-            raise PlanLimit(self._missing(feature))
+        plan = self.plan()
+        if not plan.has(feature):
+            raise PlanLimit(_missing(feature, plan))
 
-    def _missing(self, feature: Feature) -> Problem:
-        return Problem(_MISSING[feature], {"plan": self.plan().title})
+
+def _missing(feature: Feature, plan: Plan) -> Problem:
+    return Problem(_MISSING[feature], {"plan": plan.title})

@@ -13,14 +13,13 @@ import os
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from stock_tracker_desktop.domain.figures import DEFAULT_LOW_STOCK_DAYS
 from stock_tracker_desktop.domain.schedule import Schedule
 from stock_tracker_desktop.domain.window import DEFAULT_WINDOW_DAYS
 from stock_tracker_desktop.exporters.texts import Language
 from stock_tracker_desktop.marketplaces.settings import MAX_RATE_LIMIT_WAIT
-from stock_tracker_desktop.security.loopback import is_loopback_host
+from stock_tracker_desktop.security.loopback import is_protected_url
 from stock_tracker_desktop.services.context import AppContext
 from stock_tracker_desktop.storage.settings_repository import SettingsRepository
 
@@ -88,12 +87,7 @@ class Settings:
 
 
 def _is_service_url(url: str) -> bool:
-    if not url:
-        return True
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return False
-    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(parts.hostname))
+    return not url or is_protected_url(url)
 
 
 def _is_account(account: str) -> bool:
